@@ -1,0 +1,131 @@
+package dev.distillery.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app's embedded H2 database: one file, {@code <data>/distillery.mv.db}, its schema kept by
+ * Flyway migrations in {@code dev/distillery/store/migration}. All SQL of the app lives in this
+ * package.
+ *
+ * <p>Durability: {@code WRITE_DELAY=0} makes every commit reach the file before the commit returns,
+ * so a process killed right after a commit loses none of it (H2's default delays writes by 500 ms).
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    static final String MIGRATIONS = "classpath:dev/distillery/store/migration";
+
+    private final JdbcConnectionPool pool;
+    private final Jdbi jdbi;
+    private final Path file;
+    private final int schemaVersion;
+
+    private Database(JdbcConnectionPool pool, Jdbi jdbi, Path file, int schemaVersion) {
+        this.pool = pool;
+        this.jdbi = jdbi;
+        this.file = file;
+        this.schemaVersion = schemaVersion;
+    }
+
+    /**
+     * Opens (creating or migrating as needed) the database whose files start with {@code base}
+     * (H2 adds {@code .mv.db}).
+     *
+     * @throws StoreLockedException when another process has the file open
+     * @throws StoreException with a readable reason for anything else
+     */
+    public static Database open(Path base) {
+        String url = "jdbc:h2:file:" + base.toAbsolutePath()
+                + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE";
+        Path file = Path.of(base.toAbsolutePath() + ".mv.db");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "distillery", "");
+        pool.setMaxConnections(16);
+        try (Connection probe = pool.getConnection()) {
+            probe.isValid(1);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw translate(e, file);
+        }
+        int version;
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(pool)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    .load();
+            MigrateResult result = flyway.migrate();
+            var current = flyway.info().current();
+            version = current == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Database {} migrated to schema version {}", file, version);
+            }
+        } catch (FlywayException e) {
+            shutdown(pool);
+            throw new StoreException("The database " + file + " could not be brought up to date: " + e.getMessage()
+                    + "\nIt was written by a newer Distillery, or is damaged. Your data is untouched; "
+                    + "start a newer version, or use another --data-dir.", e);
+        }
+        Jdbi jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+        LOG.info("Database open: {} (schema {})", file, version);
+        return new Database(pool, jdbi, file, version);
+    }
+
+    static StoreException translate(SQLException e, Path file) {
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new StoreLockedException(file, e);
+        }
+        boolean unreadable = e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1
+                || e.getErrorCode() == ErrorCode.FILE_VERSION_ERROR_1
+                || (e.getErrorCode() == ErrorCode.IO_EXCEPTION_1 && java.nio.file.Files.isRegularFile(file));
+        if (unreadable) {
+            return new StoreException("The database file " + file + " is damaged or from an incompatible H2 version ("
+                    + e.getMessage() + "). Move it aside to start with an empty history.", e);
+        }
+        return new StoreException("Cannot open the database " + file + ": " + e.getMessage(), e);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The Flyway schema version the database is at. */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    public SettingsStore settings() {
+        return new SettingsStore(jdbi.onDemand(SettingsDao.class));
+    }
+
+    /** Closes all connections and the file; further use fails. */
+    @Override
+    public void close() {
+        shutdown(pool);
+        LOG.info("Database closed: {}", file);
+    }
+
+    private static void shutdown(JdbcConnectionPool pool) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            // already closed
+        } finally {
+            pool.dispose();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.distillery.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void freshDatabaseIsMigratedToTheLatestSchema() throws Exception {
+        try (Database db = Database.open(dir.resolve("distillery"))) {
+            assertThat(db.file()).exists();
+            assertThat(db.schemaVersion()).isEqualTo(1);
+            List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC'")
+                    .mapTo(String.class).list());
+            assertThat(tables).contains("SETTINGS", "flyway_schema_history");
+            int applied = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL").mapTo(Integer.class).one());
+            assertThat(applied).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void reopeningDoesNotMigrateAgainAndKeepsData() {
+        Path base = dir.resolve("distillery");
+        try (Database db = Database.open(base)) {
+            db.settings().put("k", "v");
+        }
+        try (Database db = Database.open(base)) {
+            assertThat(db.schemaVersion()).isEqualTo(1);
+            assertThat(db.settings().get("k")).contains("v");
+            int rows = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")
+                    .mapTo(Integer.class).one());
+            assertThat(rows).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void usesDurableCommits() throws Exception {
+        try (Database db = Database.open(dir.resolve("distillery"))) {
+            String delay = db.jdbi().withHandle(h -> {
+                Connection c = h.getConnection();
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            });
+            assertThat(delay).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseGivesAClearError() throws Exception {
+        Path base = dir.resolve("broken");
+        Files.write(Path.of(base + ".mv.db"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        assertThatThrownBy(() -> Database.open(base))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(base + ".mv.db")
+                .hasMessageContaining("damaged");
+        assertThat(Files.readAllBytes(Path.of(base + ".mv.db"))).as("nothing overwritten").hasSize(12);
+    }
+
+    @Test
+    void closedDatabaseCanBeOpenedAgainAtOnce() {
+        Path base = dir.resolve("distillery");
+        for (int i = 0; i < 3; i++) {
+            try (Database db = Database.open(base)) {
+                db.settings().put("n", i);
+            }
+        }
+        try (Database db = Database.open(base)) {
+            assertThat(db.settings().getInt("n")).hasValue(2);
+        }
+    }
+}
