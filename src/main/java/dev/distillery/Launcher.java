@@ -1,0 +1,17 @@
+package dev.distillery;
+
+import dev.distillery.cli.DistilleryCommand;
+
+/**
+ * The main class. Kept apart from the JavaFX {@code Application} so the app starts from a plain
+ * class path ({@code java -jar}); with no sub-command it opens the window.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        // Exit explicitly: native runtimes may leave non-daemon threads behind.
+        System.exit(DistilleryCommand.execute(args));
+    }
+}

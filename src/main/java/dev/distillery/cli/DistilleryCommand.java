@@ -1,0 +1,87 @@
+package dev.distillery.cli;
+
+import dev.distillery.core.AlreadyRunningException;
+import dev.distillery.core.BuildInfo;
+import dev.distillery.core.DataDirectory;
+import dev.distillery.core.DataDirectoryException;
+import dev.distillery.store.StoreException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code distillery}: with no sub-command, opens the window. */
+@Command(name = "distillery",
+        mixinStandardHelpOptions = true,
+        versionProvider = DistilleryCommand.Version.class,
+        description = {
+            "Distill big ONNX vision models into tiny CPU students, test them live, and mine with them.",
+            "With no command, opens the Distillery window."},
+        footer = {"",
+            "Data lives in ~/.distillery unless DISTILLERY_HOME or --data-dir says otherwise.",
+            "Exit codes: 0 ok, 1 error, 2 bad usage, 3 data directory in use by another Distillery."},
+        subcommands = {GuiCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class DistilleryCommand implements Callable<Integer> {
+    public static final int EXIT_ERROR = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_IN_USE = 3;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Folder for the database, models, datasets, runs and logs "
+                    + "(default: $DISTILLERY_HOME, else ~/.distillery).")
+    Path dataDir;
+
+    /** The data directory this invocation uses (the option, the environment, or the default). */
+    public Path dataDirectory() {
+        return DataDirectory.locate(Optional.ofNullable(dataDir));
+    }
+
+    @Override
+    public Integer call() {
+        return new GuiCommand().run(this);
+    }
+
+    /** Runs the command line and returns the process exit code. */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** A configured command line; tests redirect its output with setOut/setErr. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new DistilleryCommand());
+        cl.setExecutionExceptionHandler(DistilleryCommand::handleFailure);
+        return cl;
+    }
+
+    /** Known failures become one clear sentence on stderr, not a stack trace. */
+    private static int handleFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof AlreadyRunningException) {
+            err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
+            return EXIT_IN_USE;
+        }
+        if (e instanceof DataDirectoryException || e instanceof StoreException) {
+            err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
+            return EXIT_ERROR;
+        }
+        err.println(cmd.getColorScheme().errorText("distillery: unexpected error: " + e));
+        e.printStackTrace(err);
+        return EXIT_ERROR;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            BuildInfo b = BuildInfo.get();
+            return new String[] {
+                "Distillery " + b.version() + (b.buildTime().isEmpty() ? "" : " (built " + b.buildTime() + ")"),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
+                        + " " + System.getProperty("os.arch"),
+            };
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.core.DataDirectory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        CommandLine cl = DistilleryCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommandsAndOptions() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: distillery", "gui", "info", "help", "--data-dir", "--version",
+                "DISTILLERY_HOME");
+    }
+
+    @Test
+    void versionNamesTheApp() {
+        Result r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Distillery ").contains("Java 17");
+    }
+
+    @Test
+    void infoUsesTheDataDirOptionAndReportsRuntimes() {
+        Path data = dir.resolve("custom data");
+        Result r = run("--data-dir", data.toString(), "info");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Data directory  " + data)
+                .contains("ONNX Runtime")
+                .contains("OpenCV")
+                .contains("not created yet");
+        for (String sub : DataDirectory.LAYOUT) {
+            assertThat(data.resolve(sub)).isDirectory();
+        }
+    }
+
+    @Test
+    void dataDirOptionAlsoWorksAfterTheSubcommand() {
+        Path data = dir.resolve("after");
+        Result r = run("info", "--data-dir", data.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Data directory  " + data);
+    }
+
+    @Test
+    void unusableDataDirIsOneClearLineAndExitCode1() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Result r = run("--data-dir", file.toString(), "info");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("is a file, not a folder").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Result r = run("--frobnicate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--frobnicate'").contains("Usage: distillery");
+    }
+}
