@@ -1,0 +1,217 @@
+package dev.distillery.ui;
+
+import dev.distillery.ui.common.Background;
+import dev.distillery.ui.common.DesktopActions;
+import dev.distillery.ui.dashboard.DashboardView;
+import dev.distillery.ui.distill.DistillView;
+import dev.distillery.ui.history.HistoryView;
+import dev.distillery.ui.live.LiveView;
+import dev.distillery.ui.network.NetworkView;
+import dev.distillery.ui.settings.SettingsView;
+import dev.distillery.ui.teachers.TeachersView;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javafx.application.Platform;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The one window: menu bar, sidebar of screens, the current screen, status bar. */
+public final class MainWindow {
+    static final KeyCombination FULL_SCREEN = new KeyCodeCombination(KeyCode.F11);
+    static final KeyCombination HELP = new KeyCodeCombination(KeyCode.F1);
+    static final KeyCombination QUIT = new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN);
+
+    private final ShellContext ctx;
+    private final Stage stage;
+    private final Map<Screen, ScreenPane> views = new EnumMap<>(Screen.class);
+    private final Map<Screen, Function<ShellContext, ScreenPane>> factories = new EnumMap<>(Screen.class);
+    private final Map<Screen, ToggleButton> navButtons = new EnumMap<>(Screen.class);
+    private final Map<Screen, RadioMenuItem> navItems = new EnumMap<>(Screen.class);
+    private final StackPane content = new StackPane();
+
+    public MainWindow(ShellContext ctx, Stage stage) {
+        this.ctx = ctx;
+        this.stage = stage;
+        factories.put(Screen.DASHBOARD, DashboardView::new);
+        factories.put(Screen.TEACHERS, TeachersView::new);
+        factories.put(Screen.DISTILL, DistillView::new);
+        factories.put(Screen.LIVE, LiveView::new);
+        factories.put(Screen.NETWORK, NetworkView::new);
+        factories.put(Screen.HISTORY, HistoryView::new);
+        factories.put(Screen.SETTINGS, SettingsView::new);
+
+        content.setId("content");
+        content.getStyleClass().add("content");
+        BorderPane root = new BorderPane();
+        root.getStyleClass().add("app-root");
+        root.setTop(menuBar());
+        root.setLeft(sidebar());
+        root.setCenter(content);
+        root.setBottom(new StatusBar(ctx));
+
+        Scene scene = new Scene(root);
+        scene.getStylesheets().add(stylesheet());
+        stage.setScene(scene);
+        stage.setTitle("Distillery");
+        for (int size : new int[] {16, 32, 48, 64, 128, 256}) {
+            icon(size).ifPresent(stage.getIcons()::add);
+        }
+        ctx.setWindow(stage);
+
+        ctx.navigator().currentProperty().addListener((o, was, now) -> show(now));
+        Screen last = Screen.fromId(ctx.settings().get(WindowState.LAST_SCREEN, Screen.DASHBOARD.id()))
+                .orElse(Screen.DASHBOARD);
+        WindowState.restore(stage, ctx.settings());
+        if (ctx.navigator().current() == last) {
+            show(last);
+        } else {
+            ctx.navigator().go(last);
+        }
+        stage.setOnHiding(e -> saveLayout());
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public ShellContext context() {
+        return ctx;
+    }
+
+    /** Stores the window layout (on close and at exit). */
+    public void saveLayout() {
+        WindowState.save(stage, ctx.settings());
+    }
+
+    static String stylesheet() {
+        return MainWindow.class.getResource("/dev/distillery/ui/app.css").toExternalForm();
+    }
+
+    static Optional<Image> icon(int size) {
+        InputStream in = MainWindow.class.getResourceAsStream("/dev/distillery/icons/distillery-" + size + ".png");
+        return in == null ? Optional.empty() : Optional.of(new Image(in));
+    }
+
+    private void show(Screen screen) {
+        ScreenPane view = views.computeIfAbsent(screen, s -> factories.get(s).apply(ctx));
+        content.getChildren().setAll(view);
+        navButtons.get(screen).setSelected(true);
+        navItems.get(screen).setSelected(true);
+        stage.setTitle(screen == Screen.DASHBOARD ? "Distillery" : screen.title() + " — Distillery");
+        view.onShown();
+        String id = screen.id();
+        Background.writes().execute(() -> ctx.settings().put(WindowState.LAST_SCREEN, id));
+    }
+
+    private VBox sidebar() {
+        VBox bar = new VBox(4);
+        bar.getStyleClass().add("sidebar");
+        bar.setId("sidebar");
+
+        HBox brand = new HBox(10);
+        brand.getStyleClass().add("brand");
+        brand.setAlignment(Pos.CENTER_LEFT);
+        icon(32).ifPresent(img -> brand.getChildren().add(new ImageView(img)));
+        Label name = new Label("Distillery");
+        name.getStyleClass().add("brand-name");
+        brand.getChildren().add(name);
+        bar.getChildren().add(brand);
+
+        ToggleGroup group = new ToggleGroup();
+        for (Screen s : Screen.values()) {
+            ToggleButton b = new ToggleButton(s.title(), new FontIcon(s.icon()));
+            b.setId("nav-" + s.id());
+            b.getStyleClass().add("nav-button");
+            b.setToggleGroup(group);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.setAlignment(Pos.CENTER_LEFT);
+            b.setTooltip(new Tooltip(s.title() + "  (" + s.shortcut().getDisplayText() + ")"));
+            b.setOnAction(e -> {
+                b.setSelected(true); // a click on the current screen must not leave nothing selected
+                ctx.navigator().go(s);
+            });
+            if (s == Screen.SETTINGS) {
+                Region spring = new Region();
+                VBox.setVgrow(spring, Priority.ALWAYS);
+                bar.getChildren().add(spring);
+            }
+            navButtons.put(s, b);
+            bar.getChildren().add(b);
+        }
+        Label version = new Label("v" + dev.distillery.core.BuildInfo.get().version());
+        version.getStyleClass().add("sidebar-version");
+        bar.getChildren().add(version);
+        return bar;
+    }
+
+    private MenuBar menuBar() {
+        MenuItem openData = new MenuItem("Open data folder", new FontIcon("mdi2f-folder-open-outline"));
+        openData.setOnAction(e -> DesktopActions.open(ctx.session().dataDirectory().root(), stage));
+        MenuItem quit = new MenuItem("Quit", new FontIcon("mdi2e-exit-to-app"));
+        quit.setAccelerator(QUIT);
+        quit.setOnAction(e -> {
+            saveLayout();
+            Platform.exit();
+        });
+        Menu file = new Menu("_File", null, openData, new SeparatorMenuItem(), quit);
+
+        List<MenuItem> viewItems = new ArrayList<>();
+        ToggleGroup group = new ToggleGroup();
+        for (Screen s : Screen.values()) {
+            RadioMenuItem item = new RadioMenuItem(s.title());
+            item.setId("menu-" + s.id());
+            item.setToggleGroup(group);
+            item.setAccelerator(s.shortcut());
+            item.setOnAction(e -> ctx.navigator().go(s));
+            navItems.put(s, item);
+            viewItems.add(item);
+        }
+        MenuItem fullScreen = new MenuItem("Full screen", new FontIcon("mdi2f-fullscreen"));
+        fullScreen.setAccelerator(FULL_SCREEN);
+        fullScreen.setOnAction(e -> stage.setFullScreen(!stage.isFullScreen()));
+        viewItems.add(new SeparatorMenuItem());
+        viewItems.add(fullScreen);
+        Menu view = new Menu("_View", null, viewItems.toArray(MenuItem[]::new));
+
+        MenuItem shortcuts = new MenuItem("Keyboard shortcuts", new FontIcon("mdi2k-keyboard-outline"));
+        shortcuts.setAccelerator(HELP);
+        shortcuts.setOnAction(e -> ShortcutsDialog.show(stage));
+        MenuItem logs = new MenuItem("Open log folder");
+        logs.setOnAction(e -> DesktopActions.open(ctx.session().dataDirectory().logs(), stage));
+        MenuItem about = new MenuItem("About Distillery", new FontIcon("mdi2i-information-outline"));
+        about.setId("menu-about");
+        about.setOnAction(e -> new AboutDialog(stage, ctx).show());
+        Menu help = new Menu("_Help", null, shortcuts, logs, new SeparatorMenuItem(), about);
+
+        MenuBar bar = new MenuBar(file, view, help);
+        bar.setUseSystemMenuBar(true);
+        return bar;
+    }
+}

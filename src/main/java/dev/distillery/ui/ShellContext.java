@@ -1,0 +1,62 @@
+package dev.distillery.ui;
+
+import dev.distillery.boot.AppSession;
+import dev.distillery.core.ComputeThreads;
+import dev.distillery.store.SettingsStore;
+import dev.distillery.ui.common.Background;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.stage.Window;
+
+/** What every screen may use: the session, navigation, and the shell's shared state. */
+public final class ShellContext {
+    private final AppSession session;
+    private final Navigator navigator = new Navigator();
+    private final IntegerProperty computeThreads;
+    private final StringProperty networkStatus = new SimpleStringProperty(this, "networkStatus", "Not connected");
+    private Window window;
+
+    public ShellContext(AppSession session) {
+        this.session = session;
+        this.computeThreads = new SimpleIntegerProperty(this, "computeThreads",
+                ComputeThreads.resolve(session.settings().getInt(ComputeThreads.SETTING)));
+    }
+
+    public AppSession session() {
+        return session;
+    }
+
+    public SettingsStore settings() {
+        return session.settings();
+    }
+
+    public Navigator navigator() {
+        return navigator;
+    }
+
+    /** CPU threads the user allows for inference and training. */
+    public IntegerProperty computeThreadsProperty() {
+        return computeThreads;
+    }
+
+    public void setComputeThreads(int n) {
+        int v = Math.max(1, Math.min(n, ComputeThreads.available()));
+        computeThreads.set(v);
+        Background.writes().execute(() -> session.settings().put(ComputeThreads.SETTING, v));
+    }
+
+    /** One-line network state for the status bar; the Network screen will drive it. */
+    public StringProperty networkStatusProperty() {
+        return networkStatus;
+    }
+
+    public Window window() {
+        return window;
+    }
+
+    void setWindow(Window window) {
+        this.window = window;
+    }
+}

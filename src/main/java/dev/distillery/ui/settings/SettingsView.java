@@ -1,0 +1,126 @@
+package dev.distillery.ui.settings;
+
+import dev.distillery.core.ComputeThreads;
+import dev.distillery.core.DataDirectory;
+import dev.distillery.ui.Actions;
+import dev.distillery.ui.Screen;
+import dev.distillery.ui.ScreenPane;
+import dev.distillery.ui.ShellContext;
+import dev.distillery.ui.WindowState;
+import javafx.geometry.HPos;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** Settings that exist today: where data lives, CPU threads, the window layout. */
+public final class SettingsView extends ScreenPane {
+    public SettingsView(ShellContext ctx) {
+        super(Screen.SETTINGS, "Where your data lives and how much of this machine Distillery may use");
+        DataDirectory dir = ctx.session().dataDirectory();
+
+        TextField path = readOnly(dir.root().toString(), "settings-data-dir");
+        Button copy = new Button("Copy", new FontIcon("mdi2c-content-copy"));
+        copy.setOnAction(e -> {
+            ClipboardContent c = new ClipboardContent();
+            c.putString(dir.root().toString());
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
+        });
+        HBox pathRow = new HBox(8, path, Actions.openFolder(ctx, dir.root(), "Open"), copy);
+        HBox.setHgrow(path, Priority.ALWAYS);
+        Label dirHelp = hint("To keep data elsewhere, start Distillery with --data-dir <folder>, or set "
+                + DataDirectory.ENV_HOME + ". Each folder is a separate workspace.");
+        var db = ctx.session().database();
+        TextField dbField = readOnly(db.file() + "   (schema version " + db.schemaVersion() + ")", "settings-db");
+        TextField logField = readOnly(ctx.session().logFile().toString(), "settings-log");
+        HBox logRow = new HBox(8, logField, Actions.openFolder(ctx, dir.logs(), "Open"));
+        HBox.setHgrow(logField, Priority.ALWAYS);
+
+        GridPane data = grid();
+        row(data, 0, "Data directory", new VBox(4, pathRow, dirHelp));
+        row(data, 1, "Database", dbField);
+        row(data, 2, "Log file", logRow);
+
+        int cores = ComputeThreads.available();
+        Spinner<Integer> threads = new Spinner<>(1, cores, ctx.computeThreadsProperty().get());
+        threads.setId("settings-threads");
+        threads.setEditable(true);
+        threads.setPrefWidth(100);
+        threads.valueProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                ctx.setComputeThreads(b);
+            }
+        });
+        GridPane perf = grid();
+        row(perf, 0, "CPU threads", new VBox(4, threads, hint("Threads for inference and training. This machine "
+                + "has " + cores + " core" + (cores == 1 ? "" : "s") + ". Fewer threads keep the rest of the "
+                + "computer responsive while you train.")));
+
+        Button reset = new Button("Reset window layout", new FontIcon("mdi2w-window-restore"));
+        reset.setId("settings-reset-layout");
+        reset.setOnAction(e -> WindowState.reset((Stage) getScene().getWindow(), ctx.settings()));
+        GridPane window = grid();
+        row(window, 0, "Window", new VBox(4, reset, hint("Distillery remembers the window's size, position and "
+                + "the last screen. This puts the window back in the middle of the screen.")));
+
+        VBox body = new VBox(18, section("Data", data), section("Performance", perf), section("Window", window));
+        body.setMaxWidth(820);
+        body.setAlignment(Pos.TOP_CENTER);
+        body.setPadding(new Insets(4, 0, 24, 0));
+        setBody(body);
+    }
+
+    private static TextField readOnly(String text, String id) {
+        TextField f = new TextField(text);
+        f.setEditable(false);
+        f.setId(id);
+        f.getStyleClass().add("read-only");
+        return f;
+    }
+
+    private static Label hint(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("hint");
+        l.setWrapText(true);
+        return l;
+    }
+
+    private static GridPane grid() {
+        GridPane g = new GridPane();
+        g.setHgap(16);
+        g.setVgap(12);
+        ColumnConstraints label = new ColumnConstraints(130);
+        label.setHalignment(HPos.RIGHT);
+        ColumnConstraints value = new ColumnConstraints();
+        value.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().addAll(label, value);
+        return g;
+    }
+
+    private static void row(GridPane g, int r, String name, Node value) {
+        Label l = new Label(name);
+        l.getStyleClass().add("field-label");
+        GridPane.setValignment(l, javafx.geometry.VPos.TOP);
+        g.add(l, 0, r);
+        g.add(value, 1, r);
+    }
+
+    private static VBox section(String title, Node content) {
+        Label t = new Label(title);
+        t.getStyleClass().add("section-title");
+        VBox box = new VBox(12, t, content);
+        box.getStyleClass().add("card");
+        return box;
+    }
+}

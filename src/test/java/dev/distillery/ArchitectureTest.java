@@ -1,0 +1,79 @@
+package dev.distillery;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The layering rules of DESIGN.md §2, enforced. */
+class ArchitectureTest {
+    /** Feature packages: they never know about the UI or the CLI. */
+    static final String[] FEATURES = {
+        "dev.distillery.core..", "dev.distillery.store..", "dev.distillery.boot..", "dev.distillery.teacher..",
+        "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network.."};
+    static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "history",
+            "settings");
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.distillery");
+    }
+
+    @Test
+    void featuresNeverDependOnUiOrCli() {
+        noClasses().that().resideInAnyPackage(FEATURES)
+                .should().dependOnClassesThat().resideInAnyPackage("dev.distillery.ui..", "dev.distillery.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyUiUsesJavaFx() {
+        noClasses().that().resideInAnyPackage(FEATURES)
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "io.fair_acc..")
+                .because("features run headless (CLI, validator on a server); the UI adapts them")
+                .check(classes);
+    }
+
+    @Test
+    void sqlLivesOnlyInStore() {
+        noClasses().that().resideOutsideOfPackage("dev.distillery.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..",
+                        "org.jdbi..", "org.flywaydb..")
+                .because("one place owns SQL (DESIGN.md §2)")
+                .check(classes);
+    }
+
+    @Test
+    void uiDoesNotReachIntoTheCli() {
+        noClasses().that().resideInAPackage("dev.distillery.ui..")
+                .should().dependOnClassesThat().resideInAPackage("dev.distillery.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void topLevelPackagesAreFreeOfCycles() {
+        slices().matching("dev.distillery.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void screensDoNotDependOnEachOther() {
+        for (String screen : SCREENS) {
+            String[] others = SCREENS.stream().filter(s -> !s.equals(screen))
+                    .map(s -> "dev.distillery.ui." + s + "..").toArray(String[]::new);
+            noClasses().that().resideInAPackage("dev.distillery.ui." + screen + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("screens talk through the Navigator and feature services, not to each other")
+                    .allowEmptyShould(true)
+                    .check(classes);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.distillery.ui;
+
+import dev.distillery.boot.AppSession;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.scene.Node;
+import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.NodeQueryUtils;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Starts the real app on a real session (H2 file in a temp folder) under TestFX. */
+final class ShellFixture implements AutoCloseable {
+    // close() declares Exception: TestFX cleanup throws TimeoutException.
+    final FxRobot robot = new FxRobot();
+    final AppSession session;
+    final DistilleryApp app;
+    final Stage stage;
+
+    private ShellFixture(AppSession session, DistilleryApp app, Stage stage) {
+        this.session = session;
+        this.app = app;
+        this.stage = stage;
+    }
+
+    static ShellFixture start(Path dataDir) throws Exception {
+        Stage stage = FxToolkit.registerPrimaryStage();
+        AppSession session = AppSession.open(dataDir, false);
+        DistilleryApp app = (DistilleryApp) FxToolkit.setupApplication(() -> new DistilleryApp(session));
+        WaitForAsyncUtils.waitForFxEvents();
+        return new ShellFixture(session, app, stage);
+    }
+
+    <T extends Node> T find(String query, Class<T> type) {
+        return robot.lookup(query).queryAs(type);
+    }
+
+    boolean exists(String query) {
+        return robot.lookup(query).tryQuery().isPresent();
+    }
+
+    void await(String what, Supplier<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    /** Clicks a node once it is laid out in a showing window (dialogs appear a pulse later). */
+    void clickWhenVisible(String query) {
+        await(query + " visible", () -> robot.lookup(query).match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(query);
+    }
+
+    Screen current() {
+        return app.window().context().navigator().current();
+    }
+
+    /** Stops the app as a user closing it would (layout saved), then the session. */
+    @Override
+    public void close() throws Exception {
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        session.close();
+    }
+}
