@@ -53,6 +53,7 @@ final class AboutDialog extends Dialog<Void> {
             put(runtime, "checking…");
         }
         getDialogPane().setContent(new VBox(18, top, grid));
+        getDialogPane().setPrefWidth(640);
         getDialogPane().getButtonTypes().addAll(COPY, ButtonType.CLOSE);
         Button copy = (Button) getDialogPane().lookupButton(COPY);
         copy.addEventFilter(ActionEvent.ACTION, e -> {
@@ -86,6 +87,7 @@ final class AboutDialog extends Dialog<Void> {
         }
         Label k = new Label(key);
         k.getStyleClass().add("field-label");
+        k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label v = new Label(value);
         v.setId("about-" + key.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
         v.setWrapText(true);

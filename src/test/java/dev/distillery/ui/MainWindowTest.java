@@ -115,6 +115,26 @@ class MainWindowTest {
     }
 
     @Test
+    void typingNonsenseIntoTheThreadsFieldIsHarmless() {
+        fx.robot.clickOn("#nav-settings");
+        @SuppressWarnings("unchecked")
+        Spinner<Integer> spinner = fx.find("#settings-threads", Spinner.class);
+        int before = spinner.getValue();
+        fx.robot.doubleClickOn(spinner.getEditor()).eraseText(4).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fx.exists("#error-dialog")).as("no error dialog").isFalse();
+        assertThat(spinner.getValue()).isEqualTo(before);
+        fx.robot.doubleClickOn(spinner.getEditor()).eraseText(4).type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fx.exists("#error-dialog")).as("empty text: no error dialog").isFalse();
+        assertThat(spinner.getValue()).isEqualTo(before);
+        fx.robot.doubleClickOn(spinner.getEditor()).eraseText(4).write("1").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(spinner.getValue()).isEqualTo(1);
+        assertThat(fx.find("#status-threads", Label.class).getText()).startsWith("CPU threads: 1 of ");
+    }
+
+    @Test
     void aboutDialogShowsRuntimeVersionsReadAtRunTime() {
         fx.clickWhenVisible("Help");
         fx.clickWhenVisible("About Distillery");

@@ -14,6 +14,8 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextFormatter;
 import javafx.scene.control.TextField;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.ColumnConstraints;
@@ -22,6 +24,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /** Settings that exist today: where data lives, CPU threads, the window layout. */
@@ -57,6 +60,7 @@ public final class SettingsView extends ScreenPane {
         threads.setId("settings-threads");
         threads.setEditable(true);
         threads.setPrefWidth(100);
+        guardIntegerInput(threads);
         threads.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
                 ctx.setComputeThreads(b);
@@ -71,7 +75,7 @@ public final class SettingsView extends ScreenPane {
         reset.setId("settings-reset-layout");
         reset.setOnAction(e -> WindowState.reset((Stage) getScene().getWindow(), ctx.settings()));
         GridPane window = grid();
-        row(window, 0, "Window", new VBox(4, reset, hint("Distillery remembers the window's size, position and "
+        row(window, 0, "Layout", new VBox(4, reset, hint("Distillery remembers the window's size, position and "
                 + "the last screen. This puts the window back in the middle of the screen.")));
 
         VBox body = new VBox(18, section("Data", data), section("Performance", perf), section("Window", window));
@@ -79,6 +83,31 @@ public final class SettingsView extends ScreenPane {
         body.setAlignment(Pos.TOP_CENTER);
         body.setPadding(new Insets(4, 0, 24, 0));
         setBody(body);
+    }
+
+    /**
+     * An editable integer spinner throws NumberFormatException on commit when the text is not a
+     * number: let only digits in, and read anything unusable as "keep the current value".
+     */
+    static void guardIntegerInput(Spinner<Integer> spinner) {
+        SpinnerValueFactory<Integer> factory = spinner.getValueFactory();
+        spinner.getEditor().setTextFormatter(new TextFormatter<String>(
+                change -> change.getControlNewText().matches("\\d{0,4}") ? change : null));
+        factory.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer value) {
+                return value == null ? "" : value.toString();
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                try {
+                    return Integer.valueOf(text.trim());
+                } catch (NumberFormatException e) {
+                    return factory.getValue();
+                }
+            }
+        });
     }
 
     private static TextField readOnly(String text, String id) {
