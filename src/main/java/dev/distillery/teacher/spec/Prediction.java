@@ -1,0 +1,35 @@
+package dev.distillery.teacher.spec;
+
+import java.util.List;
+
+/** A decoded answer of a vision model for one image, in the original image's pixel coordinates. */
+public sealed interface Prediction {
+    /** One class with its probability. */
+    record Scored(int classIndex, String label, float score) {
+    }
+
+    /** Top-k classes, best first; probabilities sum to at most 1. */
+    record Classification(List<Scored> top) implements Prediction {
+    }
+
+    /** A box in original-image pixels: left, top, right, bottom. */
+    record Box(float x1, float y1, float x2, float y2, int classIndex, String label, float score) {
+        public float area() {
+            return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+        }
+    }
+
+    /** Boxes after NMS, best first. */
+    record Detections(List<Box> boxes) implements Prediction {
+    }
+
+    /**
+     * A per-pixel probability map at the original image's size, row-major; values in [0, 1].
+     */
+    record DenseMap(int width, int height, float[] values) implements Prediction {
+    }
+
+    /** A feature vector. */
+    record Embedding(float[] vector) implements Prediction {
+    }
+}
