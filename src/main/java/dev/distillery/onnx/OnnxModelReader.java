@@ -96,8 +96,8 @@ public final class OnnxModelReader {
             MessageLite partial = e.getUnfinishedMessage();
             // A real model starts with a sane IR version; random bytes rarely do.
             if (partial instanceof ModelProto m && plausible(m)) {
-                return new TeacherException(name + " looks truncated: the file ends in the middle of the model."
-                        + " Download or export it again.");
+                return new TeacherException(name + " looks truncated — download or export it again"
+                        + " (the file ends in the middle of the model).");
             }
         }
         if (msg.contains("nesting") || msg.contains("recursion")) {
@@ -113,7 +113,7 @@ public final class OnnxModelReader {
                 + " exported to ONNX first.";
     }
 
-    private static TeacherException cannotRead(Path file, IOException e) {
+    static TeacherException cannotRead(Path file, IOException e) {
         if (e instanceof AccessDeniedException) {
             return new TeacherException("Cannot read " + file + ": permission denied. Check the file's permissions"
                     + " (it must be readable by you), or copy it somewhere you own.");
