@@ -22,7 +22,8 @@ public final class OrtLoadCheck {
         Pattern.compile("No Op registered for ([^\\s(]+) with domain_version of (-?\\d+)"),
         Pattern.compile("Fatal error: ([^\\s(]+?)(?:\\((-?\\d+)\\))? is not a registered function/op"),
     };
-    private static final Pattern ORT_PREFIX = Pattern.compile("^Error code - ORT_\\w+ - message - ");
+    private static final Pattern ORT_PREFIX = Pattern.compile(
+            "^(Error code - ORT_\\w+ - message\\s*[-:]\\s*|\\[ONNXRuntimeError] : \\d+ : \\w+ : )");
 
     private OrtLoadCheck() {
     }
