@@ -82,10 +82,10 @@ public final class OnnxModel implements InspectedModel {
         return "";
     }
 
-    /** Number of nodes in all graphs and subgraphs (functions excluded). */
+    /** Number of nodes in all graphs, subgraphs and model-local functions. */
     long nodeCount() {
         long[] count = {0};
-        OnnxGraphs.forEachGraph(proto, g -> count[0] += g.graph().getNodeCount());
+        OnnxGraphs.forEachNode(proto, n -> count[0]++);
         return count[0];
     }
 

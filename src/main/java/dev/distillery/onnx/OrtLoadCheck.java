@@ -33,7 +33,7 @@ public final class OrtLoadCheck {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (IOException | OutOfMemoryError e) {
+        } catch (IOException e) {
             throw new TeacherException("Cannot read " + file + " to load it in ONNX Runtime: " + e.getMessage());
         }
         verify(bytes);

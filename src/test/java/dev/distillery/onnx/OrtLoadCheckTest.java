@@ -61,6 +61,14 @@ class OrtLoadCheckTest {
     }
 
     @Test
+    void anOperatorOfAnUnknownDomainIsNamed() {
+        byte[] model = TestModels.classifier(3, "logits", false).domain("com.acme", 1)
+                .node("com.acme", "Warp", List.of("logits"), List.of("w")).toBytes();
+        assertThatThrownBy(() -> OrtLoadCheck.verify(model)).isInstanceOf(TeacherException.class)
+                .hasMessageContaining("uses the operator com.acme:Warp, which ONNX Runtime");
+    }
+
+    @Test
     void aModelWithoutAnImageInputStillLoads() throws Exception {
         Path file = TestModels.shaped(DataType.FLOAT, TestModels.dims("N", 10), "Relu", "y", "N", 10)
                 .write(dir.resolve("tab.onnx"));
