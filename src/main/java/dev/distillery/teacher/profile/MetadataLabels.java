@@ -85,7 +85,7 @@ public final class MetadataLabels {
     }
 
     private static List<String> dict(String v) {
-        Map<Integer, String> byIndex = new TreeMap<>();
+        TreeMap<Integer, String> byIndex = new TreeMap<>();
         Matcher m = DICT_ENTRY.matcher(v.substring(1, v.endsWith("}") ? v.length() - 1 : v.length()));
         while (m.find()) {
             try {
@@ -97,7 +97,7 @@ public final class MetadataLabels {
         if (byIndex.isEmpty()) {
             return List.of();
         }
-        int last = ((TreeMap<Integer, String>) byIndex).lastKey();
+        int last = byIndex.lastKey();
         if (last > 1_000_000) {
             return List.copyOf(byIndex.values());
         }
