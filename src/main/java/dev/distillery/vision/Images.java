@@ -31,7 +31,7 @@ public final class Images {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new TeacherException("Cannot read image " + file + ": the file does not exist", e);
-        } catch (IOException | OutOfMemoryError e) {
+        } catch (IOException e) {
             throw new TeacherException("Cannot read image " + file + ": " + e.getMessage(), e);
         }
         if (bytes.length == 0) {

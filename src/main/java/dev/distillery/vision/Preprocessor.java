@@ -12,6 +12,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
 import dev.distillery.teacher.spec.Preprocessing;
+import dev.distillery.teacher.spec.TeacherException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -184,6 +185,10 @@ public final class Preprocessor implements AutoCloseable {
             for (int c = 0; c < 3; c++) {
                 from[c] = p.channelOrder() == Preprocessing.ChannelOrder.RGB ? 2 - c : c;
                 double std = p.std().get(c);
+                if (std == 0 || !Double.isFinite(std)) {
+                    throw new TeacherException("The preprocessing std of channel " + c + " is " + std
+                            + ": it must be a non-zero number");
+                }
                 alpha[c] = p.scale() / std;
                 beta[c] = -p.mean().get(c) / std;
             }

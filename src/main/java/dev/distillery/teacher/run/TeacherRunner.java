@@ -33,7 +33,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * original-image coordinates, following a {@link TeacherProfile}.
  *
  * <p>Images are preprocessed by a {@link Preprocessor} straight into a reused direct buffer that ONNX
- * Runtime reads without copying. A model with a fixed batch size (profile {@code batchSize > 0}) is fed
+ * Runtime reads without copying. A model with a fixed batch size (profile {@code batchSize > 0}, or a fixed
+ * first axis in the model) is fed
  * chunks of exactly that size, padded with zero images whose outputs are dropped.
  *
  * <p><b>Thread-safety:</b> not thread-safe (it reuses its input buffer and preprocessor); use one runner per
@@ -51,6 +52,7 @@ public final class TeacherRunner implements AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final boolean uint8;
+    private final int fixedBatch;
     private final Preprocessor preprocessor = new Preprocessor();
     private ByteBuffer inputBuffer;
     private DetectionDecoder detectionDecoder = DetectionDecoder.defaults();
@@ -58,7 +60,7 @@ public final class TeacherRunner implements AutoCloseable {
     private boolean closed;
 
     private TeacherRunner(Path model, TeacherProfile profile, int threads, OrtEnvironment env, OrtSession session,
-                          String inputName, String outputName, boolean uint8) {
+                          String inputName, String outputName, boolean uint8, int fixedBatch) {
         this.model = model;
         this.profile = profile;
         this.threads = threads;
@@ -67,6 +69,7 @@ public final class TeacherRunner implements AutoCloseable {
         this.inputName = inputName;
         this.outputName = outputName;
         this.uint8 = uint8;
+        this.fixedBatch = fixedBatch;
     }
 
     /**
@@ -111,10 +114,14 @@ public final class TeacherRunner implements AutoCloseable {
                         + (modelUint8 ? "uint8" : "float") + " but the profile says '" + p.elementType()
                         + "': fix the element type in the preprocessing settings");
             }
+            long[] dims = info.getShape();
+            checkInputSize(model, input.getName(), dims, p);
+            int fixedBatch = p.batchSize() > 0 ? p.batchSize() : dims.length == 4 && dims[0] > 0 ? (int) dims[0] : 0;
             Set<String> outputs = session.getOutputNames();
             String wanted = profile.task().outputName();
             String output = wanted != null && outputs.contains(wanted) ? wanted : outputs.iterator().next();
-            return new TeacherRunner(model, profile, threads, env, session, input.getName(), output, modelUint8);
+            return new TeacherRunner(model, profile, threads, env, session, input.getName(), output, modelUint8,
+                    fixedBatch);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new TeacherException("Cannot load teacher " + model.getFileName() + ": ONNX Runtime says: "
@@ -123,6 +130,40 @@ public final class TeacherRunner implements AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /** Fails early, with the sizes in the message, when a fixed model input disagrees with the profile. */
+    private static void checkInputSize(Path model, String input, long[] dims, Preprocessing p) {
+        if (dims.length != 4) {
+            throw new TeacherException("Cannot use teacher " + model.getFileName() + ": its input '" + input
+                    + "' has rank " + dims.length + "; an image input needs 4 axes (NCHW or NHWC)");
+        }
+        boolean nchw = p.layout() == Preprocessing.Layout.NCHW;
+        long c = nchw ? dims[1] : dims[3];
+        long h = nchw ? dims[2] : dims[1];
+        long w = nchw ? dims[3] : dims[2];
+        if ((c > 0 && c != 3) || (h > 0 && h != p.height()) || (w > 0 && w != p.width())) {
+            throw new TeacherException("The teacher's input '" + input + "' is " + shapeText(dims)
+                    + " but the profile asks for " + p.layout() + " 3×" + p.height() + "×" + p.width()
+                    + ": fix the input size or layout in the preprocessing settings");
+        }
+        if (p.batchSize() > 0 && dims[0] > 0 && dims[0] != p.batchSize()) {
+            throw new TeacherException("The teacher's input '" + input + "' has a fixed batch of " + dims[0]
+                    + " but the profile says " + p.batchSize());
+        }
+    }
+
+    private static String shapeText(long[] dims) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(dims[i] < 0 ? "?" : Long.toString(dims[i]));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The batch size the model requires, or 0 when its batch axis is dynamic. */
+    public int fixedBatch() {
+        return fixedBatch;
     }
 
     public TeacherProfile profile() {
@@ -190,7 +231,7 @@ public final class TeacherRunner implements AutoCloseable {
             throw new IllegalStateException("TeacherRunner is closed");
         }
         Preprocessing p = profile.preprocessing();
-        int fixed = p.batchSize();
+        int fixed = fixedBatch;
         int chunk = fixed > 0 ? fixed : DEFAULT_CHUNK;
         int per = Preprocessor.elementsPerImage(p);
         for (int start = 0; start < images.size(); start += chunk) {

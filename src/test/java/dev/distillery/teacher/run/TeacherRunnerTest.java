@@ -190,12 +190,26 @@ class TeacherRunnerTest {
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "definitely not protobuf");
         assertThatThrownBy(() -> TeacherRunner.open(junk, profile, 1))
                 .isInstanceOf(TeacherException.class).hasMessageStartingWith("Cannot load teacher junk.onnx");
-        // Wrong input size for a fixed model: ONNX Runtime's complaint is passed on.
+        // Wrong input size for a fixed model: said when opening, with both sizes.
         Path model = colourClassifier(dir.resolve("c.onnx"), "N");
         TeacherProfile wrongSize = new TeacherProfile(profile.task(), profile.preprocessing().withSize(9, 9), COLOURS);
-        try (TeacherRunner r = TeacherRunner.open(model, wrongSize, 1); Mat m = new Mat(9, 9, CV_8UC3, RED)) {
-            assertThatThrownBy(() -> r.predict(m)).isInstanceOf(TeacherException.class)
-                    .hasMessageContaining("c.onnx").hasMessageContaining("[1, 3, 9, 9]");
+        assertThatThrownBy(() -> TeacherRunner.open(model, wrongSize, 1)).isInstanceOf(TeacherException.class)
+                .hasMessageContaining("[?, 3, 8, 8]").hasMessageContaining("3×9×9");
+    }
+
+    @Test
+    void aFixedBatchInTheModelIsHonouredEvenWhenTheProfileSaysDynamic() throws Exception {
+        Path model = colourClassifier(dir.resolve("fixed4.onnx"), 4);
+        List<Mat> images = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            images.add(new Mat(8, 8, CV_8UC3, i % 2 == 0 ? RED : GREEN));
+        }
+        try (TeacherRunner r = TeacherRunner.open(model, classifierProfile(ChannelOrder.RGB, 0), 1)) {
+            assertThat(r.fixedBatch()).isEqualTo(4);
+            assertThat(r.predictBatch(images)).extracting(TeacherRunnerTest::top1)
+                    .containsExactly("red", "green", "red", "green", "red", "green");
+        } finally {
+            images.forEach(Mat::close);
         }
     }
 }
