@@ -60,7 +60,7 @@ public record DetectionDecoder(float scoreThreshold, float iouThreshold, int max
             throw new TeacherException("Detection output has " + attrs + " values per box: too few for the "
                     + layout + " layout");
         }
-        int[][] grid = layout == DetectionLayout.ROWS_GRID ? grid(count, strides, t) : null;
+        int[] levels = layout == DetectionLayout.ROWS_GRID ? levels(count, strides, t) : null;
         List<Prediction.Box> candidates = new ArrayList<>();
         for (int a = 0; a < count; a++) {
             float obj = columns ? 1f : out[a * attrs + 4];
@@ -89,10 +89,21 @@ public record DetectionDecoder(float scoreThreshold, float iouThreshold, int max
             double cy = y;
             double bw = w;
             double bh = h;
-            if (grid != null) {
-                int s = grid[a][2];
-                cx = (x + grid[a][0]) * s;
-                cy = (y + grid[a][1]) * s;
+            if (levels != null) {
+                // Find the stride level of row a, then its cell (row-major within the level).
+                int first0 = 0;
+                int level = 0;
+                int cells = (t.inputWidth() / levels[0]) * (t.inputHeight() / levels[0]);
+                while (a >= first0 + cells) {
+                    first0 += cells;
+                    level++;
+                    cells = (t.inputWidth() / levels[level]) * (t.inputHeight() / levels[level]);
+                }
+                int s = levels[level];
+                int gw = t.inputWidth() / s;
+                int cell = a - first0;
+                cx = (x + cell % gw) * s;
+                cy = (y + cell / gw) * s;
                 bw = Math.exp(w) * s;
                 bh = Math.exp(h) * s;
             }
@@ -141,12 +152,15 @@ public record DetectionDecoder(float scoreThreshold, float iouThreshold, int max
         return union <= 0 ? 0f : inter / union;
     }
 
-    /** For each prediction row: {gx, gy, stride}. */
-    private static int[][] grid(int count, List<Integer> strides, Transform t) {
+    /** The strides in increasing order, after checking that they account for every row. */
+    private static int[] levels(int count, List<Integer> strides, Transform t) {
         List<Integer> levels = new ArrayList<>(strides == null || strides.isEmpty() ? DEFAULT_STRIDES : strides);
         levels.sort(Comparator.naturalOrder());
         int expected = 0;
         for (int s : levels) {
+            if (s <= 0) {
+                throw new TeacherException("Grid strides must be positive: " + levels);
+            }
             expected += (t.inputWidth() / s) * (t.inputHeight() / s);
         }
         if (expected != count) {
@@ -154,18 +168,7 @@ public record DetectionDecoder(float scoreThreshold, float iouThreshold, int max
                     + t.inputHeight() + " input with strides " + levels + " gives " + expected
                     + ": check the input size and the strides");
         }
-        int[][] cells = new int[count][];
-        int i = 0;
-        for (int s : levels) {
-            int gw = t.inputWidth() / s;
-            int gh = t.inputHeight() / s;
-            for (int gy = 0; gy < gh; gy++) {
-                for (int gx = 0; gx < gw; gx++) {
-                    cells[i++] = new int[] {gx, gy, s};
-                }
-            }
-        }
-        return cells;
+        return levels.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static float clip(double v, int max) {

@@ -212,4 +212,23 @@ class TeacherRunnerTest {
             images.forEach(Mat::close);
         }
     }
+
+    @Test
+    void thousandsOfPredictionsDoNotLeakNativeMemory() throws Exception {
+        Path model = colourClassifier(dir.resolve("c.onnx"), "N");
+        try (TeacherRunner r = TeacherRunner.open(model, classifierProfile(ChannelOrder.RGB, 0), 1);
+             Mat frame = new Mat(120, 160, CV_8UC3, GREEN)) {
+            for (int i = 0; i < 300; i++) {
+                r.predict(frame);
+            }
+            int runs = Integer.getInteger("distillery.leakRuns", 3000);
+            long before = org.bytedeco.javacpp.Pointer.physicalBytes();
+            for (int i = 0; i < runs; i++) {
+                assertThat(top1(r.predict(frame))).isEqualTo("green");
+            }
+            long growth = org.bytedeco.javacpp.Pointer.physicalBytes() - before;
+            System.out.printf("TeacherRunner: resident memory %+d KB over %d predictions%n", growth / 1024, runs);
+            assertThat(growth).isLessThan(32L << 20);
+        }
+    }
 }
