@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** Feature packages: they never know about the UI or the CLI. */
     static final String[] FEATURES = {
-        "dev.distillery.core..", "dev.distillery.store..", "dev.distillery.boot..", "dev.distillery.teacher..",
+        "dev.distillery.core..", "dev.distillery.store..", "dev.distillery.boot..", "dev.distillery.model..",
+        "dev.distillery.onnx..", "dev.distillery.teacher..",
         "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network.."};
     static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "history",
             "settings");

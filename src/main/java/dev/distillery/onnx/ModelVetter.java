@@ -2,8 +2,7 @@ package dev.distillery.onnx;
 
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.distillery.teacher.profile.ImageInputs;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.distillery.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

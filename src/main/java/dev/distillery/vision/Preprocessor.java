@@ -11,8 +11,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
-import dev.distillery.teacher.spec.Preprocessing;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.TeacherException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

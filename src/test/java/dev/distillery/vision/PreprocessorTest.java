@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import dev.distillery.teacher.spec.Preprocessing;
-import dev.distillery.teacher.spec.Preprocessing.ChannelOrder;
-import dev.distillery.teacher.spec.Preprocessing.Layout;
-import dev.distillery.teacher.spec.Preprocessing.ResizeMode;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.Preprocessing.ChannelOrder;
+import dev.distillery.model.Preprocessing.Layout;
+import dev.distillery.model.Preprocessing.ResizeMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

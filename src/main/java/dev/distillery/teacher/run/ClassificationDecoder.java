@@ -1,6 +1,6 @@
 package dev.distillery.teacher.run;
 
-import dev.distillery.teacher.spec.Prediction;
+import dev.distillery.model.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;

@@ -8,8 +8,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
 
-import dev.distillery.teacher.spec.Prediction;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.Prediction;
+import dev.distillery.model.TeacherException;
 import dev.distillery.vision.Transform;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;

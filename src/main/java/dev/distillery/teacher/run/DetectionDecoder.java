@@ -1,8 +1,8 @@
 package dev.distillery.teacher.run;
 
-import dev.distillery.teacher.spec.DetectionLayout;
-import dev.distillery.teacher.spec.Prediction;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.DetectionLayout;
+import dev.distillery.model.Prediction;
+import dev.distillery.model.TeacherException;
 import dev.distillery.vision.Transform;
 import java.util.ArrayList;
 import java.util.Comparator;

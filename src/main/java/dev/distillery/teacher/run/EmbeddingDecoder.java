@@ -1,6 +1,6 @@
 package dev.distillery.teacher.run;
 
-import dev.distillery.teacher.spec.Prediction;
+import dev.distillery.model.Prediction;
 
 /** The output of an embedding model for one image, as it is. A pure function. */
 public final class EmbeddingDecoder {

@@ -3,7 +3,7 @@ package dev.distillery.teacher.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distillery.teacher.spec.Prediction;
+import dev.distillery.model.Prediction;
 
 /**
  * A {@link Prediction} as compact JSON for the CLI's {@code --json} output.

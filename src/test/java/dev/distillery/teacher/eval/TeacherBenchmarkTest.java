@@ -3,7 +3,7 @@ package dev.distillery.teacher.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distillery.teacher.spec.Preprocessing;
+import dev.distillery.model.Preprocessing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distillery.teacher.spec.DetectionLayout;
-import dev.distillery.teacher.spec.Prediction;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.DetectionLayout;
+import dev.distillery.model.Prediction;
+import dev.distillery.model.TeacherException;
 import dev.distillery.vision.Transform;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package dev.distillery.teacher.profile;
+package dev.distillery.onnx;
 
-import dev.distillery.teacher.spec.ModelInfo;
+import dev.distillery.model.ModelInfo;
 
 /**
  * What {@link ProfileInference} needs to know about a model: its declared facts and which operator

@@ -1,4 +1,4 @@
-package dev.distillery.teacher.spec;
+package dev.distillery.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.distillery.teacher.spec;
+package dev.distillery.model;
 
 /** The two common YOLO output layouts, and whether boxes still need the grid decode. */
 public enum DetectionLayout {

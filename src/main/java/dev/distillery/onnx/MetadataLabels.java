@@ -1,4 +1,4 @@
-package dev.distillery.teacher.profile;
+package dev.distillery.onnx;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,18 +1,14 @@
-package dev.distillery.teacher.profile;
+package dev.distillery.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distillery.onnx.ModelVetter;
-import dev.distillery.onnx.OnnxModel;
-import dev.distillery.onnx.OnnxModelReader;
-import dev.distillery.onnx.OrtLoadCheck;
-import dev.distillery.teacher.spec.DetectionLayout;
-import dev.distillery.teacher.spec.Preprocessing;
-import dev.distillery.teacher.spec.Preprocessing.ChannelOrder;
-import dev.distillery.teacher.spec.Preprocessing.Layout;
-import dev.distillery.teacher.spec.Preprocessing.ResizeMode;
-import dev.distillery.teacher.spec.TaskKind;
-import dev.distillery.teacher.spec.TeacherProfile;
+import dev.distillery.model.DetectionLayout;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.Preprocessing.ChannelOrder;
+import dev.distillery.model.Preprocessing.Layout;
+import dev.distillery.model.Preprocessing.ResizeMode;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TeacherProfile;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

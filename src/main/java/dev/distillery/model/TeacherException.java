@@ -1,4 +1,4 @@
-package dev.distillery.teacher.spec;
+package dev.distillery.model;
 
 /**
  * A problem with a model, an image or a download, whose message says what is wrong and what to do;

@@ -1,7 +1,7 @@
-package dev.distillery.teacher.profile;
+package dev.distillery.onnx;
 
-import dev.distillery.teacher.spec.ModelInfo;
-import dev.distillery.teacher.spec.TensorSpec;
+import dev.distillery.model.ModelInfo;
+import dev.distillery.model.TensorSpec;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,21 +1,18 @@
-package dev.distillery.teacher.profile;
+package dev.distillery.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import dev.distillery.onnx.OnnxBuilder;
-import dev.distillery.onnx.OnnxModelReader;
-import dev.distillery.onnx.TestModels;
-import dev.distillery.teacher.spec.DetectionLayout;
-import dev.distillery.teacher.spec.Preprocessing;
-import dev.distillery.teacher.spec.Preprocessing.ChannelOrder;
-import dev.distillery.teacher.spec.Preprocessing.Layout;
-import dev.distillery.teacher.spec.Preprocessing.ResizeMode;
-import dev.distillery.teacher.spec.TaskKind;
-import dev.distillery.teacher.spec.TaskSpec;
-import dev.distillery.teacher.spec.TeacherException;
-import dev.distillery.teacher.spec.TeacherProfile;
+import dev.distillery.model.DetectionLayout;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.Preprocessing.ChannelOrder;
+import dev.distillery.model.Preprocessing.Layout;
+import dev.distillery.model.Preprocessing.ResizeMode;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TaskSpec;
+import dev.distillery.model.TeacherException;
+import dev.distillery.model.TeacherProfile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

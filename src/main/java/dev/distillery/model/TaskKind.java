@@ -1,4 +1,4 @@
-package dev.distillery.teacher.spec;
+package dev.distillery.model;
 
 /** What a vision model answers, inferred from its outputs and editable by the user. */
 public enum TaskKind {
