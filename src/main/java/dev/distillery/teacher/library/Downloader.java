@@ -131,7 +131,7 @@ public final class Downloader {
             Files.createDirectories(target.toAbsolutePath().getParent());
             try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                Transfer t = new Transfer(url, out, new ProgressThrottle(listener), cancel);
+                Transfer t = new Transfer(url, out, new ProgressThrottle(listener), cancel, expectedSize);
                 t.run();
                 out.force(false);
                 verify(url, t.have, t.sha256(), expectedSize, expected);
@@ -166,15 +166,16 @@ public final class Downloader {
         private final FileChannel out;
         private final ProgressThrottle progress;
         private final Cancellation cancel;
+        private final long expectedSize;
         private final MessageDigest digest = Hashing.sha256();
-        private final byte[] buffer = new byte[64 * 1024];
         long have;
         long total = -1;
         String ifRange;
         int attempt;
         private String sha256;
 
-        Transfer(URI url, FileChannel out, ProgressThrottle progress, Cancellation cancel) {
+        Transfer(URI url, FileChannel out, ProgressThrottle progress, Cancellation cancel, long expectedSize) {
+            this.expectedSize = expectedSize;
             this.url = url;
             this.out = out;
             this.progress = progress;
@@ -265,6 +266,10 @@ public final class Downloader {
                     restart();
                 }
                 total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (expectedSize >= 0 && total >= 0 && total != expectedSize) {
+                    // no need to fetch the whole file to know it is not the one expected
+                    verify(url, total, null, expectedSize, null);
+                }
                 ifRange = validator(response).orElse(null);
                 return true;
             }

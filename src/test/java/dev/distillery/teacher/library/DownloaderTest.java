@@ -166,6 +166,27 @@ class DownloaderTest {
     }
 
     @Test
+    void startsOverAfter416AndUsesLastModifiedForIfRange() throws Exception {
+        String lastModified = "Tue, 24 Nov 2026 10:00:00 GMT";
+        try (TestServer server = new TestServer((ex, n) -> {
+            ex.getResponseHeaders().set("Last-Modified", lastModified);
+            if (n == 1) {
+                TestServer.sendPartThenDrop(ex, MODEL, MODEL.length / 3, null);
+            } else if (n == 2) {
+                ex.sendResponseHeaders(416, -1);
+            } else {
+                TestServer.sendAll(ex, MODEL, null);
+            }
+        })) {
+            DownloadResult r = downloader.download(server.uri("/m.onnx"), target(), SHA, MODEL.length, null, null);
+            assertThat(r.attempts()).isEqualTo(3);
+            assertThat(server.requests.get(1).getFirst("If-Range")).isEqualTo(lastModified);
+            assertThat(server.requests.get(2).getFirst("Range")).isNull();
+        }
+        assertThat(Files.readAllBytes(target())).isEqualTo(MODEL);
+    }
+
+    @Test
     void givesUpAfterFiveBrokenTransfersAndLeavesNothing() throws Exception {
         // Every answer is a 200 that breaks off after 1000 bytes.
         try (TestServer server = new TestServer((ex, n) -> TestServer.sendPartThenDrop(ex, MODEL, 1000, null))) {
