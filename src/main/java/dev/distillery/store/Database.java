@@ -112,6 +112,11 @@ public final class Database implements AutoCloseable {
         return new SettingsStore(jdbi.onDemand(SettingsDao.class));
     }
 
+    /** The teacher library's table. */
+    public TeacherStore teachers() {
+        return new TeacherStore(jdbi.onDemand(TeacherDao.class));
+    }
+
     /** Closes all connections and the file; further use fails. */
     @Override
     public void close() {
