@@ -1,7 +1,7 @@
 package dev.distillery.teacher.library;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.distillery.teacher.library;
 
 import dev.distillery.core.BuildInfo;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

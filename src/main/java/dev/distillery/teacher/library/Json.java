@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 
 /**
  * The one Jackson mapper of the teacher library, for the records of {@code teacher.spec} and the

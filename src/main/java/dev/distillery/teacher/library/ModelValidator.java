@@ -1,8 +1,8 @@
 package dev.distillery.teacher.library;
 
-import dev.distillery.teacher.spec.ModelInfo;
-import dev.distillery.teacher.spec.TeacherException;
-import dev.distillery.teacher.spec.TeacherProfile;
+import dev.distillery.model.ModelInfo;
+import dev.distillery.model.TeacherException;
+import dev.distillery.model.TeacherProfile;
 import java.nio.file.Path;
 
 /**

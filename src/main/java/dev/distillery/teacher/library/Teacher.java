@@ -1,7 +1,7 @@
 package dev.distillery.teacher.library;
 
-import dev.distillery.teacher.spec.ModelInfo;
-import dev.distillery.teacher.spec.TeacherProfile;
+import dev.distillery.model.ModelInfo;
+import dev.distillery.model.TeacherProfile;
 import java.time.Instant;
 
 /**

@@ -3,8 +3,8 @@ package dev.distillery.teacher.library;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distillery.teacher.spec.TaskKind;
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TeacherException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;

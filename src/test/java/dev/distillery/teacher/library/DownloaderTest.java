@@ -3,7 +3,7 @@ package dev.distillery.teacher.library;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distillery.teacher.spec.TeacherException;
+import dev.distillery.model.TeacherException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.core.DataDirectory;
 import dev.distillery.store.Database;
-import dev.distillery.teacher.spec.TaskKind;
-import dev.distillery.teacher.spec.TeacherException;
-import dev.distillery.teacher.spec.TeacherProfile;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TeacherException;
+import dev.distillery.model.TeacherProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
