@@ -77,6 +77,7 @@ public final class MainWindow {
         root.setBottom(new StatusBar(ctx));
 
         Scene scene = new Scene(root);
+        installModelDrop(scene);
         scene.getStylesheets().add(stylesheet());
         stage.setScene(scene);
         stage.setTitle("Distillery");
@@ -97,6 +98,11 @@ public final class MainWindow {
         stage.setOnHiding(e -> saveLayout());
     }
 
+    /** The screen's view, created on first use. */
+    public ScreenPane view(Screen screen) {
+        return views.computeIfAbsent(screen, s -> factories.get(s).apply(ctx));
+    }
+
     public Stage stage() {
         return stage;
     }
@@ -110,6 +116,33 @@ public final class MainWindow {
         WindowState.save(stage, ctx.settings());
     }
 
+    /** .onnx files dropped anywhere on the window are imported as teachers. */
+    private void installModelDrop(Scene scene) {
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().stream()
+                    .anyMatch(f -> f.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx"))) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            List<java.nio.file.Path> models = e.getDragboard().getFiles().stream()
+                    .filter(f -> f.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx"))
+                    .map(java.io.File::toPath).toList();
+            e.setDropCompleted(!models.isEmpty());
+            e.consume();
+            if (!models.isEmpty()) {
+                importModels(models);
+            }
+        });
+    }
+
+    /** Shows the Teachers screen and imports the files (drag and drop, file association). */
+    public void importModels(List<java.nio.file.Path> models) {
+        ctx.navigator().go(Screen.TEACHERS);
+        ((TeachersView) view(Screen.TEACHERS)).importFiles(models);
+    }
+
     static String stylesheet() {
         return MainWindow.class.getResource("/dev/distillery/ui/app.css").toExternalForm();
     }
@@ -120,7 +153,7 @@ public final class MainWindow {
     }
 
     private void show(Screen screen) {
-        ScreenPane view = views.computeIfAbsent(screen, s -> factories.get(s).apply(ctx));
+        ScreenPane view = view(screen);
         content.getChildren().setAll(view);
         navButtons.get(screen).setSelected(true);
         navItems.get(screen).setSelected(true);

@@ -17,6 +17,7 @@ public final class ShellContext {
     private final IntegerProperty computeThreads;
     private final StringProperty networkStatus = new SimpleStringProperty(this, "networkStatus", "Not connected");
     private Window window;
+    private dev.distillery.teacher.TeacherService teachers;
 
     public ShellContext(AppSession session) {
         this.session = session;
@@ -50,6 +51,15 @@ public final class ShellContext {
     /** One-line network state for the status bar; the Network screen will drive it. */
     public StringProperty networkStatusProperty() {
         return networkStatus;
+    }
+
+    /** The teacher library and tools, opened on first use. */
+    public synchronized dev.distillery.teacher.TeacherService teachers() {
+        if (teachers == null) {
+            teachers = new dev.distillery.teacher.TeacherService(session.dataDirectory(), session.database(),
+                    computeThreads::get);
+        }
+        return teachers;
     }
 
     public Window window() {

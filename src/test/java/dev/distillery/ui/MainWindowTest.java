@@ -57,7 +57,7 @@ class MainWindowTest {
             if (s == Screen.SETTINGS) {
                 assertThat(fx.find("#settings-data-dir", TextField.class).getText()).isEqualTo(dir.toString());
                 assertThat(fx.find("#settings-db", TextField.class).getText())
-                        .contains("distillery.mv.db").contains("schema version 1");
+                        .contains("distillery.mv.db").contains("schema version " + fx.session.database().schemaVersion());
             } else {
                 assertThat(fx.find("#empty-title", Label.class).getText()).isEqualTo(HEADINGS.get(s));
                 if (s != Screen.DASHBOARD) {

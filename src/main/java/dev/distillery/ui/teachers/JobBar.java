@@ -1,0 +1,84 @@
+package dev.distillery.ui.teachers;
+
+import java.util.Locale;
+import javafx.concurrent.Task;
+import javafx.concurrent.Worker;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The bar under the Teachers screen that follows one background job: what it does, a progress bar,
+ * the time left (from the progress rate so far) and a Cancel button. Hidden when idle.
+ */
+final class JobBar extends HBox {
+    private final Label title = new Label();
+    private final Label detail = new Label();
+    private final ProgressBar bar = new ProgressBar();
+    private final Label eta = new Label();
+    private final Button cancel = new Button("Cancel", new FontIcon("mdi2c-close"));
+    private Task<?> task;
+    private long startedNanos;
+
+    JobBar() {
+        getStyleClass().add("job-bar");
+        setId("job-bar");
+        setAlignment(Pos.CENTER_LEFT);
+        setSpacing(12);
+        title.getStyleClass().add("job-title");
+        detail.setId("job-detail");
+        bar.setPrefWidth(260);
+        eta.setId("job-eta");
+        eta.setMinWidth(110);
+        cancel.setId("job-cancel");
+        cancel.setOnAction(e -> {
+            if (task != null) {
+                task.cancel(true);
+            }
+        });
+        HBox.setHgrow(detail, Priority.ALWAYS);
+        detail.setMaxWidth(Double.MAX_VALUE);
+        getChildren().addAll(title, detail, bar, eta, cancel);
+        setVisible(false);
+        setManaged(false);
+    }
+
+    boolean busy() {
+        return task != null && task.isRunning();
+    }
+
+    void follow(Task<?> t) {
+        task = t;
+        startedNanos = System.nanoTime();
+        title.textProperty().bind(t.titleProperty());
+        detail.textProperty().bind(t.messageProperty());
+        bar.progressProperty().bind(t.progressProperty());
+        t.progressProperty().addListener((o, a, b) -> eta.setText(etaText(b.doubleValue())));
+        eta.setText("");
+        setVisible(true);
+        setManaged(true);
+        t.stateProperty().addListener((o, was, now) -> {
+            if (now == Worker.State.SUCCEEDED || now == Worker.State.FAILED || now == Worker.State.CANCELLED) {
+                title.textProperty().unbind();
+                detail.textProperty().unbind();
+                bar.progressProperty().unbind();
+                setVisible(false);
+                setManaged(false);
+            }
+        });
+    }
+
+    private String etaText(double fraction) {
+        if (fraction <= 0.02 || fraction >= 1) {
+            return "";
+        }
+        double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+        long left = Math.round(elapsed * (1 - fraction) / fraction);
+        return left < 60 ? "about " + Math.max(1, left) + " s left"
+                : String.format(Locale.ROOT, "about %d min %02d s left", left / 60, left % 60);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.distillery.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.testing.TinyModels;
+import dev.distillery.ui.teachers.TeachersView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Teachers screen driven as a user would: import, look, try, benchmark, refuse, delete. */
+class TeachersViewTest {
+    @TempDir
+    Path dir;
+    ShellFixture fx;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = ShellFixture.start(dir.resolve("data"));
+        fx.robot.clickOn("#nav-teachers");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    TeachersView view() {
+        return (TeachersView) fx.app.window().view(Screen.TEACHERS);
+    }
+
+    @Test
+    void importTryBenchmarkAndDelete() throws Exception {
+        assertThat(fx.find("#empty-title", Label.class).getText()).isEqualTo("No teachers yet");
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        fx.robot.interact(() -> view().importFiles(List.of(model)));
+        fx.await("teacher card", () -> fx.exists("#teacher-card-1"));
+        fx.await("detail", () -> fx.exists("#detail-name"));
+        assertThat(fx.find("#detail-name", Label.class).getText()).isEqualTo("colours");
+
+        Path red = dir.resolve("red.png");
+        try (Mat m = new Mat(60, 90, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(20, 20, 230, 0))) {
+            opencv_imgcodecs.imwrite(red.toString(), m);
+        }
+        fx.robot.interact(() -> view().tryOn(red));
+        fx.await("prediction bars", () -> fx.exists("#prediction-bars")
+                && !fx.find("#prediction-bars", VBox.class).getChildren().isEmpty());
+        VBox bars = fx.find("#prediction-bars", VBox.class);
+        Label first = (Label) ((javafx.scene.layout.HBox) bars.getChildren().get(0)).getChildren().get(0);
+        assertThat(first.getText()).isEqualTo("red");
+
+        fx.clickWhenVisible("#teacher-bench");
+        fx.await("benchmark stored", () -> fx.exists("#teacher-speed-1")
+                && fx.find("#teacher-speed-1", Label.class).getText().startsWith("p50"));
+
+        fx.clickWhenVisible("#teacher-delete");
+        fx.await("confirmation", () -> fx.exists("#delete-dialog"));
+        fx.clickWhenVisible("Delete");
+        fx.await("empty again", () -> fx.exists("#empty-title")
+                && fx.find("#empty-title", Label.class).getText().equals("No teachers yet"));
+        try (var s = Files.walk(fx.session.dataDirectory().models())) {
+            assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBrokenFileGetsAClearDialogAndNothingIsAdded() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.onnx"), "definitely not a model");
+        fx.robot.interact(() -> view().importFiles(List.of(broken)));
+        fx.await("error dialog", () -> fx.exists("#teacher-error"));
+        assertThat(fx.find("#teacher-error", DialogPane.class).getContentText()).contains("broken.onnx");
+        fx.clickWhenVisible("OK");
+        assertThat(fx.find("#empty-title", Label.class).getText()).isEqualTo("No teachers yet");
+        assertThat(fx.exists("#error-dialog")).as("no crash dialog").isFalse();
+    }
+}
