@@ -25,6 +25,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Teachers for the Teachers screen: the built-in text detector always; the shared real teachers
+# (../shared, not part of the repo) when they are there.
+cli() { java -Dai.djl.offline=true -jar "$jar" --data-dir "$work/.distillery" "$@" >/dev/null; }
+cli teacher import --catalog ppocr-v4-det
+shared=$(cd "$repo/.." && pwd)/shared
+try_image=
+if [ -d "$shared/teachers" ]; then
+    cli teacher import "$shared/teachers/mobilenetv2-12-int8_imagenet1k.onnx" --labels "$shared/labels/imagenet1k_index_wnid_name.tsv"
+    cli teacher import "$shared/teachers/yolox_nano_coco_416.onnx" --labels "$shared/labels/coco80.names"
+    try_image="$shared/images/yolo_demo/bus.jpg"
+fi
+
 Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
@@ -55,3 +67,21 @@ for screen in dashboard teachers distill live network history settings; do
     shot "$screen"
     n=$((n + 1))
 done
+
+# The newest teacher is selected on the Teachers screen: run it on an image through the real file
+# dialog ("Try on image…" sits at this spot in a 1280x820 window).
+if [ -n "$try_image" ]; then
+    xdotool key --window "$wid" ctrl+2
+    sleep 1
+    xdotool mousemove 755 223 click 1
+    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name "^Try " | head -1)
+    xdotool windowfocus "$chooser" 2>/dev/null || true
+    sleep 0.5
+    xdotool key --window "$chooser" ctrl+l
+    sleep 0.5
+    xdotool type --delay 20 "$try_image"
+    sleep 1   # let the dialog finish completing the path before Return
+    xdotool key Return
+    sleep 4
+    shot teachers-try
+fi

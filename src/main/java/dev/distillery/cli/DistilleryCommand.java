@@ -65,8 +65,13 @@ public final class DistilleryCommand implements Callable<Integer> {
             err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
             return EXIT_IN_USE;
         }
-        if (e instanceof DataDirectoryException || e instanceof StoreException) {
+        if (e instanceof DataDirectoryException || e instanceof StoreException
+                || e instanceof dev.distillery.model.TeacherException) {
             err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
+            return EXIT_ERROR;
+        }
+        if (e instanceof java.util.concurrent.CancellationException) {
+            err.println("distillery: cancelled");
             return EXIT_ERROR;
         }
         err.println(cmd.getColorScheme().errorText("distillery: unexpected error: " + e));

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code distillery teacher …}: the Teachers screen from the command line. */
 @Command(name = "teacher", description = "Import, inspect, run and evaluate teacher models.",
         subcommands = {TeacherCommand.Import.class, TeacherCommand.ListTeachers.class, TeacherCommand.Inspect.class,
-            TeacherCommand.Run.class, TeacherCommand.Eval.class})
+            TeacherCommand.Run.class, TeacherCommand.Eval.class, TeacherCommand.CatalogList.class})
 final class TeacherCommand {
     @ParentCommand
     DistilleryCommand root;
@@ -62,17 +62,58 @@ final class TeacherCommand {
         TeacherCommand parent;
         @Spec
         CommandSpec spec;
-        @picocli.CommandLine.Parameters(paramLabel = "FILE", description = "ONNX model file(s)")
-        List<Path> files;
+        @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "0..*", description = "ONNX model file(s)")
+        List<Path> files = List.of();
+        @Option(names = "--catalog", paramLabel = "ID", description = "Import a catalog entry (see 'teacher catalog')")
+        List<String> catalogIds = List.of();
+        @Option(names = "--labels", paramLabel = "FILE", description = "Attach this labels file (txt or tsv)")
+        Path labels;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (files.isEmpty() && catalogIds.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Give an .onnx FILE or --catalog ID");
+            }
+            return withService(parent.root, null, s -> {
+                List<TeacherService.ImportOutcome> outcomes = new java.util.ArrayList<>();
+                for (Path f : files) {
+                    outcomes.add(s.importFile(f, null, null));
+                }
+                for (String id : catalogIds) {
+                    var entry = s.catalog().stream().filter(e -> e.id().equals(id)).findFirst()
+                            .orElseThrow(() -> new dev.distillery.model.TeacherException("No catalog entry \"" + id
+                                    + "\"; see 'distillery teacher catalog'."));
+                    outcomes.add(s.importCatalog(entry, null, null));
+                }
+                for (TeacherService.ImportOutcome o : outcomes) {
+                    if (labels != null) {
+                        o = new TeacherService.ImportOutcome(s.attachLabels(o.teacher(), labels), o.alreadyPresent());
+                    }
+                    out.printf("%s %s  #%d  %s  %s%n", o.alreadyPresent() ? "present " : "imported", o.teacher().name(),
+                            o.teacher().id(), o.teacher().profile().task().kind().title(), o.teacher().sha256());
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "catalog", description = "List well-known teachers (built-in ones work offline).")
+    static final class CatalogList implements Callable<Integer> {
+        @ParentCommand
+        TeacherCommand parent;
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return withService(parent.root, null, s -> {
-                for (Path f : files) {
-                    TeacherService.ImportOutcome o = s.importFile(f, null, null);
-                    out.printf("%s %s  #%d  %s  %s%n", o.alreadyPresent() ? "present " : "imported", o.teacher().name(),
-                            o.teacher().id(), o.teacher().profile().task().kind().title(), o.teacher().sha256());
+                for (var e : s.catalog()) {
+                    out.printf(Locale.ROOT, "%-28s %-9s %-15s %9s  %s%n", e.id(), e.isBuiltin() ? "built-in" : "download",
+                            e.task(), e.sizeBytes() == null ? "?" : String.format(Locale.ROOT, "%.1f MB", e.sizeBytes() / 1048576.0),
+                            e.name());
                 }
                 out.flush();
                 return 0;
@@ -140,7 +181,9 @@ final class TeacherCommand {
                 out.printf("output  %s %s %s%n", o.name(), o.elementType(), o.shapeText());
             }
             out.printf(Locale.ROOT, "size    %,d bytes, %,d parameters, IR %d, opsets %s%n", i.fileSize(),
-                    i.parameterCount(), i.irVersion(), i.opsets());
+                    i.parameterCount(), i.irVersion(), i.opsets().entrySet().stream()
+                            .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue()).sorted()
+                            .collect(java.util.stream.Collectors.joining(", ")));
             out.printf("task    %s (%d classes)%s%n", p.task().kind().title(), p.task().numClasses(),
                     p.task().detectionLayout() == null ? "" : ", layout " + p.task().detectionLayout());
             var pre = p.preprocessing();

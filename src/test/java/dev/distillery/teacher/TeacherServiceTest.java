@@ -144,4 +144,57 @@ class TeacherServiceTest {
         assertThat(service.list()).isEmpty();
         assertThat(service.fileOf(t)).doesNotExist();
     }
+
+    @Test
+    void builtinTextDetectorCoversTextTheTestRenders() {
+        var entry = service.catalog().stream().filter(e -> e.isBuiltin() && e.name().contains("v4")
+                && e.name().toLowerCase(java.util.Locale.ROOT).contains("det")).findFirst().orElseThrow();
+        var t = service.importCatalog(entry, null, null).teacher();
+        Path page = tmp.resolve("page.png");
+        List<org.bytedeco.opencv.opencv_core.Rect> words = new java.util.ArrayList<>();
+        try (Mat m = new Mat(600, 800, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(245, 245, 245, 0))) {
+            String[][] lines = {{"DISTILL", "TEACHER"}, {"STUDENT", "MODEL"}};
+            int y = 170;
+            for (String[] line : lines) {
+                int x = 60;
+                for (String w : line) {
+                    int[] base = new int[1];
+                    var size = org.bytedeco.opencv.global.opencv_imgproc.getTextSize(w,
+                            org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX, 2.2, 5, base);
+                    org.bytedeco.opencv.global.opencv_imgproc.putText(m, w, new org.bytedeco.opencv.opencv_core.Point(x, y),
+                            org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX, 2.2, new Scalar(20, 20, 20, 0), 5,
+                            org.bytedeco.opencv.global.opencv_imgproc.LINE_AA, false);
+                    words.add(new org.bytedeco.opencv.opencv_core.Rect(x, y - size.height(), size.width(), size.height()));
+                    x += size.width() + 50;
+                }
+                y += 180;
+            }
+            opencv_imgcodecs.imwrite(page.toString(), m);
+        }
+        var map = (Prediction.DenseMap) service.tryOn(t, page);
+        assertThat(map.width()).isEqualTo(800);
+        assertThat(map.height()).isEqualTo(600);
+        // The detector marks the middle band of each text line: measure the middle third of each word.
+        double inside = 0;
+        int n = 0;
+        for (var r : words) {
+            for (int yy = r.y() + r.height() / 3; yy < r.y() + 2 * r.height() / 3; yy++) {
+                for (int xx = r.x(); xx < r.x() + r.width(); xx++) {
+                    inside += map.values()[yy * 800 + xx];
+                    n++;
+                }
+            }
+        }
+        double far = 0;
+        int m = 0;
+        for (int yy = 540; yy < 600; yy++) {
+            for (int xx = 0; xx < 800; xx++) {
+                far += map.values()[yy * 800 + xx];
+                m++;
+            }
+        }
+        System.out.printf("PP-OCRv4 det via the app's profile: mean %.3f inside text, %.4f far from it%n", inside / n, far / m);
+        assertThat(inside / n).isGreaterThan(0.5);
+        assertThat(far / m).isLessThan(0.1);
+    }
 }

@@ -47,6 +47,11 @@ class TeachersViewTest {
         fx.await("teacher card", () -> fx.exists("#teacher-card-1"));
         fx.await("detail", () -> fx.exists("#detail-name"));
         assertThat(fx.find("#detail-name", Label.class).getText()).isEqualTo("colours");
+        fx.await("overview values", () -> fx.exists("#detail-inputs"));
+        Label inputs = fx.find("#detail-inputs", Label.class);
+        assertThat(inputs.getText()).isEqualTo("image  float [N, 3, 32, 32]");
+        // Readable: a value label must not inherit a light text colour on the white card.
+        assertThat(((javafx.scene.paint.Color) inputs.getTextFill()).getBrightness()).isLessThan(0.5);
 
         Path red = dir.resolve("red.png");
         try (Mat m = new Mat(60, 90, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(20, 20, 230, 0))) {

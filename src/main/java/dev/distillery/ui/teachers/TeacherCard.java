@@ -5,6 +5,7 @@ import dev.distillery.teacher.library.Teacher;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -21,7 +22,12 @@ final class TeacherCard extends VBox {
         Label name = new Label(t.name());
         name.getStyleClass().add("teacher-name");
         name.setMaxWidth(200);
-        Label task = new Label(TeacherFormat.task(t.profile().task()));
+        name.setWrapText(true);
+        name.setMinHeight(Region.USE_PREF_SIZE);
+        int classes = t.profile().task().numClasses();
+        boolean hasClasses = t.profile().task().kind() == dev.distillery.model.TaskKind.CLASSIFICATION
+                || t.profile().task().kind() == dev.distillery.model.TaskKind.DETECTION;
+        Label task = new Label(t.profile().task().kind().title() + (hasClasses ? " · " + classes : ""));
         task.getStyleClass().add("chip");
         FontIcon icon = new FontIcon(TeacherFormat.icon(t.profile().task().kind()));
         icon.getStyleClass().add("teacher-icon");

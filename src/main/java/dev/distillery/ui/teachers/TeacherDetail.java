@@ -41,6 +41,7 @@ final class TeacherDetail extends VBox {
     final Button evalButton = new Button("Evaluate…", new FontIcon("mdi2c-check-decagram-outline"));
     final Button benchButton = new Button("Benchmark", new FontIcon("mdi2s-speedometer"));
     final Button deleteButton = new Button("Delete…", new FontIcon("mdi2t-trash-can-outline"));
+    final Button labelsButton = new Button("Attach labels file…", new FontIcon("mdi2t-tag-multiple-outline"));
     final PredictionView prediction = new PredictionView();
     final Label tryHint = new Label("Choose an image to see what this teacher answers, drawn over the picture.");
     final TabPane tabs = new TabPane();
@@ -64,6 +65,7 @@ final class TeacherDetail extends VBox {
         evalButton.setDisable(t.profile().task().kind() != TaskKind.CLASSIFICATION);
         benchButton.setId("teacher-bench");
         deleteButton.setId("teacher-delete");
+        labelsButton.setId("teacher-labels");
         HBox actions = new HBox(8, tryButton, evalButton, benchButton, new Region(), deleteButton);
         HBox.setHgrow(actions.getChildren().get(3), Priority.ALWAYS);
 
@@ -75,12 +77,23 @@ final class TeacherDetail extends VBox {
         tryTab = tab("Try", tryBox, "tab-try");
         tabs.getTabs().addAll(
                 tab("Overview", scroll(overview(t.info(), t)), "tab-overview"),
-                tab("Preprocessing", scroll(new ProfileEditor(t.profile(), t.info(), saveProfile)), "tab-preprocessing"),
+                tab("Preprocessing", scroll(new VBox(new ProfileEditor(t.profile(), t.info(), saveProfile),
+                        labelsRow())), "tab-preprocessing"),
                 tryTab,
                 tab("Results", scroll(results(service, t)), "tab-results"));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox.setVgrow(tabs, Priority.ALWAYS);
         getChildren().addAll(new VBox(2, name, sub), actions, tabs);
+    }
+
+    private Node labelsRow() {
+        Label hint = new Label("Class names come from the model's metadata, or from a labels file: text with one name "
+                + "per line, or tab-separated with an index and an id (like ImageNet's index, wnid, name).");
+        hint.setWrapText(true);
+        hint.getStyleClass().add("hint");
+        VBox box = new VBox(8, hint, labelsButton);
+        box.setPadding(new Insets(0, 12, 12, 12));
+        return box;
     }
 
     Teacher teacher() {
@@ -159,6 +172,13 @@ final class TeacherDetail extends VBox {
         g.setHgap(14);
         g.setVgap(10);
         g.setPadding(new Insets(12));
+        javafx.scene.layout.ColumnConstraints key = new javafx.scene.layout.ColumnConstraints();
+        key.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints value = new javafx.scene.layout.ColumnConstraints();
+        value.setHgrow(Priority.ALWAYS);
+        value.setFillWidth(true);
+        value.setMinWidth(120);
+        g.getColumnConstraints().addAll(key, value);
         return g;
     }
 
@@ -168,6 +188,8 @@ final class TeacherDetail extends VBox {
         k.setMinWidth(Region.USE_PREF_SIZE);
         Label v = new Label(value);
         v.setWrapText(true);
+        v.setMaxWidth(Double.MAX_VALUE);
+        v.setMinHeight(Region.USE_PREF_SIZE);
         v.setId("detail-" + key.toLowerCase(Locale.ROOT));
         g.add(k, 0, r);
         g.add(v, 1, r);

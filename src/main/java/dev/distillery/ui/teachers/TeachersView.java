@@ -311,6 +311,16 @@ public final class TeachersView extends ScreenPane {
         detail.benchButton.setOnAction(e -> run("Benchmarking " + t.name(),
                 job -> service.benchmark(t, (f, phase) -> job.progress(f, phase), job.cancellation()), r -> refresh(t.id())));
         detail.deleteButton.setOnAction(e -> confirmDelete(t));
+        detail.labelsButton.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Labels for " + t.name());
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Labels", "*.txt", "*.tsv", "*.names", "*.csv"),
+                    new FileChooser.ExtensionFilter("All files", "*"));
+            File f = fc.showOpenDialog(getScene().getWindow());
+            if (f != null) {
+                run("Attaching labels", job -> service.attachLabels(t, f.toPath()), saved -> refresh(t.id()));
+            }
+        });
         detailHolder.getChildren().setAll(detail);
     }
 
