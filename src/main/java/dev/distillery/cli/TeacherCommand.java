@@ -30,6 +30,27 @@ final class TeacherCommand {
     @ParentCommand
     DistilleryCommand root;
 
+    /** What every {@code teacher} sub-command shares: its parent, its output, the service. */
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        TeacherCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** Runs with the service on the data directory, flushes the output, exits 0. */
+        Integer serve(Integer threads, java.util.function.Consumer<TeacherService> body) {
+            return withService(parent.root, threads, s -> {
+                body.accept(s);
+                out().flush();
+                return 0;
+            });
+        }
+    }
+
     /** Opens the data directory, runs {@code body} with the teacher service, closes everything. */
     static <T> T withService(DistilleryCommand root, Integer threads, java.util.function.Function<TeacherService, T> body) {
         try (AppSession session = AppSession.open(root.dataDirectory(), true)) {
@@ -57,11 +78,7 @@ final class TeacherCommand {
     }
 
     @Command(name = "import", description = "Copy an .onnx file into the model library.")
-    static final class Import implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Import extends Sub {
         @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "0..*", description = "ONNX model file(s)")
         List<Path> files = List.of();
         @Option(names = "--catalog", paramLabel = "ID", description = "Import a catalog entry (see 'teacher catalog')")
@@ -71,11 +88,11 @@ final class TeacherCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (files.isEmpty() && catalogIds.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Give an .onnx FILE or --catalog ID");
             }
-            return withService(parent.root, null, s -> {
+            return serve(null, s -> {
                 List<TeacherService.ImportOutcome> outcomes = new java.util.ArrayList<>();
                 for (Path f : files) {
                     outcomes.add(s.importFile(f, null, null));
@@ -93,45 +110,33 @@ final class TeacherCommand {
                     out.printf("%s %s  #%d  %s  %s%n", o.alreadyPresent() ? "present " : "imported", o.teacher().name(),
                             o.teacher().id(), o.teacher().profile().task().kind().title(), o.teacher().sha256());
                 }
-                out.flush();
-                return 0;
             });
         }
     }
 
     @Command(name = "catalog", description = "List well-known teachers (built-in ones work offline).")
-    static final class CatalogList implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class CatalogList extends Sub {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return withService(parent.root, null, s -> {
+            PrintWriter out = out();
+            return serve(null, s -> {
                 for (var e : s.catalog()) {
                     out.printf(Locale.ROOT, "%-28s %-9s %-15s %9s  %s%n", e.id(), e.isBuiltin() ? "built-in" : "download",
                             e.task(), e.sizeBytes() == null ? "?" : String.format(Locale.ROOT, "%.1f MB", e.sizeBytes() / 1048576.0),
                             e.name());
                 }
-                out.flush();
-                return 0;
             });
         }
     }
 
     @Command(name = "list", description = "List the teachers in the library.")
-    static final class ListTeachers implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class ListTeachers extends Sub {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return withService(parent.root, null, s -> {
+            PrintWriter out = out();
+            return serve(null, s -> {
                 List<Teacher> all = s.list();
                 if (all.isEmpty()) {
                     out.println("No teachers yet. Import one with: distillery teacher import FILE.onnx");
@@ -140,18 +145,12 @@ final class TeacherCommand {
                     out.printf(Locale.ROOT, "#%-4d %-40s %-15s %8.1f MB  %s%n", t.id(), t.name(),
                             t.profile().task().kind().title(), t.sizeBytes() / 1048576.0, t.sha256().substring(0, 12));
                 }
-                out.flush();
-                return 0;
             });
         }
     }
 
     @Command(name = "inspect", description = "Show a model's inputs, outputs, size, operators and inferred preprocessing.")
-    static final class Inspect implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Inspect extends Sub {
         @Option(names = "--model", required = true, paramLabel = "M", description = "Library id, name, or .onnx file")
         String model;
         @Option(names = "--json", description = "Print JSON")
@@ -159,8 +158,8 @@ final class TeacherCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return withService(parent.root, null, s -> {
+            PrintWriter out = out();
+            return serve(null, s -> {
                 Teacher t = resolve(s, model);
                 if (json) {
                     out.println(TeacherService.json(java.util.Map.of("info", t.info(), "profile", t.profile(),
@@ -168,8 +167,6 @@ final class TeacherCommand {
                 } else {
                     print(out, t.info(), t.profile());
                 }
-                out.flush();
-                return 0;
             });
         }
 
@@ -195,11 +192,7 @@ final class TeacherCommand {
     }
 
     @Command(name = "run", description = "Run a teacher on one image.")
-    static final class Run implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Run extends Sub {
         @Option(names = "--model", required = true, paramLabel = "M", description = "Library id, name, or .onnx file")
         String model;
         @Option(names = "--image", required = true, paramLabel = "I", description = "Image file")
@@ -211,8 +204,8 @@ final class TeacherCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return withService(parent.root, threads, s -> {
+            PrintWriter out = out();
+            return serve(threads, s -> {
                 Teacher t = resolve(s, model);
                 Prediction p = s.tryOn(t, image);
                 if (json) {
@@ -226,18 +219,12 @@ final class TeacherCommand {
                 } else {
                     out.println(ResultJson.toJson(p));
                 }
-                out.flush();
-                return 0;
             });
         }
     }
 
     @Command(name = "eval", description = "Top-1/top-5 accuracy on a folder of labelled images.")
-    static final class Eval implements Callable<Integer> {
-        @ParentCommand
-        TeacherCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Eval extends Sub {
         @Option(names = "--model", required = true, paramLabel = "M")
         String model;
         @Option(names = "--images", required = true, paramLabel = "DIR",
@@ -252,9 +239,9 @@ final class TeacherCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             PrintWriter err = spec.commandLine().getErr();
-            return withService(parent.root, threads, s -> {
+            return serve(threads, s -> {
                 Teacher t = resolve(s, model);
                 Evaluator.Result r = s.evaluate(t, images, labels, (done, total) -> {
                     if (done == total || done % 100 == 0) {
@@ -264,8 +251,6 @@ final class TeacherCommand {
                 }, null);
                 err.println();
                 out.println(json ? TeacherService.json(r) : r.summary());
-                out.flush();
-                return 0;
             });
         }
     }
