@@ -79,6 +79,17 @@ class TeachersViewTest {
     }
 
     @Test
+    void modelsDroppedOnTheWindowOpenTeachersAndImport() throws Exception {
+        fx.robot.clickOn("#nav-dashboard");
+        Path model = TinyModels.colourClassifier(dir.resolve("dropped.onnx"));
+        // What the window's drop handler calls with the dropped .onnx files.
+        fx.robot.interact(() -> fx.app.window().importModels(List.of(model)));
+        assertThat(fx.current()).isEqualTo(Screen.TEACHERS);
+        fx.await("imported", () -> fx.exists("#detail-name")
+                && fx.find("#detail-name", Label.class).getText().equals("dropped"));
+    }
+
+    @Test
     void aBrokenFileGetsAClearDialogAndNothingIsAdded() throws Exception {
         Path broken = Files.writeString(dir.resolve("broken.onnx"), "definitely not a model");
         fx.robot.interact(() -> view().importFiles(List.of(broken)));
