@@ -346,7 +346,7 @@ public final class Cameras {
     public static ProbeResult probe(CameraDevice device) {
         String label = device.label();
         if ("v4l2".equals(device.format())) {
-            if (!device.input().startsWith("/dev/") || !Files.exists(Path.of(device.input()))) {
+            if (!Files.exists(Path.of(device.input()))) {
                 return new ProbeResult(device, ProbeResult.Status.NONE, "No camera at " + device.input()
                         + " (none is plugged in, or it has another number)", 0, 0);
             }
@@ -433,7 +433,7 @@ public final class Cameras {
             return label + " is not accessible (permission denied): on Linux add yourself to the 'video' group"
                     + " (sudo usermod -aG video $USER) and log in again";
         }
-        if (m.contains("not a video capture device") || m.contains("inappropriate ioctl")) {
+        if (m.contains("not a video capture device") || m.contains("inappropriate ioctl") || m.contains("error -25:")) {
             return label + " is not a video capture device (USB cameras add a metadata node; try the next number)";
         }
         if (statusOf(ffmpegMessage) == ProbeResult.Status.NONE) {

@@ -83,9 +83,6 @@ public final class SyntheticSource implements FrameSource {
 
     @Override
     public Mat grab() {
-        if (closed) {
-            throw new IllegalStateException("The synthetic source is closed");
-        }
         if (frameCount > 0 && next >= frameCount) {
             return null;
         }
@@ -102,6 +99,9 @@ public final class SyntheticSource implements FrameSource {
 
     /** Renders frame {@code index} (a new Mat the caller owns) without moving the read position. */
     public Mat frame(long index) {
+        if (closed) {
+            throw new IllegalStateException("The synthetic source is closed");
+        }
         Mat img = new Mat(height, width, CV_8UC3, background);
         try (PointerScope scope = new PointerScope()) {
             draw(img, index);

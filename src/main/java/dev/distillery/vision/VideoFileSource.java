@@ -110,21 +110,28 @@ public final class VideoFileSource implements FrameSource {
                 loop ? -1 : containerFrames, false, true);
     }
 
-    private static String openFailure(Path file, Throwable e) {
+    /** The user-facing message for an FFmpeg open failure of {@code file}. */
+    static String openFailure(Path file, Throwable e) {
         String raw = e.getMessage() == null ? e.toString() : e.getMessage();
         String prefix = "Cannot open video " + file + ": ";
-        Matcher m = CODEC_ID.matcher(raw);
-        if (m.find() || raw.contains("avcodec_find_decoder")) {
+        if (raw.contains("avcodec_find_decoder") || raw.contains("Could not open video codec")
+                || raw.contains("Could not open audio codec")) {
+            String stream = raw.contains("audio") ? "audio" : "video";
             String codec = "";
-            if (m.find(0)) {
-                try (BytePointer name = avcodec.avcodec_get_name(Integer.parseInt(m.group(1)))) {
-                    codec = name == null ? "" : " '" + name.getString() + "'";
-                } catch (RuntimeException ignored) {
-                    codec = " #" + m.group(1);
+            Matcher m = CODEC_ID.matcher(raw);
+            if (m.find()) {
+                codec = " #" + m.group(1);
+                try {
+                    BytePointer name = avcodec.avcodec_get_name(Integer.parseInt(m.group(1)));
+                    if (name != null && !name.isNull()) {
+                        codec = " '" + name.getString() + "'";
+                    }
+                } catch (RuntimeException | LinkageError ignored) {
+                    // keep the number
                 }
             }
-            return prefix + "its video codec" + codec + " is not supported by this FFmpeg build;"
-                    + " convert it, e.g. ffmpeg -i in -c:v libx264 out.mp4";
+            return prefix + "its " + stream + " codec" + codec + " is not supported by this FFmpeg build;"
+                    + " convert the file, e.g. ffmpeg -i in -c:v libx264 -c:a aac out.mp4 [" + raw + "]";
         }
         String lower = raw.toLowerCase(Locale.ROOT);
         if (lower.contains("moov atom not found")) {

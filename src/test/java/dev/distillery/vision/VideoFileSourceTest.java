@@ -137,6 +137,17 @@ class VideoFileSourceTest {
     }
 
     @Test
+    void unsupportedCodecIsNamed() {
+        Path file = Path.of("clip.mkv");
+        String message = VideoFileSource.openFailure(file, new Exception("avcodec_find_decoder() error: Unsupported"
+                + " video format or codec not found: " + org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC + "."));
+        assertThat(message).startsWith("Cannot open video clip.mkv: its video codec 'hevc' is not supported");
+        String audio = VideoFileSource.openFailure(file, new Exception("avcodec_find_decoder() error: Unsupported"
+                + " audio format or codec not found: " + org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AC3 + "."));
+        assertThat(audio).contains("its audio codec 'ac3' is not supported");
+    }
+
+    @Test
     void emptyFileIsNotAVideo() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.avi"));
         assertThatThrownBy(() -> new VideoFileSource(empty)).isInstanceOf(SourceException.class)
