@@ -2,7 +2,6 @@ package dev.distillery.vision;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -50,7 +49,8 @@ public final class CameraSource implements FrameSource {
         }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(device.input());
         g.setFormat(device.format());
-        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // no setPixelFormat: for v4l2/dshow it would ask the camera itself for bgr24, which most cannot
+        // deliver; FFmpegFrameGrabber converts the camera's format to BGR24 by default.
         if (width > 0 && height > 0) {
             g.setImageWidth(width);
             g.setImageHeight(height);

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -80,7 +79,8 @@ public final class VideoFileSource implements FrameSource {
             throw new SourceException("Cannot open video " + file + ": the file is not readable (permissions?)");
         }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-        g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // FFmpegFrameGrabber converts to BGR24 by default; setPixelFormat would be passed to the demuxer
+        // as an input option ("pixel_format"), which files reject.
         if (decoderThreads > 0) {
             g.setVideoOption("threads", Integer.toString(decoderThreads));
         }
