@@ -144,32 +144,13 @@ public final class Cameras {
     /** Windows: FFmpeg's dshow device list (FFmpeg ≥ 5 implements it), else its logged list. Not run here. */
     private static List<CameraDevice> listDshow() {
         List<CameraDevice> out = new ArrayList<>();
-        try {
-            FFmpegFrameGrabber.tryLoad();
-            AVInputFormat dshow = avformat.av_find_input_format("dshow");
-            if (dshow != null) {
-                AVDeviceInfoList list = new AVDeviceInfoList(null);
-                int n = avdevice.avdevice_list_input_sources(dshow, (String) null, null, list);
-                if (n >= 0 && !list.isNull()) {
-                    try {
-                        for (int i = 0; i < list.nb_devices(); i++) {
-                            AVDeviceInfo d = list.devices(i);
-                            if (!hasVideo(d)) {
-                                continue;
-                            }
-                            String description = string(d.device_description());
-                            String id = string(d.device_name());
-                            String name = description.isEmpty() ? id : description;
-                            out.add(new CameraDevice(out.size(), "video=" + name, name, "dshow"));
-                        }
-                    } finally {
-                        avdevice.avdevice_free_list_devices(list);
-                    }
-                    return out;
-                }
+        List<String[]> devices = ffmpegDeviceList("dshow");
+        if (devices != null) {
+            for (String[] d : devices) {
+                String name = d[1].isEmpty() ? d[0] : d[1];
+                out.add(new CameraDevice(out.size(), "video=" + name, name, "dshow"));
             }
-        } catch (FrameGrabber.Exception | RuntimeException | LinkageError e) {
-            // fall through to the logged list
+            return out;
         }
         // Older FFmpeg: "[dshow @ …] "Integrated Camera" (video)" lines in the log of -list_devices true.
         Pattern line = Pattern.compile("\"([^\"]+)\"\\s*\\(video\\)");
@@ -180,6 +161,39 @@ public final class Cameras {
             }
         }
         return out;
+    }
+
+    /**
+     * The video input devices FFmpeg's {@code avdevice_list_input_sources} reports for {@code format}, as
+     * {name, description} pairs, or null when the format is missing or cannot list devices.
+     */
+    static List<String[]> ffmpegDeviceList(String format) {
+        try {
+            FFmpegFrameGrabber.tryLoad();
+            AVInputFormat input = avformat.av_find_input_format(format);
+            if (input == null || input.isNull()) {
+                return null;
+            }
+            AVDeviceInfoList list = new AVDeviceInfoList(null);
+            int n = avdevice.avdevice_list_input_sources(input, (String) null, null, list);
+            if (n < 0 || list.isNull()) {
+                return null;
+            }
+            List<String[]> out = new ArrayList<>();
+            try {
+                for (int i = 0; i < list.nb_devices(); i++) {
+                    AVDeviceInfo d = list.devices(i);
+                    if (d != null && !d.isNull() && hasVideo(d)) {
+                        out.add(new String[] {string(d.device_name()), string(d.device_description())});
+                    }
+                }
+            } finally {
+                avdevice.avdevice_free_list_devices(list);
+            }
+            return out;
+        } catch (FrameGrabber.Exception | RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     private static boolean hasVideo(AVDeviceInfo d) {
@@ -225,7 +239,7 @@ public final class Cameras {
      * callback is process-wide: it is captured for the duration and afterwards routed to JavaCV's logger
      * ({@link FFmpegLogCallback}).
      */
-    private static synchronized List<String> loggedDeviceList(String format, String input) {
+    static synchronized List<String> loggedDeviceList(String format, String input) {
         List<String> lines = new ArrayList<>();
         LogCallback capture = new LogCallback() {
             @Override

@@ -84,6 +84,27 @@ class CamerasTest {
     }
 
     @Test
+    void ffmpegDeviceListingWorksThroughJavacpp() {
+        // the binding the Windows (dshow) path uses, exercised with Linux's v4l2 input, which also lists devices
+        assumeThat(noCameraHere()).as("a Linux machine without /dev/video0").isTrue();
+        long start = System.nanoTime();
+        List<String[]> devices = Cameras.ffmpegDeviceList("v4l2");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+        assertThat(devices).as("v4l2 lists devices (none here)").isNotNull().isEmpty();
+        assertThat(Cameras.ffmpegDeviceList("no-such-format")).isNull();
+    }
+
+    @Test
+    void ffmpegLogIsCaptured() throws Exception {
+        // the log capture the macOS (avfoundation) listing relies on, exercised with v4l2 on a non-device file
+        assumeThat(Cameras.os()).isEqualTo(Cameras.Os.LINUX);
+        Path fake = Files.writeString(dir.resolve("video9"), "not a device");
+        List<String> lines = Cameras.loggedDeviceList("v4l2", fake.toString());
+        System.out.println("captured FFmpeg log: " + lines);
+        assertThat(lines).anySatisfy(l -> assertThat(l).containsIgnoringCase("ioctl"));
+    }
+
+    @Test
     void ffmpegMessagesBecomeAdvice() {
         CameraDevice cam = new CameraDevice(0, "/dev/video0", "/dev/video0", "v4l2");
         assertThat(Cameras.statusOf("av_find_input_format() error: Could not find input format \"v4l2\"."))
