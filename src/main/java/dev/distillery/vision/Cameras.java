@@ -309,12 +309,12 @@ public final class Cameras {
 
     /** A camera given by its FFmpeg input ("/dev/video2", "video=Integrated Camera", "0:none"). */
     public static CameraDevice byInput(String input) {
-        Matcher m = VIDEO_NODE.matcher(Path.of(input).getFileName() == null ? "" : Path.of(input).getFileName()
-                .toString());
         if (os() == Os.LINUX || input.startsWith("/dev/")) {
+            Path path = Path.of(input);
+            String node = path.getFileName() == null ? input : path.getFileName().toString();
+            Matcher m = VIDEO_NODE.matcher(node);
             int index = m.matches() ? Integer.parseInt(m.group(1)) : 0;
-            String node = Path.of(input).getFileName() == null ? input : Path.of(input).getFileName().toString();
-            return new CameraDevice(index, input, linuxName(SYS_V4L, node, Path.of(input)), "v4l2");
+            return new CameraDevice(index, input, linuxName(SYS_V4L, node, path), "v4l2");
         }
         return new CameraDevice(0, input, input, inputFormat());
     }
@@ -447,7 +447,8 @@ public final class Cameras {
             return label + " is not accessible (permission denied): on Linux add yourself to the 'video' group"
                     + " (sudo usermod -aG video $USER) and log in again";
         }
-        if (m.contains("not a video capture device") || m.contains("inappropriate ioctl") || m.contains("error -25:")) {
+        if (m.contains("not a video capture device") || m.contains("inappropriate ioctl")
+                || m.contains("error -25:")) {
             return label + " is not a video capture device (USB cameras add a metadata node; try the next number)";
         }
         if (statusOf(ffmpegMessage) == ProbeResult.Status.NONE) {

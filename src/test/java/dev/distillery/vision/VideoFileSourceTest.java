@@ -46,7 +46,8 @@ class VideoFileSourceTest {
     }
 
     @ParameterizedTest(name = "{1} in {0}")
-    @CsvSource({"avi,mjpeg,avi", "avi,mpeg4,avi", "mp4,mpeg4,mp4", "mp4,libx264,mp4", "matroska,libx264,mkv",
+    @CsvSource({"avi,mjpeg,avi", "avi,mpeg4,avi", "mp4,mpeg4,mp4", "mp4,libx264,mp4", "mp4,libopenh264,mp4",
+            "matroska,mpeg4,mkv", "matroska,libx264,mkv",
             "webm,libvpx,webm", "webm,libvpx-vp9,webm"})
     void decodesEveryFrameInOrder(String format, String encoder, String ext) throws Exception {
         assumeThat(TestVideos.hasEncoder(encoder)).as("FFmpeg build has encoder " + encoder).isTrue();
@@ -58,6 +59,7 @@ class VideoFileSourceTest {
             assertThat(info.fps()).isEqualTo(25.0, org.assertj.core.data.Offset.offset(0.01));
             assertThat(info.seekable()).isTrue();
             assertThat(info.live()).isFalse();
+            assertThat(info.frameCount()).as("frame count from the container").isIn(60L, -1L);
             assertThat(info.description()).isEqualTo("count." + ext);
             assertThat(indices(source)).containsExactlyElementsOf(range(0, 60));
             assertThat(source.grab()).as("stays at the end").isNull();
@@ -191,7 +193,8 @@ class VideoFileSourceTest {
     void audioOnlyFileHasNoVideoStream() throws Exception {
         assumeThat(TestVideos.hasEncoder("aac")).isTrue();
         Path file = dir.resolve("sound.m4a");
-        try (org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), 1)) {
+        try (org.bytedeco.javacv.FFmpegFrameRecorder r =
+                     new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), 1)) {
             r.setFormat("mp4");
             r.setAudioCodecName("aac");
             r.setSampleRate(44100);
