@@ -124,6 +124,16 @@ class VideoFileSourceTest {
     }
 
     @Test
+    void nonAsciiFileName() throws Exception {
+        Path file = TestVideos.write(Files.createDirectory(dir.resolve("vidéos ü")).resolve("über clip ñ.avi"),
+                "avi", "mjpeg", 6);
+        try (VideoFileSource source = new VideoFileSource(file)) {
+            assertThat(source.info().description()).isEqualTo("über clip ñ.avi");
+            assertThat(indices(source)).containsExactlyElementsOf(range(0, 6));
+        }
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path missing = dir.resolve("nope.mp4");
         assertThatThrownBy(() -> new VideoFileSource(missing)).isInstanceOf(SourceException.class)
