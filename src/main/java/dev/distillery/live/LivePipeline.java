@@ -32,8 +32,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * slows the other model or the decoder. Frames are reference-counted native {@link Mat}s: at most one waiting
  * frame plus one per worker is alive at any time ({@link #framesInFlight()}).
  *
- * <p><b>Pacing.</b> With {@link Options#realTime()} a finite, non-live source (a file) is played at its
- * nominal fps; otherwise the decoder reads as fast as the models want frames: it decodes the next frame when
+ * <p><b>Pacing.</b> With {@link Options#realTime()} a non-live source with a known fps (a file) is played at
+ * its nominal fps and a live source (camera) is read continuously at its own rate; otherwise (headless, or a
+ * source without an fps) the decoder reads as fast as the models want frames: it decodes the next frame when
  * a worker is waiting for one, or ahead when every running worker already has the current one (so a single
  * model never waits for decoding, and two models of similar speed see the same frames, which the agreement
  * rate needs). Looping is the source's business.
@@ -372,6 +373,7 @@ public final class LivePipeline implements AutoCloseable {
     // ------------------------------------------------------------------ decode thread
 
     private void decodeLoop() {
+        boolean sourceDone = false;
         try {
             boolean paced = options.realTime() && !info.live() && info.fps() > 0;
             long periodNanos = paced ? (long) (1e9 / info.fps()) : 0;
@@ -396,6 +398,7 @@ public final class LivePipeline implements AutoCloseable {
                         sourceEnded = true;
                         lock.notifyAll();
                     }
+                    sourceDone = true; // the workers finish the last frame, then end
                     return;
                 }
                 if (mat.isNull() || mat.empty()) {
@@ -435,15 +438,17 @@ public final class LivePipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             fail("The frame source " + info.description() + " failed: " + describe(e));
         } finally {
-            stop();
+            if (!sourceDone) {
+                stop();
+            }
             threadEnded();
         }
     }
 
     /** Whether the decoder should read the next frame now; caller holds the lock. */
     private boolean wanted() {
-        if (options.realTime()) {
-            return true;
+        if (options.realTime() && (info.live() || info.fps() > 0)) {
+            return true; // a camera must be read at its own rate, a file is paced: newer frames replace older
         }
         return latest == null || waitingWorkers > 0 || latest.takenBy >= runningWorkers;
     }
