@@ -135,7 +135,8 @@ public final class LivePipeline implements AutoCloseable {
     private boolean sourceEnded;
     private boolean paused;
     private int runningWorkers;
-    private int waitingWorkers;
+    private boolean[] waiting;
+    private long[] lastSeen;
     private long decoded;
     private Capture capture;
 
@@ -187,6 +188,9 @@ public final class LivePipeline implements AutoCloseable {
         }
         synchronized (lock) {
             runningWorkers = models.size();
+            waiting = new boolean[models.size()];
+            lastSeen = new long[models.size()];
+            java.util.Arrays.fill(lastSeen, -1);
         }
         threads.add(new Thread(this::decodeLoop, "live-decode"));
         for (int i = 0; i < models.size(); i++) {
@@ -450,7 +454,15 @@ public final class LivePipeline implements AutoCloseable {
         if (options.realTime() && (info.live() || info.fps() > 0)) {
             return true; // a camera must be read at its own rate, a file is paced: newer frames replace older
         }
-        return latest == null || waitingWorkers > 0 || latest.takenBy >= runningWorkers;
+        if (latest == null || latest.takenBy >= runningWorkers) {
+            return true;
+        }
+        for (int i = 0; i < waiting.length; i++) {
+            if (waiting[i] && lastSeen[i] >= latest.number) {
+                return true; // a worker is idle and has already seen the newest frame
+            }
+        }
+        return false;
     }
 
     private void publish(SharedFrame frame) {
@@ -498,9 +510,13 @@ public final class LivePipeline implements AutoCloseable {
     // ------------------------------------------------------------------ workers
 
     /** The newest frame after {@code seen}, retained for the caller, or null when the worker should end. */
-    private SharedFrame take(long seen) throws InterruptedException {
+    private SharedFrame take(int worker, long seen) throws InterruptedException {
         synchronized (lock) {
-            boolean counted = false;
+            waiting[worker] = true;
+            lastSeen[worker] = seen;
+            // Tell the decoder once that this worker wants a frame. Notifying on every wake-up would make two
+            // waiting workers wake each other forever and starve the decoder of the lock.
+            boolean announced = false;
             try {
                 while (true) {
                     if (stopping) {
@@ -509,23 +525,21 @@ public final class LivePipeline implements AutoCloseable {
                     if (latest != null && latest.number > seen) {
                         latest.retain();
                         latest.takenBy++;
+                        lastSeen[worker] = latest.number;
                         lock.notifyAll();
                         return latest;
                     }
                     if (sourceEnded) {
                         return null;
                     }
-                    if (!counted) {
-                        counted = true;
-                        waitingWorkers++;
-                        lock.notifyAll();
+                    if (!announced) {
+                        announced = true;
+                        lock.notifyAll(); // the decoder may be waiting for demand
                     }
                     lock.wait();
                 }
             } finally {
-                if (counted) {
-                    waitingWorkers--;
-                }
+                waiting[worker] = false;
             }
         }
     }
@@ -538,7 +552,7 @@ public final class LivePipeline implements AutoCloseable {
         long done = 0;
         try {
             while (true) {
-                SharedFrame frame = take(seen);
+                SharedFrame frame = take(index, seen);
                 if (frame == null) {
                     return;
                 }

@@ -110,6 +110,22 @@ class LivePipelineTest {
     }
 
     @Test
+    void twoInstantModelsRunToTheirLimitWithoutStalling() throws Exception {
+        // Regression: two idle workers used to wake each other forever and starve the decoder of the lock.
+        for (int round = 0; round < 5; round++) {
+            ColourSource source = new ColourSource(64, 48, 0, -1, -1);
+            try (LivePipeline p = new LivePipeline(source, List.of(new SleepyModel("a", 0), new SleepyModel("b", 0)),
+                    LivePipeline.Options.headless(300))) {
+                p.start();
+                assertThat(p.awaitStopped(20, TimeUnit.SECONDS)).as("round %d stalled", round).isTrue();
+                assertThat(p.stats().models()).allSatisfy(m -> assertThat(m.frames()).isEqualTo(300));
+                assertThat(p.stats().agreementSamples()).isPositive();
+            }
+            assertThat(source.alive()).isZero();
+        }
+    }
+
+    @Test
     void statsCountFpsLatencyAndDrops() throws Exception {
         ColourSource source = ColourSource.endless();
         try (LivePipeline p = new LivePipeline(source, List.of(new SleepyModel("fast", 5),
