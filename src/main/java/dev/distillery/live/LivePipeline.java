@@ -47,7 +47,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p><b>Failure and shutdown.</b> A {@link SourceException} (or any failure of the source) or a model
  * failure stops the pipeline: listeners get {@link LiveListener#onError} once, then, when all threads
  * have ended, {@link LiveListener#onStopped} once; so does the end of a finite source and {@link #stop()}.
- * {@link #close()} stops, joins the threads (with a timeout) and releases every frame; it is idempotent. The
+ * {@link #close()} stops, joins the threads (with a timeout) and releases every frame; it is idempotent (a
+ * pipeline closed before {@link #start()} sends no events). The
  * pipeline does <em>not</em> close the source or the models: the caller owns them (close them after
  * {@link #close()}).
  *
@@ -126,7 +127,7 @@ public final class LivePipeline implements AutoCloseable {
     private final AtomicReference<String> error = new AtomicReference<>();
     private final AtomicReference<Recording> recording = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<Thread> threads = new ArrayList<>();
+    private volatile List<Thread> threads = List.of();
     private final AtomicInteger aliveThreads = new AtomicInteger();
 
     private final Object lock = new Object();
@@ -192,13 +193,15 @@ public final class LivePipeline implements AutoCloseable {
             lastSeen = new long[models.size()];
             java.util.Arrays.fill(lastSeen, -1);
         }
-        threads.add(new Thread(this::decodeLoop, "live-decode"));
+        List<Thread> all = new ArrayList<>();
+        all.add(new Thread(this::decodeLoop, "live-decode"));
         for (int i = 0; i < models.size(); i++) {
             int index = i;
-            threads.add(new Thread(() -> workerLoop(index), "live-model-" + i));
+            all.add(new Thread(() -> workerLoop(index), "live-model-" + i));
         }
-        aliveThreads.set(threads.size());
-        for (Thread t : threads) {
+        aliveThreads.set(all.size());
+        threads = List.copyOf(all);
+        for (Thread t : all) {
             t.setDaemon(true);
             t.start();
         }
@@ -441,6 +444,9 @@ public final class LivePipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             fail("The frame source " + info.description() + " failed: " + describe(e));
+        } catch (Error e) {
+            fail("The frame source " + info.description() + " failed: " + e);
+            throw e;
         } finally {
             if (!sourceDone) {
                 stop();
@@ -573,9 +579,12 @@ public final class LivePipeline implements AutoCloseable {
                     if (prediction == null) {
                         throw new IllegalStateException("it returned no prediction");
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     frame.release();
                     fail("Model " + model.name() + " failed on frame " + frame.number + ": " + describe(e));
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                     return;
                 }
                 try {
@@ -615,6 +624,9 @@ public final class LivePipeline implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            fail("Model " + model.name() + " failed: " + e);
+            throw e;
         } finally {
             if (renderer != null) {
                 renderer.close();

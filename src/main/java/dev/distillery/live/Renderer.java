@@ -104,7 +104,7 @@ public final class Renderer implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             Prediction.Scored s = top.get(i);
             int y = 4 + i * rowHeight;
-            int bar = (int) Math.round(Math.max(0, Math.min(1, s.score())) * (width - 8));
+            int bar = Math.round(Math.max(0f, Math.min(1f, s.score())) * (width - 8));
             Scalar colour = i == 0 ? new Scalar(80, 200, 80, 0) : new Scalar(200, 140, 60, 0);
             if (bar > 0) {
                 opencv_imgproc.rectangle(canvas, new Point(4, y + 2), new Point(4 + bar, y + rowHeight - 3), colour,

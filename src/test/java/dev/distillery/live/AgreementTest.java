@@ -37,7 +37,7 @@ class AgreementTest {
 
     @Test
     void denseMapsAgreeWhenTheirMasksOverlapByHalf() {
-        // Masks of columns [0,10) vs [0,6): IoU 0.6 → agree; [0,10) vs [4,10)... [0,10) vs [6,16): IoU 4/16 → no.
+        // Columns [0,10) vs [0,6): IoU 0.6, agree; [0,10) vs [6,16): IoU 4/16, disagree.
         assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 0, 6))).isEqualTo(1.0);
         assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 6, 16))).isEqualTo(0.0);
         assertThat(Agreement.score(map(20, 5, 0, 0), map(20, 5, 0, 0))).as("both empty").isEqualTo(1.0);

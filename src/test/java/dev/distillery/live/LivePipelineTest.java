@@ -73,7 +73,8 @@ class LivePipelineTest {
     /** Runs the models for about {@code millis} and returns frames completed per model. */
     static long[] runFor(List<FrameModel> models, long millis, Probe probe) throws Exception {
         ColourSource source = ColourSource.endless();
-        try (LivePipeline p = new LivePipeline(source, models, new LivePipeline.Options(false, true, 0))) {
+        LivePipeline p = new LivePipeline(source, models, new LivePipeline.Options(false, true, 0));
+        try {
             probe.pipeline = p;
             probe.source = source;
             p.addListener(probe);
@@ -88,6 +89,8 @@ class LivePipelineTest {
             assertThat(p.framesInFlight()).isZero();
             assertThat(source.alive()).as("Mats not released").isZero();
             return out;
+        } finally {
+            p.close();
         }
     }
 
@@ -302,6 +305,8 @@ class LivePipelineTest {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(mp4.toFile())) {
             g.start();
             assertThat(g.getImageWidth()).isEqualTo(160);
+            assertThat(g.getVideoCodecName()).isIn("h264", "mpeg4");
+            System.out.println("Recorded with " + g.getVideoCodecName());
             Frame f;
             while ((f = g.grabImage()) != null) {
                 frames++;
