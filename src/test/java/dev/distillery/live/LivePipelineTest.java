@@ -317,6 +317,19 @@ class LivePipelineTest {
     }
 
     @Test
+    void aCaptureCutShortBySourceEndFailsWithTheCount() throws Exception {
+        try (LivePipeline p = new LivePipeline(new ColourSource(32, 24, 0, 3, -1), List.of(new SleepyModel("m", 0)),
+                LivePipeline.Options.display())) {
+            var future = p.captureFrames(dir.resolve("short"), 10);
+            p.start();
+            assertThat(p.awaitStopped(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(future).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(
+                    java.util.concurrent.ExecutionException.class).havingCause()
+                    .withMessage("The live pipeline stopped after capturing 3 of 10 frames");
+        }
+    }
+
+    @Test
     void captureFramesWritesTheNextRawFrames() throws Exception {
         Path folder = dir.resolve("dataset");
         try (LivePipeline p = new LivePipeline(ColourSource.endless(), List.of(new SleepyModel("m", 2)),
