@@ -1,0 +1,90 @@
+package dev.distillery.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.distillery.model.Prediction;
+import dev.distillery.model.Prediction.Box;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgreementTest {
+    static Prediction.Classification top1(int cls) {
+        return new Prediction.Classification(List.of(new Prediction.Scored(cls, "c" + cls, 0.8f),
+                new Prediction.Scored(cls + 1, "c" + (cls + 1), 0.1f)));
+    }
+
+    static Prediction.DenseMap map(int w, int h, int fromX, int toX) {
+        float[] v = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = fromX; x < toX; x++) {
+                v[y * w + x] = 0.9f;
+            }
+        }
+        return new Prediction.DenseMap(w, h, v);
+    }
+
+    static Box box(float x, float y, float size, int cls) {
+        return new Box(x, y, x + size, y + size, cls, "c" + cls, 0.9f);
+    }
+
+    @Test
+    void classificationAgreesOnTheSameTop1Only() {
+        assertThat(Agreement.score(top1(3), top1(3))).isEqualTo(1.0);
+        assertThat(Agreement.score(top1(3), top1(4))).isEqualTo(0.0);
+    }
+
+    @Test
+    void denseMapsAgreeWhenTheirMasksOverlapByHalf() {
+        // Columns [0,10) vs [0,6): IoU 0.6, agree; [0,10) vs [6,16): IoU 4/16, disagree.
+        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 0, 6))).isEqualTo(1.0);
+        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 6, 16))).isEqualTo(0.0);
+        assertThat(Agreement.score(map(20, 5, 0, 0), map(20, 5, 0, 0))).as("both empty").isEqualTo(1.0);
+        // Values at exactly 0.5 are not "on".
+        float[] half = new float[100];
+        Arrays.fill(half, 0.5f);
+        assertThat(Agreement.score(new Prediction.DenseMap(10, 10, half), map(10, 10, 0, 10))).isEqualTo(0.0);
+    }
+
+    @Test
+    void detectionsScoreMatchedBoxesOverTheUnion() {
+        List<Box> a = List.of(box(0, 0, 10, 1), box(50, 50, 10, 2), box(100, 100, 10, 3));
+        // One exact match, one shifted by 1 px (IoU 0.68), one of another class, and one extra box.
+        List<Box> b = List.of(box(0, 0, 10, 1), box(51, 50, 10, 2), box(100, 100, 10, 4), box(200, 200, 5, 1));
+        // matched 2, union 3 + 4 − 2 = 5
+        assertThat(Agreement.score(new Prediction.Detections(a), new Prediction.Detections(b)))
+                .isCloseTo(0.4, within(1e-9));
+        assertThat(Agreement.score(new Prediction.Detections(List.of()), new Prediction.Detections(List.of())))
+                .isEqualTo(1.0);
+        // A box matches at most once.
+        assertThat(Agreement.score(new Prediction.Detections(List.of(box(0, 0, 10, 1), box(0, 0, 10, 1))),
+                new Prediction.Detections(List.of(box(0, 0, 10, 1))))).isCloseTo(0.5, within(1e-9));
+        assertThat(Agreement.iou(box(0, 0, 10, 1), box(5, 0, 10, 1))).isCloseTo(50.0 / 150, within(1e-9));
+    }
+
+    @Test
+    void differentKindsAreNotComparable() {
+        assertThat(Agreement.score(top1(1), new Prediction.Detections(List.of()))).isNaN();
+    }
+
+    @Test
+    void theRollingRateCoversCommonFramesOnly() {
+        Agreement a = new Agreement();
+        assertThat(a.rate()).isNaN();
+        a.record(0, 1, top1(1));
+        a.record(0, 2, top1(1));
+        a.record(1, 2, top1(1)); // common frame 2: agree
+        a.record(1, 3, top1(2)); // model 0 never saw frame 3
+        a.record(0, 4, top1(1));
+        a.record(1, 4, top1(2)); // common frame 4: disagree
+        assertThat(a.samples()).isEqualTo(2);
+        assertThat(a.rate()).isEqualTo(0.5);
+        for (int f = 10; f < 10 + Agreement.WINDOW; f++) {
+            a.record(0, f, top1(7));
+            a.record(1, f, top1(7));
+        }
+        assertThat(a.samples()).isEqualTo(Agreement.WINDOW);
+        assertThat(a.rate()).as("old frames leave the window").isEqualTo(1.0);
+    }
+}

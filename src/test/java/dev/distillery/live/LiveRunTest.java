@@ -1,0 +1,149 @@
+package dev.distillery.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.model.Prediction;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TaskSpec;
+import dev.distillery.model.TeacherProfile;
+import dev.distillery.teacher.run.TeacherRunner;
+import dev.distillery.testing.TinyModels;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LiveRunTest {
+    @TempDir
+    Path dir;
+
+    static TeacherProfile colourProfile() {
+        Preprocessing p = new Preprocessing(32, 32, Preprocessing.Layout.NCHW, Preprocessing.ChannelOrder.RGB,
+                1 / 255.0, Preprocessing.ZERO, Preprocessing.ONE, Preprocessing.ResizeMode.STRETCH, 1, 0, 0, "float");
+        return new TeacherProfile(new TaskSpec(TaskKind.CLASSIFICATION, null, 3, false, List.of(), "logits"), p,
+                List.of("red", "green", "blue"));
+    }
+
+    static RunnerModel open(Path model, String name) {
+        return new RunnerModel(name, TeacherRunner.open(model, colourProfile(), 1));
+    }
+
+    @Test
+    void aRunnerModelClassifiesColours() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        ColourSource source = ColourSource.endless();
+        try (RunnerModel m = open(model, "colours")) {
+            for (int i = 0; i < 3; i++) {
+                try (Mat frame = source.grab()) {
+                    Prediction.Classification c = (Prediction.Classification) m.predict(frame);
+                    assertThat(c.top().get(0).label()).isEqualTo(List.of("red", "green", "blue").get(i));
+                }
+            }
+            assertThat(m.name()).isEqualTo("colours");
+            assertThat(m.runner().profile().labels()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aHeadlessRunOfTwoRealModelsReportsRatesAgreementAndJson() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        ColourSource source = new ColourSource(320, 240, 30, -1, -1);
+        try (RunnerModel teacher = open(model, "teacher"); RunnerModel student = open(model, "student")) {
+            LiveReport report = LiveRun.run(source, List.of(teacher, student), 60);
+            assertThat(report.source()).isEqualTo("Colour test source");
+            assertThat(report.models()).hasSize(2);
+            for (LiveReport.ModelReport m : report.models()) {
+                assertThat(m.frames()).isEqualTo(60);
+                assertThat(m.fps()).isPositive();
+                assertThat(m.p50Ms()).isPositive();
+                assertThat(m.p95Ms()).isGreaterThanOrEqualTo(m.p50Ms());
+                assertThat(m.bareMsPerFrame()).isPositive();
+                assertThat(m.pipelineMsPerFrame()).isPositive();
+                assertThat(m.overheadPercent()).isNotNull();
+            }
+            assertThat(report.models().get(0).name()).isEqualTo("teacher");
+            // The same model twice agrees on every common frame.
+            assertThat(report.agreementSamples()).isPositive();
+            assertThat(report.agreement()).isEqualTo(1.0);
+            assertThat(report.framesDecoded()).isGreaterThanOrEqualTo(60);
+
+            JsonNode json = new ObjectMapper().readTree(report.toJson());
+            assertThat(json.get("source").asText()).isEqualTo("Colour test source");
+            assertThat(json.get("models").get(1).get("name").asText()).isEqualTo("student");
+            assertThat(json.get("models").get(0).get("frames").asLong()).isEqualTo(60);
+            assertThat(json.get("agreement").asDouble()).isEqualTo(1.0);
+            assertThat(json.get("models").get(0).has("overheadPercent")).isTrue();
+            System.out.println(report.toJson());
+        }
+    }
+
+    /** A convolutional classifier of about the cost of a small real student (two 3×3 convs at 224×224). */
+    static Path convClassifier(Path file) throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        float[] w1 = new float[32 * 3 * 3 * 3];
+        float[] w2 = new float[64 * 32 * 3 * 3];
+        float[] fc = new float[3 * 64];
+        for (float[] w : List.of(w1, w2, fc)) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextGaussian() * 0.1f;
+            }
+        }
+        return new dev.distillery.onnx.OnnxBuilder("conv").opset(13)
+                .input("image", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3, 224, 224)
+                .initializer("W1", w1, 32, 3, 3, 3)
+                .initializer("W2", w2, 64, 32, 3, 3)
+                .initializer("FC", fc, 3, 64)
+                .initializer("B", new float[] {0, 0, 0}, 3)
+                .node("Conv", List.of("image", "W1"), List.of("c1")).attr("pads", 1L, 1L, 1L, 1L)
+                .node("Relu", List.of("c1"), List.of("r1"))
+                .node("Conv", List.of("r1", "W2"), List.of("c2")).attr("pads", 1L, 1L, 1L, 1L)
+                .node("Relu", List.of("c2"), List.of("r2"))
+                .node("GlobalAveragePool", List.of("r2"), List.of("gap"))
+                .node("Flatten", List.of("gap"), List.of("flat")).attr("axis", 1L)
+                .node("Gemm", List.of("flat", "FC", "B"), List.of("logits")).attr("transB", 1L)
+                .output("logits", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3)
+                .write(file);
+    }
+
+    @Test
+    void thePipelineAddsLittleToARealisticModel() throws Exception {
+        Path model = convClassifier(dir.resolve("conv.onnx"));
+        Preprocessing p = colourProfile().preprocessing().withSize(224, 224);
+        TeacherProfile profile = new TeacherProfile(colourProfile().task(), p, colourProfile().labels());
+        try (RunnerModel m = new RunnerModel("conv", TeacherRunner.open(model, profile, 1))) {
+            LiveReport report = LiveRun.run(new ColourSource(640, 480, 30, -1, -1), List.of(m), 60);
+            System.out.println(report.toJson());
+            LiveReport.ModelReport r = report.models().get(0);
+            assertThat(r.frames()).isEqualTo(60);
+            assertThat(r.bareMsPerFrame()).isGreaterThan(1.0);
+            // Goal < 10 %; the bound is generous because a shared 2-core CI machine is noisy.
+            assertThat(r.overheadPercent()).isLessThan(35.0);
+        }
+    }
+
+    @Test
+    void oneModelHasNoAgreementAndAShortSourceEndsTheRun() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        try (RunnerModel m = open(model, "only")) {
+            LiveReport report = LiveRun.run(new ColourSource(64, 64, 0, 25, -1), List.of(m), 1000);
+            assertThat(report.models().get(0).frames()).isBetween(2L, 25L);
+            assertThat(report.framesDecoded()).isEqualTo(25);
+            assertThat(report.agreement()).isNull();
+            assertThat(report.toJson()).doesNotContain("\"agreement\"");
+        }
+    }
+
+    @Test
+    void aBrokenSourceFailsTheRunWithItsMessage() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        try (RunnerModel m = open(model, "only")) {
+            assertThatThrownBy(() -> LiveRun.run(new ColourSource(64, 64, 0, -1, 5), List.of(m), 100))
+                    .isInstanceOf(LiveException.class).hasMessageContaining("unplugged");
+        }
+    }
+}
