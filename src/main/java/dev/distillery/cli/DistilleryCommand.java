@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         footer = {"",
             "Data lives in ~/.distillery unless DISTILLERY_HOME or --data-dir says otherwise.",
             "Exit codes: 0 ok, 1 error, 2 bad usage, 3 data directory in use by another Distillery."},
-        subcommands = {GuiCommand.class, InfoCommand.class, TeacherCommand.class, BenchCommand.class,
+        subcommands = {GuiCommand.class, InfoCommand.class, TeacherCommand.class, LiveCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class DistilleryCommand implements Callable<Integer> {
     public static final int EXIT_ERROR = 1;

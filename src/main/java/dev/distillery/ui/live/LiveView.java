@@ -1,24 +1,483 @@
 package dev.distillery.ui.live;
 
+import dev.distillery.live.LiveFrame;
+import dev.distillery.live.LiveListener;
+import dev.distillery.live.LivePipeline;
+import dev.distillery.live.FrameModel;
+import dev.distillery.live.RunnerModel;
+import dev.distillery.teacher.TeacherService;
+import dev.distillery.teacher.library.Teacher;
 import dev.distillery.ui.Actions;
 import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
+import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.teacher.run.TeacherRunner;
+import dev.distillery.vision.CameraDevice;
+import dev.distillery.vision.Cameras;
+import dev.distillery.vision.FrameSource;
+import dev.distillery.vision.FrameSources;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import org.kordamp.ikonli.javafx.FontIcon;
 
-/** Live tests on a webcam or a video: teacher and student side by side. */
+/**
+ * Live: one or two models on the same frames from a camera, a video, an image folder or a synthetic
+ * scene, side by side or overlaid, with FPS, latency and agreement. Decoding, inference and drawing
+ * run on the pipeline's threads; the FX thread only copies the newest finished frame.
+ */
 public final class LiveView extends ScreenPane {
+    /** A source the user can pick. */
+    record SourceChoice(String label, String spec) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static final String NONE = "(none)";
+    private final ShellContext ctx;
+    private final TeacherService teachers;
+    private final ComboBox<SourceChoice> source = new ComboBox<>();
+    private final ComboBox<Object> modelA = new ComboBox<>();
+    private final ComboBox<Object> modelB = new ComboBox<>();
+    private final Button start = new Button("Start", new FontIcon("mdi2p-play"));
+    private final Button pause = new Button("Pause", new FontIcon("mdi2p-pause"));
+    private final Button stop = new Button("Stop", new FontIcon("mdi2s-stop"));
+    private final ToggleButton sideBySide = new ToggleButton("Side by side");
+    private final ToggleButton overlaid = new ToggleButton("Overlaid");
+    private final FramePane paneA = new FramePane("live-a");
+    private final FramePane paneB = new FramePane("live-b");
+    private final HBox panes = new HBox(12, paneA, paneB);
+    private final Label agreement = new Label();
+    private final Label status = new Label();
+    private final Button snapshot = new Button("Snapshot", new FontIcon("mdi2c-camera-outline"));
+    private final Button record = new Button("Record", new FontIcon("mdi2r-record-rec"));
+    private final Spinner<Integer> captureCount = new Spinner<>(1, 10000, 100, 50);
+    private final Button capture = new Button("Capture frames", new FontIcon("mdi2i-image-multiple-outline"));
+    private final StackPane centre = new StackPane();
+    private final Node empty;
+    private final BorderPane running = new BorderPane();
+    private final AtomicReference<LiveFrame> latestA = new AtomicReference<>();
+    private final AtomicReference<LiveFrame> latestB = new AtomicReference<>();
+    private final AnimationTimer painter;
+    private LivePipeline pipeline;
+    private boolean recording;
+    private long lastStatsNanos;
+
     public LiveView(ShellContext ctx) {
         super(Screen.LIVE, "Run models on a webcam or a video and compare them frame by frame");
-        setBody(new EmptyState("mdi2v-video-outline", "No source running",
+        this.ctx = ctx;
+        this.teachers = ctx.teachers();
+        source.setId("live-source");
+        modelA.setId("live-model-a");
+        modelB.setId("live-model-b");
+        start.setId("live-start");
+        start.getStyleClass().add("primary");
+        pause.setId("live-pause");
+        stop.setId("live-stop");
+        agreement.setId("live-agreement");
+        status.setId("live-status");
+        status.getStyleClass().add("hint");
+        ToggleGroup mode = new ToggleGroup();
+        sideBySide.setToggleGroup(mode);
+        overlaid.setToggleGroup(mode);
+        sideBySide.setSelected(true);
+        mode.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true);
+            } else {
+                layoutPanes();
+            }
+        });
+        source.setPrefWidth(230);
+        modelA.setPrefWidth(210);
+        modelB.setPrefWidth(210);
+        HBox controls = new HBox(8, new Label("Source"), source, browse(), new Label("Model"), modelA,
+                new Label("and"), modelB, start, pause, stop, spring(), sideBySide, overlaid);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        controls.setPadding(new Insets(0, 32, 10, 32));
+
+        snapshot.setOnAction(e -> snapshot());
+        record.setOnAction(e -> toggleRecording());
+        capture.setOnAction(e -> capture());
+        captureCount.setPrefWidth(90);
+        HBox bottom = new HBox(10, agreement, spring(), status, snapshot, record, captureCount, capture);
+        bottom.setAlignment(Pos.CENTER_LEFT);
+        bottom.setPadding(new Insets(8, 32, 12, 32));
+        HBox.setHgrow(paneA, Priority.ALWAYS);
+        HBox.setHgrow(paneB, Priority.ALWAYS);
+        panes.setPadding(new Insets(0, 32, 0, 32));
+        running.setCenter(panes);
+        running.setBottom(bottom);
+
+        empty = new EmptyState("mdi2v-video-outline", "No source running",
                 "Point one or two models at the same frames, from a webcam, a video file or a folder of images, "
                         + "and see what each one finds and how fast it runs on this machine.",
                 List.of("Teacher and student side by side, or overlaid",
                         "Frames per second and latency for each model",
                         "How often the two agree, frame after frame",
                         "Snapshots, recordings, and captures straight into a dataset"),
-                "Next step: live tests need a model, so import a teacher first.",
-                List.of(Actions.goTo(ctx, Screen.TEACHERS, "Go to Teachers", true))));
+                "Next step: pick a source and a model above and press Start. No camera? The synthetic scene "
+                        + "or any video works.",
+                List.of(Actions.goTo(ctx, Screen.TEACHERS, "Get a teacher", false)));
+        centre.getChildren().add(empty);
+        BorderPane body = new BorderPane(centre);
+        body.setTop(controls);
+        setCenter(body);
+
+        start.setOnAction(e -> startPipeline());
+        pause.setOnAction(e -> togglePause());
+        stop.setOnAction(e -> stopPipeline());
+        setRunning(false);
+        painter = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                paint(now);
+            }
+        };
+        sceneProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                stopPipeline();
+            }
+        });
+        refreshChoices();
+    }
+
+    @Override
+    public void onShown() {
+        refreshChoices();
+    }
+
+    private static Region spring() {
+        Region r = new Region();
+        HBox.setHgrow(r, Priority.ALWAYS);
+        return r;
+    }
+
+    private Button browse() {
+        Button b = new Button("…");
+        b.setId("live-browse");
+        b.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Play a video");
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Videos", "*.mp4", "*.avi", "*.mkv",
+                    "*.webm", "*.mov"), new FileChooser.ExtensionFilter("All files", "*"));
+            File f = fc.showOpenDialog(getScene().getWindow());
+            if (f != null) {
+                chooseSource(new SourceChoice(f.getName(), f.getAbsolutePath()));
+            }
+        });
+        return b;
+    }
+
+    /** Selects (adding when new) a source, e.g. a video file path. */
+    public void chooseSource(SourceChoice c) {
+        if (!source.getItems().contains(c)) {
+            source.getItems().add(c);
+        }
+        source.setValue(c);
+    }
+
+    /** For tests and the CLI-like flows: a video or folder path as the source. */
+    public void chooseSource(Path path) {
+        chooseSource(new SourceChoice(path.getFileName().toString(), path.toAbsolutePath().toString()));
+    }
+
+    private void refreshChoices() {
+        Task<Object[]> load = new Task<>() {
+            @Override
+            protected Object[] call() {
+                return new Object[] {teachers.list(), Cameras.list()};
+            }
+        };
+        load.setOnSucceeded(e -> {
+            @SuppressWarnings("unchecked")
+            List<Teacher> list = (List<Teacher>) load.getValue()[0];
+            List<?> cameras = (List<?>) load.getValue()[1];
+            SourceChoice keep = source.getValue();
+            List<SourceChoice> choices = new ArrayList<>();
+            choices.add(new SourceChoice("Synthetic scene", "synthetic"));
+            for (Object o : cameras) {
+                CameraDevice cam = (CameraDevice) o;
+                choices.add(new SourceChoice(cam.name() == null || cam.name().isBlank() ? "Camera " + cam.index()
+                        : cam.name(), "camera:" + cam.index()));
+            }
+            source.getItems().stream().filter(c -> !c.spec().equals("synthetic") && !c.spec().startsWith("camera:"))
+                    .forEach(choices::add);
+            source.getItems().setAll(choices);
+            source.setValue(keep != null && choices.contains(keep) ? keep : choices.get(0));
+            Object a = modelA.getValue();
+            Object b = modelB.getValue();
+            modelA.getItems().setAll(list);
+            modelB.getItems().setAll(NONE);
+            modelB.getItems().addAll(list);
+            modelA.setValue(a != null && list.contains(a) ? a : list.isEmpty() ? null : list.get(0));
+            modelB.setValue(b != null && modelB.getItems().contains(b) ? b : NONE);
+            start.setDisable(pipeline != null || list.isEmpty());
+            status.setText(list.isEmpty() ? "Import a teacher first: a live test needs a model." : "");
+        });
+        Background.run(load);
+    }
+
+    private void startPipeline() {
+        SourceChoice choice = source.getValue();
+        Teacher a = modelA.getValue() instanceof Teacher t ? t : null;
+        Teacher b = modelB.getValue() instanceof Teacher t ? t : null;
+        if (choice == null || a == null) {
+            return;
+        }
+        start.setDisable(true);
+        status.setText("Starting…");
+        int threads = Math.max(1, ctx.computeThreadsProperty().get() / (b == null ? 1 : 2));
+        Task<LivePipeline> open = new Task<>() {
+            @Override
+            protected LivePipeline call() {
+                FrameSource src = FrameSources.open(choice.spec(), true);
+                List<FrameModel> models = new ArrayList<>();
+                try {
+                    models.add(new RunnerModel(a.name(), TeacherRunner.open(teachers.fileOf(a), a.profile(), threads)));
+                    if (b != null) {
+                        models.add(new RunnerModel(b.name(), TeacherRunner.open(teachers.fileOf(b), b.profile(), threads)));
+                    }
+                } catch (RuntimeException e) {
+                    models.forEach(FrameModel::close);
+                    src.close();
+                    throw e;
+                }
+                LivePipeline p = new LivePipeline(src, models, LivePipeline.Options.display());
+                p.addListener(listener());
+                p.start();
+                return p;
+            }
+        };
+        open.setOnSucceeded(e -> {
+            pipeline = open.getValue();
+            paneA.setTitle(a.name());
+            paneB.setTitle(b == null ? "" : b.name());
+            paneB.setVisible(b != null);
+            paneB.setManaged(b != null);
+            centre.getChildren().setAll(running);
+            layoutPanes();
+            setRunning(true);
+            status.setText(pipeline.sourceInfo().description());
+            painter.start();
+        });
+        open.setOnFailed(e -> {
+            start.setDisable(false);
+            status.setText("");
+            problem("Cannot start", open.getException().getMessage());
+        });
+        Background.run(open);
+    }
+
+    private LiveListener listener() {
+        return new LiveListener() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                (frame.model() == 0 ? latestA : latestB).set(frame);
+            }
+
+            @Override
+            public void onError(String message) {
+                Platform.runLater(() -> {
+                    stopPipeline();
+                    problem("The live test stopped", message);
+                });
+            }
+
+            @Override
+            public void onStopped() {
+                Platform.runLater(() -> setRunning(false));
+            }
+        };
+    }
+
+    private void paint(long now) {
+        LiveFrame a = latestA.getAndSet(null);
+        LiveFrame b = latestB.getAndSet(null);
+        if (a != null) {
+            paneA.show(a.argb(), a.width(), a.height());
+        }
+        if (b != null) {
+            paneB.show(b.argb(), b.width(), b.height());
+        }
+        if (pipeline != null && now - lastStatsNanos > 250_000_000L) {
+            lastStatsNanos = now;
+            var stats = pipeline.stats();
+            var m = stats.models();
+            if (!m.isEmpty()) {
+                paneA.showStats(m.get(0).fps(), m.get(0).p50Ms(), m.get(0).p95Ms());
+            }
+            if (m.size() > 1) {
+                paneB.showStats(m.get(1).fps(), m.get(1).p50Ms(), m.get(1).p95Ms());
+                agreement.setText(Double.isNaN(stats.agreement()) ? "Agreement: –"
+                        : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %d frames", stats.agreement() * 100,
+                                stats.agreementSamples()));
+            } else {
+                agreement.setText("Add a second model to compare them.");
+            }
+        }
+    }
+
+    private void layoutPanes() {
+        if (overlaid.isSelected() && paneB.isManaged()) {
+            paneB.setOpacity(0.5);
+            running.setCenter(new StackPane(paneA, paneB));
+        } else {
+            paneB.setOpacity(1);
+            panes.getChildren().setAll(paneA, paneB);
+            running.setCenter(panes);
+        }
+    }
+
+    private void togglePause() {
+        if (pipeline == null) {
+            return;
+        }
+        if (pipeline.isPaused()) {
+            pipeline.resume();
+            pause.setText("Pause");
+        } else {
+            pipeline.pause();
+            pause.setText("Resume");
+        }
+    }
+
+    /** Stops the pipeline and returns to the idle screen (also when leaving the screen). */
+    public void stopPipeline() {
+        LivePipeline p = pipeline;
+        pipeline = null;
+        painter.stop();
+        if (p != null) {
+            if (recording) {
+                p.stopRecording();
+                recording = false;
+                record.setText("Record");
+            }
+            Background.tasks().execute(p::close);
+        }
+        latestA.set(null);
+        latestB.set(null);
+        paneA.clear();
+        paneB.clear();
+        centre.getChildren().setAll(empty);
+        setRunning(false);
+    }
+
+    private void setRunning(boolean on) {
+        start.setDisable(on || modelA.getValue() == null);
+        pause.setDisable(!on);
+        stop.setDisable(!on);
+        snapshot.setDisable(!on);
+        record.setDisable(!on);
+        capture.setDisable(!on);
+        source.setDisable(on);
+        modelA.setDisable(on);
+        modelB.setDisable(on);
+        if (!on) {
+            pause.setText("Pause");
+        }
+    }
+
+    private Path timestamped(String folder, String prefix, String ext) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return ctx.session().dataDirectory().root().resolve(folder).resolve(prefix + "-" + stamp + ext);
+    }
+
+    private void snapshot() {
+        if (pipeline == null) {
+            return;
+        }
+        Path file = timestamped("snapshots", "live", ".png");
+        LivePipeline p = pipeline;
+        Background.tasks().execute(() -> {
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                p.snapshot(file);
+                Platform.runLater(() -> status.setText("Saved " + file.getFileName()));
+            } catch (Exception ex) {
+                Platform.runLater(() -> problem("Snapshot failed", ex.getMessage()));
+            }
+        });
+    }
+
+    private void toggleRecording() {
+        if (pipeline == null) {
+            return;
+        }
+        if (recording) {
+            pipeline.stopRecording();
+            recording = false;
+            record.setText("Record");
+            status.setText("Recording saved in " + ctx.session().dataDirectory().root().resolve("recordings"));
+        } else {
+            Path file = timestamped("recordings", "live", ".mp4");
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                pipeline.startRecording(file);
+                recording = true;
+                record.setText("Stop recording");
+                status.setText("Recording " + file.getFileName());
+            } catch (Exception ex) {
+                problem("Cannot record", ex.getMessage());
+            }
+        }
+    }
+
+    private void capture() {
+        if (pipeline == null) {
+            return;
+        }
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder for the captured frames");
+        dc.setInitialDirectory(ctx.session().dataDirectory().datasets().toFile());
+        File folder = dc.showDialog(getScene().getWindow());
+        if (folder != null) {
+            int n = captureCount.getValue();
+            status.setText("Capturing " + n + " frames into " + folder.getName() + "…");
+            pipeline.captureFrames(folder.toPath(), n).whenComplete((files, err) -> Platform.runLater(() ->
+                    status.setText(err != null ? "Capture stopped: " + err.getMessage()
+                            : "Captured " + files.size() + " frames into " + folder.getName())));
+        }
+    }
+
+    private void problem(String title, String message) {
+        Alert a = new Alert(Alert.AlertType.ERROR, message, ButtonType.OK);
+        if (getScene() != null) {
+            a.initOwner(getScene().getWindow());
+        }
+        a.setTitle(title);
+        a.setHeaderText(title);
+        a.getDialogPane().setId("live-error");
+        a.show();
     }
 }

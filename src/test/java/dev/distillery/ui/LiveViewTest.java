@@ -1,0 +1,75 @@
+package dev.distillery.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.testing.TinyModels;
+import dev.distillery.ui.live.LiveView;
+import java.nio.file.Path;
+import javafx.scene.control.Label;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Live screen on a video file: start, see the numbers move, stop. */
+class LiveViewTest {
+    @TempDir
+    Path dir;
+    ShellFixture fx;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = ShellFixture.start(dir.resolve("data"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    static Path writeVideo(Path file, int frames) throws Exception {
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toString(), 160, 120);
+             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+            rec.setFormat("avi");
+            rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG);
+            rec.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
+            rec.setFrameRate(25);
+            rec.start();
+            for (int i = 0; i < frames; i++) {
+                try (Mat m = new Mat(120, 160, opencv_core.CV_8UC3, new Scalar(i * 4 % 255, 80, 255 - i * 4 % 255, 0))) {
+                    Frame f = conv.convert(m);
+                    rec.record(f);
+                }
+            }
+            rec.stop();
+        }
+        return file;
+    }
+
+    @Test
+    void aVideoSourceRunsShowsFpsAndStops() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        fx.app.window().context().teachers().importFile(model, null, null);
+        Path video = writeVideo(dir.resolve("clip.avi"), 75);
+        fx.robot.clickOn("#nav-live");
+        LiveView view = (LiveView) fx.app.window().view(Screen.LIVE);
+        fx.await("model listed", () -> !fx.find("#live-start", javafx.scene.control.Button.class).isDisabled());
+        fx.robot.interact(() -> view.chooseSource(video));
+        fx.clickWhenVisible("#live-start");
+        fx.await("fps shown", () -> fx.exists("#live-a-fps")
+                && fx.find("#live-a-fps", Label.class).getText().matches("[1-9][0-9]*\\.[0-9] fps"));
+        assertThat(fx.find("#live-a-latency", Label.class).getText()).startsWith("p50 ");
+        assertThat(fx.find("#live-status", Label.class).getText()).contains("clip.avi");
+        fx.clickWhenVisible("#live-stop");
+        fx.await("idle again", () -> fx.exists("#empty-title")
+                && fx.find("#empty-title", Label.class).getText().equals("No source running"));
+        fx.await("pipeline threads gone", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("live-")));
+    }
+}
