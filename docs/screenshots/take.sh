@@ -85,3 +85,29 @@ if [ -n "$try_image" ]; then
     sleep 4
     shot teachers-try
 fi
+
+# Live: two teachers side by side on vtest.avi (Debian's opencv-doc), when it is installed.
+vtest=/usr/share/doc/opencv-doc/examples/data/vtest.avi
+if [ -n "$try_image" ] && [ -f "$vtest" ]; then
+    xdotool windowfocus "$wid" 2>/dev/null || true   # the file dialog took the focus
+    xdotool key --window "$wid" ctrl+4
+    sleep 1.5
+    xdotool mousemove 568 119 click 1            # "…": pick a video
+    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name "^Play a video" | head -1)
+    xdotool windowfocus "$chooser" 2>/dev/null || true
+    sleep 0.5
+    xdotool key --window "$chooser" ctrl+l
+    sleep 0.5
+    xdotool type --delay 20 "$vtest"
+    sleep 1
+    xdotool key Return
+    sleep 1
+    xdotool mousemove 1063 119 click 1           # second model: the next teacher in the list
+    sleep 0.7
+    xdotool key Down Down Return
+    sleep 0.5
+    xdotool mousemove 268 151 click 1            # Start
+    sleep 6
+    shot live-running
+    xdotool mousemove 426 151 click 1            # Stop
+fi

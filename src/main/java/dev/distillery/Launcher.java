@@ -11,6 +11,10 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        // JavaCPP/JavaCV notes ("Info: …") go to the app's log instead of the terminal.
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
         // Exit explicitly: native runtimes may leave non-daemon threads behind.
         System.exit(DistilleryCommand.execute(args));
     }

@@ -66,7 +66,9 @@ public final class DistilleryCommand implements Callable<Integer> {
             return EXIT_IN_USE;
         }
         if (e instanceof DataDirectoryException || e instanceof StoreException
-                || e instanceof dev.distillery.model.TeacherException) {
+                || e instanceof dev.distillery.model.TeacherException
+                || e instanceof dev.distillery.vision.SourceException
+                || e instanceof dev.distillery.live.LiveException) {
             err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
             return EXIT_ERROR;
         }

@@ -32,7 +32,7 @@ final class LiveCommand implements Callable<Integer> {
     List<String> models;
     @Option(names = "--frames", defaultValue = "200", description = "Frames per model (default ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--threads", description = "CPU threads per model (default: the app setting, split between models)")
+    @Option(names = "--threads", description = "Inference threads per model (default: all cores but one, split between the models)")
     Integer threads;
     @Option(names = "--json", description = "Print the report as JSON")
     boolean json;
@@ -47,7 +47,9 @@ final class LiveCommand implements Callable<Integer> {
             List<FrameModel> opened = new ArrayList<>();
             FrameSource src = null;
             try {
-                int each = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / models.size());
+                // By default one core is left to decoding (as on the Live screen).
+                int each = threads != null ? threads
+                        : Math.max(1, (Runtime.getRuntime().availableProcessors() - 1) / models.size());
                 for (String m : models) {
                     Teacher t = TeacherCommand.resolve(s, m);
                     opened.add(new RunnerModel(t.name(), dev.distillery.teacher.run.TeacherRunner.open(s.fileOf(t), t.profile(), each)));

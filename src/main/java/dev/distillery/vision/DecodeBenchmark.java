@@ -28,10 +28,32 @@ public final class DecodeBenchmark {
                 0.875, 0, 1, "float");
     }
 
+    /**
+     * One run on one thread.
+     *
+     * @param frames            frames in the video
+     * @param decodeFps         best decode-only rate (the same-run baseline)
+     * @param decodePreFps      best decode + preprocess (224×224 ImageNet) rate
+     * @param preprocessOnlyFps preprocessing alone, one decoded frame repeated
+     */
+    public record Result(Path video, long frames, double decodeFps, double decodePreFps, double preprocessOnlyFps) {
+        public double ratio() {
+            return decodePreFps / decodeFps;
+        }
+    }
+
     /** Entry point: {@code [video] [rounds]}. */
     public static void main(String[] args) {
         Path video = Path.of(args.length > 0 ? args[0] : "/usr/share/doc/opencv-doc/examples/data/vtest.avi");
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Result r = measure(video, args.length > 1 ? Integer.parseInt(args[1]) : 3);
+        System.out.printf(Locale.ROOT, "%s: %d frames, one thread; decode-only %.0f frames/s, decode+preprocess %.0f "
+                + "frames/s (%.2f of decode-only), preprocess-only %.0f frames/s%n", video.getFileName(), r.frames(),
+                r.decodeFps(), r.decodePreFps(), r.ratio(), r.preprocessOnlyFps());
+    }
+
+    /** Decode-only vs decode + preprocess over {@code rounds} passes, best of each, on one thread. */
+    public static Result measure(Path video, int rounds) {
+        int before = opencv_core.getNumThreads();
         opencv_core.setNumThreads(1);
         Preprocessing p = imagenet();
         FloatBuffer tensor = ByteBuffer.allocateDirect(Preprocessor.elementsPerImage(p) * Float.BYTES)
@@ -41,29 +63,16 @@ public final class DecodeBenchmark {
         long frames = 0;
         try (Preprocessor pre = new Preprocessor()) {
             run(video, null, p, tensor); // warm-up: natives, caches
-            for (int r = 0; r < rounds; r++) {
+            for (int r = 0; r < Math.max(1, rounds); r++) {
                 long[] d = run(video, null, p, tensor);
                 long[] b = run(video, pre, p, tensor);
                 frames = d[0];
-                double decodeFps = d[0] * 1e9 / d[1];
-                double bothFps = b[0] * 1e9 / b[1];
-                System.out.printf(Locale.ROOT, "round %d: decode-only %.0f frames/s, decode+preprocess %.0f frames/s%n",
-                        r + 1, decodeFps, bothFps);
-                bestDecode = Math.max(bestDecode, decodeFps);
-                bestBoth = Math.max(bestBoth, bothFps);
+                bestDecode = Math.max(bestDecode, d[0] * 1e9 / d[1]);
+                bestBoth = Math.max(bestBoth, b[0] * 1e9 / b[1]);
             }
-            double preOnly = preprocessOnly(video, pre, p, tensor);
-            System.out.printf(Locale.ROOT, "%s: %d frames, one thread (FFmpeg threads=1, OpenCV threads=1)%n",
-                    video.getFileName(), frames);
-            System.out.printf(Locale.ROOT, "best decode-only:        %.0f frames/s%n", bestDecode);
-            System.out.printf(Locale.ROOT, "best decode+preprocess:  %.0f frames/s (%.2f of decode-only)%n", bestBoth,
-                    bestBoth / bestDecode);
-            System.out.printf(Locale.ROOT, "preprocess-only (224x224 ImageNet, one frame repeated): %.0f frames/s%n",
-                    preOnly);
-            try (SyntheticSource vga = new SyntheticSource(640, 480, 30, 0, -1); Mat frame = vga.frame(0)) {
-                System.out.printf(Locale.ROOT, "preprocess-only, same settings on a 640x480 frame: %.0f frames/s%n",
-                        preprocessOnly(frame, pre, p, tensor));
-            }
+            return new Result(video, frames, bestDecode, bestBoth, preprocessOnly(video, pre, p, tensor));
+        } finally {
+            opencv_core.setNumThreads(before);
         }
     }
 

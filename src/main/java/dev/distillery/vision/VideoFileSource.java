@@ -31,6 +31,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>Not thread-safe: one thread reads a source.
  */
 public final class VideoFileSource implements FrameSource {
+    static {
+        // FFmpeg prints every file's format summary at INFO level: keep errors only.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
     private static final Pattern CODEC_ID = Pattern.compile("codec not found: (\\d+)");
 
     private final Path file;

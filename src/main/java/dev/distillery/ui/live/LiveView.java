@@ -118,23 +118,44 @@ public final class LiveView extends ScreenPane {
                 layoutPanes();
             }
         });
-        source.setPrefWidth(230);
-        modelA.setPrefWidth(210);
-        modelB.setPrefWidth(210);
-        HBox controls = new HBox(8, new Label("Source"), source, browse(), new Label("Model"), modelA,
-                new Label("and"), modelB, start, pause, stop, spring(), sideBySide, overlaid);
-        controls.setAlignment(Pos.CENTER_LEFT);
+        source.setPrefWidth(260);
+        modelA.setPrefWidth(250);
+        modelB.setPrefWidth(250);
+        javafx.util.StringConverter<Object> names = new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Object o) {
+                return o instanceof Teacher t ? t.name() : o == null ? "" : o.toString();
+            }
+
+            @Override
+            public Object fromString(String s) {
+                return null;
+            }
+        };
+        modelA.setConverter(names);
+        modelB.setConverter(names);
+        modelA.setPromptText("a teacher");
+        HBox pick = new HBox(8, fixed("Source"), source, browse(), fixed("  Model"), modelA, fixed("and"), modelB);
+        pick.setAlignment(Pos.CENTER_LEFT);
+        HBox run = new HBox(8, start, pause, stop, status, spring(), fixed("View"), sideBySide, overlaid);
+        run.setAlignment(Pos.CENTER_LEFT);
+        for (javafx.scene.control.ButtonBase b : List.of(start, pause, stop, sideBySide, overlaid)) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        javafx.scene.layout.VBox controls = new javafx.scene.layout.VBox(8, pick, run);
         controls.setPadding(new Insets(0, 32, 10, 32));
 
         snapshot.setOnAction(e -> snapshot());
         record.setOnAction(e -> toggleRecording());
         capture.setOnAction(e -> capture());
         captureCount.setPrefWidth(90);
-        HBox bottom = new HBox(10, agreement, spring(), status, snapshot, record, captureCount, capture);
+        HBox bottom = new HBox(10, agreement, spring(), snapshot, record, captureCount, capture);
         bottom.setAlignment(Pos.CENTER_LEFT);
         bottom.setPadding(new Insets(8, 32, 12, 32));
         HBox.setHgrow(paneA, Priority.ALWAYS);
         HBox.setHgrow(paneB, Priority.ALWAYS);
+        paneA.setPrefWidth(0); // equal halves, whatever the frames' sizes
+        paneB.setPrefWidth(0);
         panes.setPadding(new Insets(0, 32, 0, 32));
         running.setCenter(panes);
         running.setBottom(bottom);
@@ -175,6 +196,12 @@ public final class LiveView extends ScreenPane {
     @Override
     public void onShown() {
         refreshChoices();
+    }
+
+    private static Label fixed(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     private static Region spring() {
@@ -243,7 +270,8 @@ public final class LiveView extends ScreenPane {
             modelA.setValue(a != null && list.contains(a) ? a : list.isEmpty() ? null : list.get(0));
             modelB.setValue(b != null && modelB.getItems().contains(b) ? b : NONE);
             start.setDisable(pipeline != null || list.isEmpty());
-            status.setText(list.isEmpty() ? "Import a teacher first: a live test needs a model." : "");
+            status.setText(list.isEmpty() ? "Import a teacher first: a live test needs a model."
+                    : cameras.isEmpty() ? "No camera found: play a video with … or use the synthetic scene." : "");
         });
         Background.run(load);
     }
@@ -257,7 +285,9 @@ public final class LiveView extends ScreenPane {
         }
         start.setDisable(true);
         status.setText("Starting…");
-        int threads = Math.max(1, ctx.computeThreadsProperty().get() / (b == null ? 1 : 2));
+        // Leave one core to decoding and drawing: on small machines a model that takes every core
+        // only fights the decoder for them (see docs/benchmarks.md, live pipeline).
+        int threads = Math.max(1, (ctx.computeThreadsProperty().get() - 1) / (b == null ? 1 : 2));
         Task<LivePipeline> open = new Task<>() {
             @Override
             protected LivePipeline call() {
@@ -339,7 +369,10 @@ public final class LiveView extends ScreenPane {
             }
             if (m.size() > 1) {
                 paneB.showStats(m.get(1).fps(), m.get(1).p50Ms(), m.get(1).p95Ms());
-                agreement.setText(Double.isNaN(stats.agreement()) ? "Agreement: –"
+                boolean sameTask = modelA.getValue() instanceof Teacher ta && modelB.getValue() instanceof Teacher tb
+                        && ta.profile().task().kind() == tb.profile().task().kind();
+                agreement.setText(!sameTask ? "Agreement: – (the two models answer different kinds of task)"
+                        : Double.isNaN(stats.agreement()) ? "Agreement: –"
                         : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %d frames", stats.agreement() * 100,
                                 stats.agreementSamples()));
             } else {
