@@ -379,6 +379,35 @@ public final class LivePipeline implements AutoCloseable {
 
     // ------------------------------------------------------------------ decode thread
 
+    /** A frame index to jump to before the next grab, -1 for none (set by {@link #seek}). */
+    private volatile long pendingSeek = -1;
+    /** Index within its file of the newest decoded frame, -1 when the source has no positions. */
+    private volatile long sourcePosition = -1;
+
+    /**
+     * Jumps a seekable source (a video file or an image folder) to a frame. The decode thread applies
+     * it before its next grab, also while paused, so the chosen frame is shown at once.
+     */
+    public void seek(long frameIndex) {
+        if (!info.seekable()) {
+            throw new LiveException(info.description() + " cannot seek");
+        }
+        synchronized (lock) {
+            pendingSeek = Math.max(0, frameIndex);
+            lock.notifyAll();
+        }
+    }
+
+    /** Index within its file of the newest decoded frame; -1 for cameras and synthetic scenes. */
+    public long sourcePosition() {
+        return sourcePosition;
+    }
+
+    /** Frames in the file (also when looping), -1 when unknown. */
+    public long sourceLength() {
+        return source instanceof dev.distillery.vision.VideoFileSource v ? v.containerFrameCount() : info.frameCount();
+    }
+
     private void decodeLoop() {
         boolean sourceDone = false;
         try {
@@ -388,7 +417,7 @@ public final class LivePipeline implements AutoCloseable {
             while (true) {
                 synchronized (lock) {
                     boolean waitedForResume = false;
-                    while (!stopping && (paused || !wanted())) {
+                    while (!stopping && ((paused && pendingSeek < 0) || !wanted())) {
                         waitedForResume |= paused;
                         lock.wait();
                     }
@@ -399,7 +428,16 @@ public final class LivePipeline implements AutoCloseable {
                         next = System.nanoTime();
                     }
                 }
+                long seekTo = pendingSeek;
+                if (seekTo >= 0) {
+                    pendingSeek = -1;
+                    source.seek(seekTo);
+                    next = System.nanoTime();
+                }
                 Mat mat = source.grab();
+                if (source instanceof dev.distillery.vision.VideoFileSource v) {
+                    sourcePosition = v.position() - 1;
+                }
                 if (mat == null) {
                     synchronized (lock) {
                         sourceEnded = true;

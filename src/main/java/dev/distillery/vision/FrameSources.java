@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class FrameSources {
     /** The accepted forms, for messages and help texts. */
-    public static final String FORMS = "camera:0, camera:/dev/video0, synthetic, synthetic:640x480@30,"
+    public static final String FORMS = "camera:0, camera:/dev/video0, camera:0@1280x720@30, synthetic, synthetic:640x480@30,"
             + " a folder of images, or a video file (mp4, avi, mkv, webm)";
 
     private static final Pattern SYNTHETIC = Pattern.compile("(\\d+)x(\\d+)(?:@(\\d+(?:\\.\\d+)?))?");
@@ -49,8 +49,20 @@ public final class FrameSources {
             if (arg.isEmpty()) {
                 throw new SourceException("'" + spec + "' names no camera: use camera:0 or camera:/dev/video0");
             }
-            CameraDevice device = arg.matches("\\d+") ? Cameras.byIndex(Integer.parseInt(arg)) : Cameras.byInput(arg);
-            return new CameraSource(device);
+            // An optional format after the device: camera:0@1280x720@30 (size, then frame rate).
+            String[] parts = arg.split("@");
+            String name = parts[0].strip();
+            CameraDevice device = name.matches("\\d+") ? Cameras.byIndex(Integer.parseInt(name)) : Cameras.byInput(name);
+            if (parts.length == 1) {
+                return new CameraSource(device);
+            }
+            java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{2,5})x(\\d{2,5})").matcher(parts[1].strip());
+            if (!size.matches() || parts.length > 3 || (parts.length == 3 && !parts[2].strip().matches("\\d{1,3}(\\.\\d+)?"))) {
+                throw new SourceException("'" + spec + "': give a camera format as camera:0@1280x720@30 (width x height, "
+                        + "then frames per second)");
+            }
+            double fps = parts.length == 3 ? Double.parseDouble(parts[2].strip()) : 0;
+            return new CameraSource(device, Integer.parseInt(size.group(1)), Integer.parseInt(size.group(2)), fps);
         }
         if (lower.equals("camera")) {
             return new CameraSource(Cameras.byIndex(0));

@@ -66,6 +66,18 @@ class LiveViewTest {
                 && fx.find("#live-a-fps", Label.class).getText().matches("[1-9][0-9]*\\.[0-9] fps"));
         assertThat(fx.find("#live-a-latency", Label.class).getText()).startsWith("p50 ");
         assertThat(fx.find("#live-status", Label.class).getText()).contains("clip.avi");
+
+        // Pause, then drag the seek bar to frame 60: the position follows and stays there.
+        fx.clickWhenVisible("#live-pause");
+        javafx.scene.control.Slider seek = fx.find("#live-seek", javafx.scene.control.Slider.class);
+        assertThat(seek.isDisabled()).isFalse();
+        assertThat(seek.getMax()).isEqualTo(74);
+        fx.robot.interact(() -> {
+            seek.setValueChanging(true);
+            seek.setValue(60);
+            seek.setValueChanging(false);
+        });
+        fx.await("position after seek", () -> fx.find("#live-position", Label.class).getText().equals("frame 61 of 75"));
         fx.clickWhenVisible("#live-stop");
         fx.await("idle again", () -> fx.exists("#empty-title")
                 && fx.find("#empty-title", Label.class).getText().equals("No source running"));

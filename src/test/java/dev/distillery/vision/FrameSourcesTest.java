@@ -79,4 +79,13 @@ class FrameSourcesTest {
         assertThatThrownBy(() -> FrameSources.open(" ")).isInstanceOf(SourceException.class)
                 .hasMessageContaining("camera:0");
     }
+
+    @org.junit.jupiter.api.Test
+    void cameraFormatIsParsedOrExplained() {
+        // No camera here: a well-formed format gets as far as opening the device.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrameSources.open("camera:0@1280x720@30"))
+                .isInstanceOf(SourceException.class).hasMessageContaining("no camera");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrameSources.open("camera:0@huge"))
+                .isInstanceOf(SourceException.class).hasMessageContaining("camera:0@1280x720@30");
+    }
 }

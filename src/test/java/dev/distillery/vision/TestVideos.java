@@ -17,7 +17,7 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * Writes small test videos whose frame i shows i in binary as 8 vertical stripes (white = 1, black = 0),
  * 20 pixels wide each, so the index survives lossy compression and can be read back from decoded pixels.
  */
-final class TestVideos {
+public final class TestVideos {
     static final int WIDTH = 160;
     static final int HEIGHT = 120;
     private static final int BITS = 8;
@@ -26,13 +26,13 @@ final class TestVideos {
     }
 
     /** True when this FFmpeg build has an encoder called {@code name}. */
-    static boolean hasEncoder(String name) {
+    public static boolean hasEncoder(String name) {
         AVCodec c = avcodec.avcodec_find_encoder_by_name(name);
         return c != null && !c.isNull();
     }
 
     /** Frame {@code index} as a BGR Mat the caller closes. */
-    static Mat frame(int index) {
+    public static Mat frame(int index) {
         Mat m = new Mat(HEIGHT, WIDTH, CV_8UC3, Scalar.all(0));
         int stripe = WIDTH / BITS;
         for (int b = 0; b < BITS; b++) {
@@ -46,7 +46,7 @@ final class TestVideos {
     }
 
     /** Reads the index back from a decoded frame. */
-    static int indexOf(Mat decoded) {
+    public static int indexOf(Mat decoded) {
         int stripe = decoded.cols() / BITS;
         int index = 0;
         for (int b = 0; b < BITS; b++) {
@@ -67,7 +67,7 @@ final class TestVideos {
      * @param format  FFmpeg muxer: "avi", "mp4", "matroska", "webm"
      * @param encoder FFmpeg encoder name: "mjpeg", "mpeg4", "libx264", "libvpx"
      */
-    static Path write(Path file, String format, String encoder, int frames) throws Exception {
+    public static Path write(Path file, String format, String encoder, int frames) throws Exception {
         AVCodec codec = avcodec.avcodec_find_encoder_by_name(encoder);
         try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 0);
              OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {

@@ -83,6 +83,9 @@ public final class LiveView extends ScreenPane {
     private final Button record = new Button("Record", new FontIcon("mdi2r-record-rec"));
     private final Spinner<Integer> captureCount = new Spinner<>(1, 10000, 100, 50);
     private final Button capture = new Button("Capture frames", new FontIcon("mdi2i-image-multiple-outline"));
+    private final javafx.scene.control.Slider seekBar = new javafx.scene.control.Slider(0, 1, 0);
+    private final Label position = new Label();
+    private final ComboBox<String> cameraFormat = new ComboBox<>();
     private final StackPane centre = new StackPane();
     private final Node empty;
     private final BorderPane running = new BorderPane();
@@ -135,7 +138,15 @@ public final class LiveView extends ScreenPane {
         modelA.setConverter(names);
         modelB.setConverter(names);
         modelA.setPromptText("a teacher");
-        HBox pick = new HBox(8, fixed("Source"), source, browse(), fixed("  Model"), modelA, fixed("and"), modelB);
+        cameraFormat.setId("live-camera-format");
+        cameraFormat.getItems().addAll("Camera default", "640x480@30", "1280x720@30", "1920x1080@30", "640x480@60");
+        cameraFormat.setValue("Camera default");
+        cameraFormat.setTooltip(new javafx.scene.control.Tooltip("Size and frame rate to ask the camera for"));
+        cameraFormat.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> source.getValue() != null && source.getValue().spec().startsWith("camera:"), source.valueProperty()));
+        cameraFormat.managedProperty().bind(cameraFormat.visibleProperty());
+        HBox pick = new HBox(8, fixed("Source"), source, browse(), cameraFormat, fixed("  Model"), modelA, fixed("and"),
+                modelB);
         pick.setAlignment(Pos.CENTER_LEFT);
         HBox run = new HBox(8, start, pause, stop, status, spring(), fixed("View"), sideBySide, overlaid);
         run.setAlignment(Pos.CENTER_LEFT);
@@ -151,14 +162,31 @@ public final class LiveView extends ScreenPane {
         captureCount.setPrefWidth(90);
         HBox bottom = new HBox(10, agreement, spring(), snapshot, record, captureCount, capture);
         bottom.setAlignment(Pos.CENTER_LEFT);
-        bottom.setPadding(new Insets(8, 32, 12, 32));
+        seekBar.setId("live-seek");
+        position.setId("live-position");
+        position.setMinWidth(Region.USE_PREF_SIZE);
+        HBox.setHgrow(seekBar, Priority.ALWAYS);
+        HBox seekRow = new HBox(10, seekBar, position);
+        seekRow.setAlignment(Pos.CENTER_LEFT);
+        seekRow.visibleProperty().bind(seekBar.disableProperty().not());
+        seekRow.managedProperty().bind(seekRow.visibleProperty());
+        seekBar.setDisable(true);
+        // Seek when the user lets go of the knob, or clicks on the track.
+        seekBar.valueChangingProperty().addListener((o, was, changing) -> {
+            if (!changing) {
+                seekTo(seekBar.getValue());
+            }
+        });
+        seekBar.setOnMouseReleased(e -> seekTo(seekBar.getValue()));
+        javafx.scene.layout.VBox bottomBox = new javafx.scene.layout.VBox(6, seekRow, bottom);
+        bottomBox.setPadding(new Insets(8, 32, 12, 32));
         HBox.setHgrow(paneA, Priority.ALWAYS);
         HBox.setHgrow(paneB, Priority.ALWAYS);
         paneA.setPrefWidth(0); // equal halves, whatever the frames' sizes
         paneB.setPrefWidth(0);
         panes.setPadding(new Insets(0, 32, 0, 32));
         running.setCenter(panes);
-        running.setBottom(bottom);
+        running.setBottom(bottomBox);
 
         empty = new EmptyState("mdi2v-video-outline", "No source running",
                 "Point one or two models at the same frames, from a webcam, a video file or a folder of images, "
@@ -288,10 +316,15 @@ public final class LiveView extends ScreenPane {
         // Leave one core to decoding and drawing: on small machines a model that takes every core
         // only fights the decoder for them (see docs/benchmarks.md, live pipeline).
         int threads = Math.max(1, (ctx.computeThreadsProperty().get() - 1) / (b == null ? 1 : 2));
+        String format = cameraFormat.getValue();
         Task<LivePipeline> open = new Task<>() {
             @Override
             protected LivePipeline call() {
-                FrameSource src = FrameSources.open(choice.spec(), true);
+                String spec = choice.spec();
+                if (spec.startsWith("camera:") && !"Camera default".equals(format)) {
+                    spec = spec + "@" + format;
+                }
+                FrameSource src = FrameSources.open(spec, true);
                 List<FrameModel> models = new ArrayList<>();
                 try {
                     models.add(new RunnerModel(a.name(), TeacherRunner.open(teachers.fileOf(a), a.profile(), threads)));
@@ -319,6 +352,9 @@ public final class LiveView extends ScreenPane {
             layoutPanes();
             setRunning(true);
             status.setText(pipeline.sourceInfo().description());
+            long length = pipeline.sourceLength();
+            seekBar.setDisable(!(pipeline.sourceInfo().seekable() && length > 1));
+            seekBar.setMax(Math.max(1, length - 1));
             painter.start();
         });
         open.setOnFailed(e -> {
@@ -360,6 +396,13 @@ public final class LiveView extends ScreenPane {
         if (b != null) {
             paneB.show(b.argb(), b.width(), b.height());
         }
+        if (pipeline != null && !seekBar.isDisabled() && !seekBar.isValueChanging() && !seekBar.isPressed()) {
+            long at = pipeline.sourcePosition();
+            if (at >= 0) {
+                seekBar.setValue(at);
+                position.setText("frame " + (at + 1) + " of " + (long) (seekBar.getMax() + 1));
+            }
+        }
         if (pipeline != null && now - lastStatsNanos > 250_000_000L) {
             lastStatsNanos = now;
             var stats = pipeline.stats();
@@ -379,6 +422,17 @@ public final class LiveView extends ScreenPane {
                 agreement.setText("Add a second model to compare them.");
             }
         }
+    }
+
+    private void seekTo(double frame) {
+        if (pipeline != null && !seekBar.isDisabled()) {
+            pipeline.seek(Math.round(frame));
+        }
+    }
+
+    /** For tests: the seek bar. */
+    javafx.scene.control.Slider seekBar() {
+        return seekBar;
     }
 
     private void layoutPanes() {
@@ -422,6 +476,8 @@ public final class LiveView extends ScreenPane {
         latestB.set(null);
         paneA.clear();
         paneB.clear();
+        seekBar.setDisable(true);
+        position.setText("");
         centre.getChildren().setAll(empty);
         setRunning(false);
     }
