@@ -54,6 +54,19 @@ xdotool windowmove "$wid" 0 0 windowsize "$wid" "${size%x*}" "${size#*x}"
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 sleep 2
 
+# Types a path into the GTK file dialog whose title starts with $1, then confirms.
+choose_file() {
+    local dialog
+    dialog=$(timeout 10 xdotool search --sync --onlyvisible --name "^$1" | head -1)
+    xdotool windowfocus "$dialog" 2>/dev/null || true
+    sleep 0.5
+    xdotool key --window "$dialog" ctrl+l
+    sleep 0.5
+    xdotool type --delay 20 "$2"
+    sleep 1   # let the dialog finish completing the path before Return
+    xdotool key Return
+}
+
 shot() {
     local name=$1
     sleep 1.2
@@ -74,14 +87,7 @@ if [ -n "$try_image" ]; then
     xdotool key --window "$wid" ctrl+2
     sleep 1
     xdotool mousemove 755 223 click 1
-    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name "^Try " | head -1)
-    xdotool windowfocus "$chooser" 2>/dev/null || true
-    sleep 0.5
-    xdotool key --window "$chooser" ctrl+l
-    sleep 0.5
-    xdotool type --delay 20 "$try_image"
-    sleep 1   # let the dialog finish completing the path before Return
-    xdotool key Return
+    choose_file "Try " "$try_image"
     sleep 4
     shot teachers-try
 fi
@@ -93,14 +99,7 @@ if [ -n "$try_image" ] && [ -f "$vtest" ]; then
     xdotool key --window "$wid" ctrl+4
     sleep 1.5
     xdotool mousemove 568 119 click 1            # "…": pick a video
-    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name "^Play a video" | head -1)
-    xdotool windowfocus "$chooser" 2>/dev/null || true
-    sleep 0.5
-    xdotool key --window "$chooser" ctrl+l
-    sleep 0.5
-    xdotool type --delay 20 "$vtest"
-    sleep 1
-    xdotool key Return
+    choose_file "Play a video" "$vtest"
     sleep 1
     xdotool mousemove 1063 119 click 1           # second model: the next teacher in the list
     sleep 0.7

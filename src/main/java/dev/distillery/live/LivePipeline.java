@@ -56,7 +56,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * none of them blocks for long except {@link #close()} and {@link #awaitStopped}.
  */
 public final class LivePipeline implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(LivePipeline.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivePipeline.class);
     private static final long JOIN_MILLIS = 5_000;
 
     /**
@@ -652,7 +652,7 @@ public final class LivePipeline implements AutoCloseable {
                     try {
                         l.onFrame(out);
                     } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "A live listener failed on a frame", e);
+                        LOG.warn("A live listener failed on a frame", e);
                     }
                 }
                 done++;
@@ -684,12 +684,12 @@ public final class LivePipeline implements AutoCloseable {
 
     private void fail(String message) {
         if (error.compareAndSet(null, message)) {
-            LOG.log(System.Logger.Level.WARNING, "Live pipeline stopped: " + message);
+            LOG.warn("Live pipeline stopped: " + message);
             for (LiveListener l : listeners) {
                 try {
                     l.onError(message);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "A live listener failed on an error", e);
+                    LOG.warn("A live listener failed on an error", e);
                 }
             }
         }
@@ -718,21 +718,26 @@ public final class LivePipeline implements AutoCloseable {
             c.done().completeExceptionally(new LiveException("The live pipeline stopped after capturing "
                     + c.written().size() + " of " + c.count() + " frames"));
         }
-        Recording r = recording.getAndSet(null);
-        if (r != null) {
-            try {
-                r.finish();
-            } catch (LiveException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage());
-            }
-        }
-        LOG.log(System.Logger.Level.DEBUG, "Live pipeline stopped after " + d + " frames");
+        finishRecording();
+        LOG.debug("Live pipeline stopped after " + d + " frames");
         stopped.countDown();
         for (LiveListener l : listeners) {
             try {
                 l.onStopped();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "A live listener failed on stop", e);
+                LOG.warn("A live listener failed on stop", e);
+            }
+        }
+    }
+
+    /** Closes the mp4 of a recording still running (at stop and at close). */
+    private void finishRecording() {
+        Recording r = recording.getAndSet(null);
+        if (r != null) {
+            try {
+                r.finish();
+            } catch (LiveException e) {
+                LOG.warn(e.getMessage());
             }
         }
     }
@@ -758,21 +763,14 @@ public final class LivePipeline implements AutoCloseable {
                 break;
             }
             if (t.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "Live thread " + t.getName() + " did not end within "
+                LOG.warn("Live thread " + t.getName() + " did not end within "
                         + JOIN_MILLIS + " ms");
             }
         }
         if (!started.get()) {
             stopped.countDown();
         }
-        Recording r = recording.getAndSet(null);
-        if (r != null) {
-            try {
-                r.finish();
-            } catch (LiveException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage());
-            }
-        }
+        finishRecording();
     }
 
     private static String describe(Throwable e) {

@@ -25,7 +25,7 @@ import org.bytedeco.opencv.opencv_core.Rect;
  * <p><b>Thread-safety:</b> {@link #offer} and {@link #finish} may be called from any thread.
  */
 final class Recording {
-    private static final System.Logger LOG = System.getLogger(Recording.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recording.class);
 
     private final Path file;
     private final double fps;
@@ -125,7 +125,7 @@ final class Recording {
             }
         } catch (Exception e) {
             error = "Recording to " + file + " failed: " + e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, error, e);
+            LOG.warn(error, e);
         } finally {
             if (recorder != null) {
                 try {
