@@ -28,7 +28,10 @@ public record TensorSpec(String name, String elementType, List<Long> dims, List<
         return dims.get(axis) < 0;
     }
 
-    /** Shape as a person reads it: [N, 3, 224, 224]. */
+    /**
+     * Shape as a person reads it: [N, 3, 224, 224]. Long generated axis names (such as paddle2onnx's
+     * "p2o.DynamicDimension.0") read as "?"; short ones ("N", "batch") are kept.
+     */
     public String shapeText() {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < dims.size(); i++) {
@@ -38,7 +41,8 @@ public record TensorSpec(String name, String elementType, List<Long> dims, List<
             if (dims.get(i) >= 0) {
                 sb.append(dims.get(i));
             } else {
-                sb.append(dimNames.get(i).isEmpty() ? "?" : dimNames.get(i));
+                String n = dimNames.get(i);
+                sb.append(n.isEmpty() || n.length() > 12 || n.contains(".") ? "?" : n);
             }
         }
         return sb.append(']').toString();

@@ -220,7 +220,7 @@ public final class TeachersView extends ScreenPane {
         TableView<CatalogEntry> table = new TableView<>();
         table.setId("catalog-table");
         table.getColumns().add(column("Name", CatalogEntry::name, 230));
-        table.getColumns().add(column("Task", e -> String.valueOf(e.task()), 110));
+        table.getColumns().add(column("Task", e -> taskTitle(String.valueOf(e.task())), 120));
         TableColumn<CatalogEntry, String> size = new TableColumn<>("Size");
         size.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
                 c.getValue().sizeBytes() == null ? "?" : TeacherFormat.bytes(c.getValue().sizeBytes())));
@@ -231,7 +231,8 @@ public final class TeachersView extends ScreenPane {
         table.getColumns().add(source);
         table.getColumns().add(column("Licence", CatalogEntry::licence, 110));
         table.getItems().setAll(service.catalog());
-        table.setPrefSize(760, 320);
+        table.setPrefSize(780, 320);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label about = new Label();
         about.setWrapText(true);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> about.setText(e == null ? ""
@@ -251,6 +252,16 @@ public final class TeachersView extends ScreenPane {
             return null;
         });
         d.show();
+    }
+
+    /** "CLASSIFICATION" → "Classification"; tasks Distillery cannot use yet read as "Other". */
+    static String taskTitle(String task) {
+        try {
+            dev.distillery.model.TaskKind k = dev.distillery.model.TaskKind.valueOf(task);
+            return k == dev.distillery.model.TaskKind.UNKNOWN ? "Other" : k.title();
+        } catch (IllegalArgumentException e) {
+            return task;
+        }
     }
 
     private static TableColumn<CatalogEntry, String> column(String title,
