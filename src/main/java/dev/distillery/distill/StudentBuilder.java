@@ -1,5 +1,6 @@
 package dev.distillery.distill;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -35,6 +36,16 @@ public final class StudentBuilder {
         return new Shape(batch, spec.inputChannels(), spec.inputSize(), spec.inputSize());
     }
 
+    /**
+     * [N, C, H, W] → [N, C, 2H, 2W], each value repeated 2×2: reshape, broadcast, reshape (cheaper to
+     * differentiate than repeat, which the PyTorch engine maps to repeat_interleave).
+     */
+    static NDArray upsampleNearest2x(NDArray x) {
+        long[] s = x.getShape().getShape();
+        return x.reshape(s[0], s[1], s[2], 1, s[3], 1).broadcast(new Shape(s[0], s[1], s[2], 2, s[3], 2))
+                .reshape(s[0], s[1], s[2] * 2, s[3] * 2);
+    }
+
     static Block block(StudentLayer layer) {
         if (layer instanceof StudentLayer.Conv c) {
             int p = c.kernel() / 2;
@@ -42,7 +53,7 @@ public final class StudentBuilder {
                     .optStride(new Shape(c.stride(), c.stride())).optPadding(new Shape(p, p))
                     .optGroups(c.groups()).optBias(c.bias()).build();
         } else if (layer instanceof StudentLayer.UpsampleNearest2x) {
-            return new LambdaBlock(x -> new NDList(x.singletonOrThrow().repeat(2, 2).repeat(3, 2)), "upsample2x");
+            return new LambdaBlock(x -> new NDList(upsampleNearest2x(x.singletonOrThrow())), "upsample2x");
         } else if (layer instanceof StudentLayer.BatchNorm b) {
             return BatchNorm.builder().optAxis(1).optEpsilon(b.epsilon()).optMomentum(0.9f).build();
         } else if (layer instanceof StudentLayer.Relu) {

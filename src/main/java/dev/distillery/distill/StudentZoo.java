@@ -10,9 +10,9 @@ public final class StudentZoo {
     private static final Map<String, StudentSpec> PRESETS = new LinkedHashMap<>();
 
     static {
-        // ≈ 27 k values at 64×64.
+        // ≈ 27 k values at 64×64 (values = weights + biases + BatchNorm running statistics).
         add(new StudentSpec("cls-tiny", StudentSpec.Kind.CLASSIFIER, 3, 64, List.of(24, 48, 96, 160), 10));
-        // ≈ 80 k values at 64×64.
+        // ≈ 70 k values at 64×64.
         add(new StudentSpec("cls-mini", StudentSpec.Kind.CLASSIFIER, 3, 64, List.of(32, 64, 128, 128, 256), 10));
         // ≈ 210 k values at 96×96.
         add(new StudentSpec("cls-small", StudentSpec.Kind.CLASSIFIER, 3, 96,

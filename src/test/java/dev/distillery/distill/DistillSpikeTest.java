@@ -127,6 +127,57 @@ class DistillSpikeTest {
         }
     }
 
+    /**
+     * DJL's BatchNorm momentum is the weight of the OLD running value (MXNet style, 0.9 = slow), and
+     * inference mode really uses the running statistics (not the batch's).
+     */
+    @Test
+    void batchNormSemanticsInThePyTorchEngine() {
+        try (NDManager scope = manager.newSubManager()) {
+            Block bn = StudentBuilder.block(new StudentLayer.BatchNorm(1, StudentSpec.BN_EPSILON));
+            bn.initialize(scope, DataType.FLOAT32, new Shape(2, 1, 2, 2));
+            NDArray x = scope.create(new float[] {3, 3, 3, 3, 5, 5, 5, 5}, new Shape(2, 1, 2, 2));
+            ParameterStore ps = new ParameterStore(scope, false);
+            float[] train = bn.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
+            float mean = bn.getParameters().get("runningMean").getArray().getFloat(0);
+            float[] infer = bn.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            System.out.printf("BN: running mean after one pass on mean-4 data %.3f; train out %.3f, eval out %.3f%n",
+                    mean, train[0], infer[0]);
+            assertThat(mean).isCloseTo(0.4f, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(train[0]).isCloseTo(-1f, org.assertj.core.data.Offset.offset(1e-3f));
+            float var = bn.getParameters().get("runningVar").getArray().getFloat(0);
+            assertThat(infer[0]).isCloseTo((float) ((3 - mean) / Math.sqrt(var + 1e-5)),
+                    org.assertj.core.data.Offset.offset(1e-4f));
+        }
+    }
+
+    /** Throughput at the presets' real sizes, for information only (no timing assertions). */
+    @Test
+    void reportsTrainingThroughputAtPresetSizes() {
+        for (String name : List.of("cls-mini", "dense-tiny")) {
+            StudentSpec spec = StudentZoo.preset(name);
+            int batch = spec.kind() == StudentSpec.Kind.CLASSIFIER ? 64 : 8;
+            int n = batch * 3;
+            int px = spec.inputSize() * spec.inputSize();
+            Random r = new Random(1);
+            float[] x = new float[n * 3 * px];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextFloat();
+            }
+            float[] t = new float[(int) (n * new Shape(spec.outputShape()).size())];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = spec.kind() == StudentSpec.Kind.CLASSIFIER ? (float) r.nextGaussian() : r.nextInt(2);
+            }
+            try (KdTrainer trainer = new KdTrainer(spec, new KdTrainer.Config(2, batch, 1e-3f, 1e-4f, 2f, 1))) {
+                KdTrainer.Report rep = trainer.train(x, t, n);
+                System.out.printf("%s: %.0f samples/s training at %d×%d, batch %d (%d threads)%n", name,
+                        rep.samplesPerSecond(), spec.inputSize(), spec.inputSize(), batch,
+                        Runtime.getRuntime().availableProcessors());
+                assertThat(rep.epochLosses()).allSatisfy(l -> assertThat(l).isFinite());
+            }
+        }
+    }
+
     static void randomiseBatchNorm(Block block, Random r) {
         for (Pair<String, Block> child : block.getChildren()) {
             if (child.getValue() instanceof BatchNorm bn) {
