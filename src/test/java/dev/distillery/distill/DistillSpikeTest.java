@@ -254,16 +254,21 @@ class DistillSpikeTest {
         float[] testX = java.util.Arrays.copyOfRange(x, n * sz, (n + test) * sz);
         float[] testT = java.util.Arrays.copyOfRange(t, n * k, (n + test) * k);
 
-        KdTrainer.Config config = new KdTrainer.Config(8, 32, 1e-2f, 1e-4f, 2f, 5);
+        KdTrainer.Config config = new KdTrainer.Config(4, 32, 1e-2f, 1e-4f, 2f, 5);
         try (KdTrainer trainer = new KdTrainer(spec, config)) {
             double before = agreement(trainer.predict(testX, test), testT, k);
+            KdTrainer.Report first = trainer.train(trainX, trainT, n);
+            int arrays = trainer.manager().getManagedArrays().size();
             KdTrainer.Report report = trainer.train(trainX, trainT, n);
+            // Per-step arrays are freed with their scope: only parameters, gradients and optimizer state remain.
+            assertThat(trainer.manager().getManagedArrays()).hasSize(arrays);
             double after = agreement(trainer.predict(testX, test), testT, k);
             double majority = majorityShare(testT, k);
-            System.out.printf("cls KD: losses %s, agreement %.2f -> %.2f (majority class %.2f), %.0f samples/s%n",
-                    report.epochLosses(), before, after, majority, report.samplesPerSecond());
+            System.out.printf("cls KD: losses %s %s, agreement %.2f -> %.2f (majority class %.2f), %.0f samples/s,"
+                    + " %d live arrays%n", first.epochLosses(), report.epochLosses(), before, after, majority,
+                    report.samplesPerSecond(), arrays);
             List<Float> l = report.epochLosses();
-            assertThat(l.get(l.size() - 1)).isLessThan(l.get(0) * 0.5f);
+            assertThat(l.get(l.size() - 1)).isLessThan(first.epochLosses().get(0) * 0.5f);
             assertThat(after).isGreaterThan(Math.max(0.6, majority + 0.2));
 
             // The trained student (real BatchNorm statistics) exports with parity.
@@ -273,6 +278,11 @@ class DistillSpikeTest {
                 OnnxExporter.ExportResult res = OnnxExporter.export(spec, trainer.block(), labels(k), Map.of(),
                         samples, dir.resolve("trained.onnx"));
                 assertThat(res.maxAbsDiff()).isLessThanOrEqualTo(1e-4);
+                try (OrtSession os = OrtEnvironment.getEnvironment().createSession(res.file().toString())) {
+                    assertThat(os.getMetadata().getCustomMetadata())
+                            .containsEntry("labels", String.join(",", labels(k)))
+                            .containsEntry("distillery.kind", "CLASSIFIER");
+                }
             }
         }
     }
