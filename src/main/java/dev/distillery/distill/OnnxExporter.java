@@ -1,0 +1,196 @@
+package dev.distillery.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OnnxBuilder;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a trained student as ONNX (opset 13): Conv (with group), Resize (nearest 2×), BatchNormalization
+ * (inference form, running statistics), Relu, GlobalAveragePool + Flatten, Gemm. Input "input"
+ * [N, C, S, S], output "logits" ([N, K] or [N, K, S, S]).
+ *
+ * <p>Every export is checked: the model is run in ONNX Runtime on the given samples and compared with
+ * the DJL block in inference mode; a max abs difference above {@link #PARITY_TOLERANCE} throws
+ * {@link ParityException} and nothing is written. The file appears atomically (temp file + move).
+ */
+public final class OnnxExporter {
+    public static final double PARITY_TOLERANCE = 1e-4;
+    public static final long OPSET = 13;
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "logits";
+    private static final String SCALES = "upsample2x.scales";
+
+    public record ExportResult(Path file, long bytes, double maxAbsDiff) {
+    }
+
+    private OnnxExporter() {
+    }
+
+    /** Exports {@code block} (built from {@code spec}); labels may be empty. */
+    public static ExportResult export(StudentSpec spec, Block block, List<String> labels, Map<String, String> metadata,
+                                      NDArray samples, Path target) throws IOException {
+        return export(spec, StudentWeights.from(spec, block), block, labels, metadata, samples, target);
+    }
+
+    /**
+     * Exports {@code weights} and checks the result against {@code reference} (the DJL block the weights
+     * should reproduce) on {@code samples} [N, C, S, S].
+     */
+    public static ExportResult export(StudentSpec spec, StudentWeights weights, Block reference, List<String> labels,
+                                      Map<String, String> metadata, NDArray samples, Path target) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("distillery.preset", spec.name());
+        meta.put("distillery.kind", spec.kind().name());
+        meta.put("distillery.channels", spec.channels().toString());
+        meta.put("distillery.input_size", Integer.toString(spec.inputSize()));
+        if (!labels.isEmpty()) {
+            meta.put("labels", String.join(",", labels));
+        }
+        meta.putAll(metadata);
+        byte[] onnx = toOnnx(spec, weights, meta);
+
+        float[] expected = djlOutputs(reference, samples);
+        float[] actual = ortOutputs(onnx, samples);
+        double diff = maxAbsDiff(expected, actual);
+        if (!(diff <= PARITY_TOLERANCE)) {
+            throw new ParityException(String.format("ONNX export of %s differs from DJL: max |diff| = %.3g > %.0g; "
+                    + "not saved", spec.name(), diff, PARITY_TOLERANCE), diff);
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, onnx);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return new ExportResult(target, onnx.length, diff);
+    }
+
+    /** The ONNX bytes, no check. */
+    public static byte[] toOnnx(StudentSpec spec, StudentWeights w, Map<String, String> metadata) {
+        OnnxBuilder b = new OnnxBuilder(spec.name()).opset(OPSET).producer("distillery-distill", "1");
+        int s = spec.inputSize();
+        b.input(INPUT, TensorProto.DataType.FLOAT, "N", spec.inputChannels(), s, s);
+        List<StudentLayer> layers = spec.layers();
+        String cur = INPUT;
+        boolean scalesWritten = false;
+        for (int i = 0; i < layers.size(); i++) {
+            String out = i == layers.size() - 1 ? OUTPUT : "t" + i;
+            String p = "l" + i + ".";
+            StudentLayer layer = layers.get(i);
+            if (layer instanceof StudentLayer.Conv c) {
+                List<String> in = new ArrayList<>(List.of(cur, init(b, w, i, p, "weight")));
+                if (c.bias()) {
+                    in.add(init(b, w, i, p, "bias"));
+                }
+                long pad = c.kernel() / 2;
+                b.node("Conv", in, List.of(out)).attr("kernel_shape", (long) c.kernel(), c.kernel())
+                        .attr("strides", (long) c.stride(), c.stride()).attr("pads", pad, pad, pad, pad)
+                        .attr("dilations", 1L, 1L).attr("group", (long) c.groups());
+            } else if (layer instanceof StudentLayer.UpsampleNearest2x) {
+                if (!scalesWritten) {
+                    b.initializer(SCALES, new float[] {1f, 1f, 2f, 2f}, 4);
+                    scalesWritten = true;
+                }
+                b.node("Resize", List.of(cur, "", SCALES), List.of(out)).attr("mode", "nearest")
+                        .attr("coordinate_transformation_mode", "asymmetric").attr("nearest_mode", "floor");
+            } else if (layer instanceof StudentLayer.BatchNorm bn) {
+                b.node("BatchNormalization", List.of(cur, init(b, w, i, p, "gamma"), init(b, w, i, p, "beta"),
+                        init(b, w, i, p, "runningMean"), init(b, w, i, p, "runningVar")), List.of(out))
+                        .attr("epsilon", bn.epsilon());
+            } else if (layer instanceof StudentLayer.Relu) {
+                b.node("Relu", List.of(cur), List.of(out));
+            } else if (layer instanceof StudentLayer.GlobalAvgPool) {
+                b.node("GlobalAveragePool", List.of(cur), List.of(p + "gap"));
+                b.node("Flatten", List.of(p + "gap"), List.of(out)).attr("axis", 1L);
+            } else if (layer instanceof StudentLayer.Dense) {
+                b.node("Gemm", List.of(cur, init(b, w, i, p, "weight"), init(b, w, i, p, "bias")), List.of(out))
+                        .attr("transB", 1L);
+            } else {
+                throw new IllegalArgumentException("cannot export " + layer);
+            }
+            cur = out;
+        }
+        if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
+            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs());
+        } else {
+            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs(), s, s);
+        }
+        metadata.forEach(b::metadata);
+        return b.toBytes();
+    }
+
+    private static String init(OnnxBuilder b, StudentWeights w, int layer, String prefix, String name) {
+        StudentWeights.Tensor t = w.get(layer, name);
+        b.initializer(prefix + name, t.data(), t.shape());
+        return prefix + name;
+    }
+
+    /** DJL inference-mode outputs (BatchNorm uses running statistics), flattened. */
+    static float[] djlOutputs(Block block, NDArray samples) {
+        try (NDManager scope = samples.getManager().newSubManager()) {
+            NDArray x = samples.duplicate();
+            x.attach(scope);
+            NDList out = block.forward(new ParameterStore(scope, false), new NDList(x), false);
+            return out.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    static float[] ortOutputs(byte[] onnx, NDArray samples) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(onnx, opts);
+                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(samples.toFloatArray()),
+                         samples.getShape().getShape());
+                 OrtSession.Result r = session.run(Map.of(INPUT, in))) {
+                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                float[] out = new float[fb.remaining()];
+                fb.get(out);
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new ParityException("ONNX Runtime could not run the exported model: " + e.getMessage(),
+                    Double.POSITIVE_INFINITY);
+        }
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            m = Math.max(m, d);
+        }
+        return m;
+    }
+}

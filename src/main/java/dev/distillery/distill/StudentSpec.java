@@ -1,0 +1,115 @@
+package dev.distillery.distill;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a student network looks like, before any weights exist.
+ *
+ * <p>{@link Kind#CLASSIFIER}: a 3×3 stride-2 stem to {@code channels[0]}, then one depthwise-separable
+ * block (depthwise 3×3 + BN + ReLU, pointwise 1×1 + BN + ReLU) per further entry of {@code channels}
+ * (stride 2 when the width grows, else 1), global average pooling and a linear layer to
+ * {@code outputs} logits.
+ *
+ * <p>{@link Kind#DENSE}: the same encoder (every block stride 2), then per encoder stage a decoder
+ * stage back up (1×1 conv + BN + ReLU at low resolution, nearest 2× upsampling, depthwise 3×3 + BN +
+ * ReLU to smooth), and a 3×3 convolution to {@code outputs} logit maps: output [N, outputs, H, W].
+ */
+public record StudentSpec(String name, Kind kind, int inputChannels, int inputSize, List<Integer> channels,
+                          int outputs) {
+    public enum Kind { CLASSIFIER, DENSE }
+
+    /** BatchNorm epsilon used in DJL and written to ONNX. */
+    public static final float BN_EPSILON = 1e-5f;
+    /** Channels of the last decoder stage of a dense student. */
+    static final int DENSE_HEAD_CHANNELS = 8;
+
+    public StudentSpec {
+        channels = List.copyOf(channels);
+        if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputSize < 8) {
+            throw new IllegalArgumentException("bad student spec " + name);
+        }
+        if (kind == Kind.DENSE && inputSize % (1 << channels.size()) != 0) {
+            throw new IllegalArgumentException(name + ": dense input size " + inputSize + " must be a multiple of "
+                    + (1 << channels.size()));
+        }
+    }
+
+    public StudentSpec withInputSize(int size) {
+        return new StudentSpec(name, kind, inputChannels, size, channels, outputs);
+    }
+
+    public StudentSpec withOutputs(int n) {
+        return new StudentSpec(name, kind, inputChannels, inputSize, channels, n);
+    }
+
+    /** The flat layer list that {@link StudentBuilder} and {@link OnnxExporter} both follow. */
+    public List<StudentLayer> layers() {
+        List<StudentLayer> l = new ArrayList<>();
+        convBnRelu(l, new StudentLayer.Conv(inputChannels, channels.get(0), 3, 2, 1, false));
+        for (int i = 1; i < channels.size(); i++) {
+            int in = channels.get(i - 1);
+            int out = channels.get(i);
+            int stride = kind == Kind.DENSE || out > in ? 2 : 1;
+            convBnRelu(l, new StudentLayer.Conv(in, in, 3, stride, in, false));
+            convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
+        }
+        if (kind == Kind.CLASSIFIER) {
+            l.add(new StudentLayer.GlobalAvgPool());
+            l.add(new StudentLayer.Dense(channels.get(channels.size() - 1), outputs));
+        } else {
+            for (int i = channels.size() - 1; i >= 0; i--) {
+                int in = channels.get(i);
+                int out = i > 0 ? channels.get(i - 1) : DENSE_HEAD_CHANNELS;
+                convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
+                l.add(new StudentLayer.UpsampleNearest2x());
+                convBnRelu(l, new StudentLayer.Conv(out, out, 3, 1, out, false));
+            }
+            l.add(new StudentLayer.Conv(DENSE_HEAD_CHANNELS, outputs, 3, 1, 1, true));
+        }
+        return List.copyOf(l);
+    }
+
+    private static void convBnRelu(List<StudentLayer> l, StudentLayer.Conv conv) {
+        l.add(conv);
+        l.add(new StudentLayer.BatchNorm(conv.out(), BN_EPSILON));
+        l.add(new StudentLayer.Relu());
+    }
+
+    /** All stored values: weights, biases and BatchNorm running statistics (what DJL and ONNX hold). */
+    public long parameterCount() {
+        return layers().stream().mapToLong(StudentLayer::parameterCount).sum();
+    }
+
+    /** Trainable values only (without BatchNorm running mean/variance). */
+    public long trainableParameterCount() {
+        return layers().stream().mapToLong(x -> x instanceof StudentLayer.BatchNorm b ? 2L * b.channels()
+                : x.parameterCount()).sum();
+    }
+
+    /** Estimated floating point operations (2 × multiply–accumulates) for one sample at {@link #inputSize}. */
+    public long flops() {
+        int[] s = {inputChannels, inputSize, inputSize};
+        long macs = 0;
+        for (StudentLayer layer : layers()) {
+            macs += layer.macs(s[0], s[1], s[2]);
+            s = layer.outputShape(s[0], s[1], s[2]);
+        }
+        return 2 * macs;
+    }
+
+    /** Output shape of one sample: [outputs] for a classifier, [outputs, H, W] for a dense student. */
+    public long[] outputShape() {
+        return kind == Kind.CLASSIFIER ? new long[] {outputs} : new long[] {outputs, inputSize, inputSize};
+    }
+
+    /** Expected size of the exported ONNX file: float32 weights plus roughly 120 bytes of graph per layer. */
+    public long expectedOnnxBytes() {
+        return 4 * parameterCount() + 120L * layers().size() + 600;
+    }
+
+    public String summary() {
+        return String.format("%s: %s %d×%d, %,d params, %.1f MFLOPs, ~%,d bytes ONNX", name, kind, inputSize,
+                inputSize, parameterCount(), flops() / 1e6, expectedOnnxBytes());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.distillery.distill;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** Named student presets. Numbers are for the default number of outputs (10 classes / 1 map). */
+public final class StudentZoo {
+    private static final Map<String, StudentSpec> PRESETS = new LinkedHashMap<>();
+
+    static {
+        // ≈ 27 k values at 64×64 (values = weights + biases + BatchNorm running statistics).
+        add(new StudentSpec("cls-tiny", StudentSpec.Kind.CLASSIFIER, 3, 64, List.of(24, 48, 96, 160), 10));
+        // ≈ 70 k values at 64×64.
+        add(new StudentSpec("cls-mini", StudentSpec.Kind.CLASSIFIER, 3, 64, List.of(32, 64, 128, 128, 256), 10));
+        // ≈ 210 k values at 96×96.
+        add(new StudentSpec("cls-small", StudentSpec.Kind.CLASSIFIER, 3, 96,
+                List.of(32, 64, 128, 128, 256, 256, 256), 10));
+        // ≈ 27 k values at 320×320, output [N, 1, 320, 320] logits.
+        add(new StudentSpec("dense-tiny", StudentSpec.Kind.DENSE, 3, 320, List.of(16, 32, 64, 128), 1));
+    }
+
+    private StudentZoo() {
+    }
+
+    private static void add(StudentSpec spec) {
+        PRESETS.put(spec.name(), spec);
+    }
+
+    public static List<StudentSpec> presets() {
+        return List.copyOf(PRESETS.values());
+    }
+
+    public static StudentSpec preset(String name) {
+        StudentSpec s = PRESETS.get(name);
+        if (s == null) {
+            throw new NoSuchElementException("no student preset '" + name + "'; known: " + PRESETS.keySet());
+        }
+        return s;
+    }
+}
