@@ -117,6 +117,11 @@ public final class Database implements AutoCloseable {
         return new TeacherStore(jdbi.onDemand(TeacherDao.class));
     }
 
+    /** The datasets and their items. */
+    public DatasetStore datasets() {
+        return new DatasetStore(jdbi);
+    }
+
     /** Closes all connections and the file; further use fails. */
     @Override
     public void close() {
