@@ -3,6 +3,7 @@ package dev.distillery.vision;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -68,6 +69,15 @@ public final class TestVideos {
      * @param encoder FFmpeg encoder name: "mjpeg", "mpeg4", "libx264", "libvpx"
      */
     public static Path write(Path file, String format, String encoder, int frames) throws Exception {
+        return write(file, format, encoder, frames, TestVideos::frame);
+    }
+
+    /**
+     * Writes {@code frames} frames at 25 fps; frame i is {@code content.apply(i)} (a {@link #WIDTH}×{@link #HEIGHT}
+     * BGR Mat, closed here).
+     */
+    public static Path write(Path file, String format, String encoder, int frames, IntFunction<Mat> content)
+            throws Exception {
         AVCodec codec = avcodec.avcodec_find_encoder_by_name(encoder);
         try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 0);
              OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
@@ -79,7 +89,7 @@ public final class TestVideos {
             r.setGopSize(12);
             r.start();
             for (int i = 0; i < frames; i++) {
-                try (Mat m = frame(i)) {
+                try (Mat m = content.apply(i)) {
                     r.record(conv.convert(m));
                 }
             }
