@@ -169,7 +169,7 @@ public final class DatasetBuilder {
         }
         Path staging = datasetsRoot.resolve(".building-" + UUID.randomUUID());
         Path stagingFrames = staging.resolve("frames");
-        Path finalFolder = null;
+        Path[] moved = new Path[1];
         boolean registered = false;
         try {
             Files.createDirectories(stagingFrames);
@@ -207,11 +207,10 @@ public final class DatasetBuilder {
             Instant now = Instant.now();
             DatasetRow header = new DatasetRow(0, name, now, n, n - val, val, run.unreadable, run.duplicates,
                     String.join("; ", summary));
-            Path[] folder = new Path[1];
             long id = store.register(header, newId -> {
                 Path target = datasetsRoot.resolve(Long.toString(newId));
-                folder[0] = target;
                 moveFolder(staging, target);
+                moved[0] = target;
                 List<DatasetItemRow> rows = new ArrayList<>(n);
                 for (Item it : run.items) {
                     Path p = it.path.startsWith(staging) ? target.resolve(staging.relativize(it.path)) : it.path;
@@ -222,29 +221,22 @@ public final class DatasetBuilder {
                 return rows;
             });
             registered = true;
-            finalFolder = folder[0];
             progress.update(1, 1, "Saving dataset " + name.strip());
             DatasetRow saved = store.findById(id).orElse(header);
             LOG.info("Dataset {} '{}' built: {} items ({} val), {} unreadable, {} duplicates", id, saved.name(), n,
                     val, run.unreadable, run.duplicates);
             return new Dataset(id, saved.name(), saved.createdAt(), n, n - val, val, run.unreadable, run.duplicates,
-                    finalFolder, header.sourceSummary());
+                    moved[0], header.sourceSummary());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the dataset's frames under " + datasetsRoot + ": "
                     + e.getMessage(), e);
         } finally {
             deleteQuietly(staging);
             if (!registered) {
-                // the folder may have been moved before the transaction failed
-                for (Path p : leftovers(finalFolder)) {
-                    deleteQuietly(p);
-                }
+                // the frames may have been moved to <id>/ before the transaction failed and rolled back
+                deleteQuietly(moved[0]);
             }
         }
-    }
-
-    private static List<Path> leftovers(Path folder) {
-        return folder == null ? List.of() : List.of(folder);
     }
 
     private static void moveFolder(Path from, Path to) {

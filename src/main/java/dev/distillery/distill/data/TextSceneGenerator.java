@@ -150,8 +150,9 @@ public final class TextSceneGenerator {
         Mat scene = background(r, width, height);
         if (withText) {
             int words = 1 + r.nextInt(5);
+            List<int[]> placed = new ArrayList<>();
             for (int i = 0; i < words; i++) {
-                drawWord(scene, r);
+                drawWord(scene, r, placed);
             }
         }
         return scene;
@@ -270,7 +271,8 @@ public final class TextSceneGenerator {
         return new Scalar(lo + r.nextInt(86), lo + r.nextInt(86), lo + r.nextInt(86), 0);
     }
 
-    private void drawWord(Mat scene, SplittableRandom r) {
+    /** Draws one word where it does not overlap the boxes in {@code placed} (skipped when no place is found). */
+    private void drawWord(Mat scene, SplittableRandom r, List<int[]> placed) {
         String word = WORDS.get(r.nextInt(WORDS.size()));
         int font = FONTS[r.nextInt(FONTS.length)] | (r.nextInt(5) == 0 ? FONT_ITALIC : 0);
         int thickness = 1 + r.nextInt(3);
@@ -286,9 +288,19 @@ public final class TextSceneGenerator {
             textW = (int) Math.ceil(unit.width() * scale);
             textH = (int) Math.ceil((unit.height() + baseline.get()) * scale);
         }
-        int x = r.nextInt(Math.max(1, width - textW));
-        int baseY = (int) Math.round(targetHeight) + r.nextInt(Math.max(1, height - textH - 2));
-        baseY = Math.min(baseY, height - 2);
+        int x = 0;
+        int baseY = 0;
+        boolean free = false;
+        for (int attempt = 0; attempt < 8 && !free; attempt++) {
+            x = r.nextInt(Math.max(1, width - textW));
+            baseY = Math.min(height - 2, (int) Math.round(targetHeight) + r.nextInt(Math.max(1, height - textH - 2)));
+            int[] box = {x, baseY - textH, x + textW, baseY};
+            free = placed.stream().noneMatch(b -> overlaps(b, box, textH / 3));
+        }
+        if (!free) {
+            return;
+        }
+        placed.add(new int[] {x, baseY - textH, x + textW, baseY});
         double angle = r.nextDouble(-12, 12);
         try (Mat mask = new Mat(height, width, CV_8UC1, Scalar.all(0));
              Point org = new Point(x, baseY);
@@ -310,6 +322,10 @@ public final class TextSceneGenerator {
                 box.close();
             }
         }
+    }
+
+    private static boolean overlaps(int[] a, int[] b, int margin) {
+        return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
     }
 
     private Rect clampRect(int x, int y, int w, int h) {
