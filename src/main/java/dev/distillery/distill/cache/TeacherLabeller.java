@@ -3,6 +3,7 @@ package dev.distillery.distill.cache;
 import dev.distillery.model.TeacherException;
 import dev.distillery.vision.Images;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +18,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>Images already cached are reused, not recomputed, so running again after an interruption resumes:
  * only the missing images are computed. Unreadable images are skipped and counted. Cancellation is checked
- * between batches; every finished batch is already durably cached. Outputs are stored under augmentation id
+ * between batches; every finished batch stays cached (results are committed with one fsync per
+ * {@linkplain #commitInterval commit interval}, and always when the run ends, is cancelled or fails). Outputs are stored under augmentation id
  * {@code augId} (0 for the plain image).
  *
  * <p>Not thread-safe (the {@link BatchInference} is not); one labelling run at a time per instance.
@@ -63,6 +65,10 @@ public final class TeacherLabeller {
     private final BatchInference inference;
     private final TeacherOutputCache cache;
     private final int batchSize;
+    private long commitIntervalNanos = DEFAULT_COMMIT_INTERVAL.toNanos();
+
+    /** How often results are made durable by default (one fsync); see {@link #commitInterval}. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * @param inference produces raw outputs (owned by the caller)
@@ -76,6 +82,19 @@ public final class TeacherLabeller {
         this.inference = Objects.requireNonNull(inference, "inference");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.batchSize = batchSize;
+    }
+
+    /**
+     * Sets how often computed outputs are made durable (one fsync each, see {@link TeacherOutputCache#commit}).
+     * A crash loses at most this much work; {@link Duration#ZERO} commits after every batch. Outputs are always
+     * committed when a run ends, is cancelled or fails.
+     */
+    public TeacherLabeller commitInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("The commit interval cannot be negative: " + interval);
+        }
+        this.commitIntervalNanos = interval.toNanos();
+        return this;
     }
 
     /** Labels every item with augmentation id 0, without progress or cancellation. */
@@ -106,40 +125,53 @@ public final class TeacherLabeller {
         int unreadable = 0;
         boolean stopped = false;
         long computeStart = System.nanoTime();
-        for (int from = 0; from < todo.size(); from += batchSize) {
-            if (cancelled.getAsBoolean()) {
-                stopped = true;
-                break;
-            }
-            List<Item> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
-            List<Mat> images = new ArrayList<>(batch.size());
-            List<Item> read = new ArrayList<>(batch.size());
-            try {
-                for (Item item : batch) {
-                    try {
-                        images.add(Images.read(item.image()));
-                        read.add(item);
-                    } catch (TeacherException e) {
-                        unreadable++;
-                        LOG.log(Level.WARNING, "Skipping an unreadable image: {0}", e.getMessage());
-                    }
+        long lastCommit = computeStart;
+        try {
+            for (int from = 0; from < todo.size(); from += batchSize) {
+                if (cancelled.getAsBoolean()) {
+                    stopped = true;
+                    break;
                 }
-                if (!images.isEmpty()) {
-                    List<float[]> outputs = inference.infer(images);
-                    List<TeacherOutputCache.Entry> entries = new ArrayList<>(read.size());
-                    for (int i = 0; i < read.size(); i++) {
-                        entries.add(new TeacherOutputCache.Entry(read.get(i).sha(), augId, outputs.get(i)));
+                List<Item> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
+                List<Mat> images = new ArrayList<>(batch.size());
+                List<Item> read = new ArrayList<>(batch.size());
+                try {
+                    for (Item item : batch) {
+                        try {
+                            images.add(Images.read(item.image()));
+                            read.add(item);
+                        } catch (TeacherException e) {
+                            unreadable++;
+                            LOG.log(Level.WARNING, "Skipping an unreadable image: {0}", e.getMessage());
+                        }
                     }
-                    cache.putAll(entries);
-                    computed += read.size();
+                    if (!images.isEmpty()) {
+                        List<float[]> outputs = inference.infer(images);
+                        if (outputs.size() != images.size()) {
+                            throw new IllegalStateException("The teacher returned " + outputs.size()
+                                    + " outputs for a batch of " + images.size() + " images");
+                        }
+                        List<TeacherOutputCache.Entry> entries = new ArrayList<>(read.size());
+                        for (int i = 0; i < read.size(); i++) {
+                            entries.add(new TeacherOutputCache.Entry(read.get(i).sha(), augId, outputs.get(i)));
+                        }
+                        cache.append(entries);
+                        computed += read.size();
+                        if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+                            cache.commit();
+                            lastCommit = System.nanoTime();
+                        }
+                    }
+                } finally {
+                    images.forEach(Mat::close);
                 }
-            } finally {
-                images.forEach(Mat::close);
+                int handled = from + batch.size();
+                double elapsed = (System.nanoTime() - computeStart) / 1e9;
+                double eta = handled == 0 ? Double.NaN : elapsed / handled * (todo.size() - handled);
+                progress.accept(new Progress(reused + handled, total, eta));
             }
-            int handled = from + batch.size();
-            double elapsed = (System.nanoTime() - computeStart) / 1e9;
-            double eta = handled == 0 ? Double.NaN : elapsed / handled * (todo.size() - handled);
-            progress.accept(new Progress(reused + handled, total, eta));
+        } finally {
+            cache.commit();
         }
         return new Report(total, computed, reused, unreadable, stopped, (System.nanoTime() - start) / 1e9);
     }

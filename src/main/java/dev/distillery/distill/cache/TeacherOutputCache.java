@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,9 @@ import java.util.zip.CRC32;
  *   <li>{@code cache.properties}: the output size, checked on open.</li>
  * </ul>
  *
- * <p><b>Crash safety.</b> {@link #putAll} writes the records, forces the data file, and only then appends the
- * index entries. On open, the index is read up to its first incomplete or corrupt entry, capped at the number of
+ * <p><b>Crash safety.</b> {@link #putAll} (or {@link #append} then {@link #commit}) writes the records, forces
+ * the data file, and only then appends the index entries (not forced at each commit: an entry lost to a power
+ * cut only means its record is computed again; {@link #close()} forces it). On open, the index is read up to its first incomplete or corrupt entry, capped at the number of
  * complete data records; both files are then truncated to that many records. So a kill at any moment loses at
  * most the batch being written and never corrupts earlier records.
  *
@@ -56,6 +59,10 @@ public final class TeacherOutputCache implements AutoCloseable {
     private final FileChannel data;
     private final FileChannel index;
     private final Map<Key, Integer> records = new HashMap<>();
+    /** Keys appended to the data file whose index entries are not written yet, in record order. */
+    private final List<Key> staged = new ArrayList<>();
+    /** Index entries on disk. */
+    private int committed;
     private boolean closed;
 
     private TeacherOutputCache(Path folder, int outputSize, FileChannel data, FileChannel index) {
@@ -201,6 +208,7 @@ public final class TeacherOutputCache implements AutoCloseable {
         if (data.size() != (long) valid * recordBytes) {
             data.truncate((long) valid * recordBytes);
         }
+        committed = valid;
     }
 
     /** The cache folder. */
@@ -261,22 +269,37 @@ public final class TeacherOutputCache implements AutoCloseable {
     }
 
     /**
-     * Stores several outputs with one fsync: the records are written and forced before their index entries
-     * are appended and forced. Entries already cached (or repeated in the list) are skipped.
+     * Stores several outputs durably with one fsync: {@link #append} then {@link #commit}.
      *
-     * @return how many records were written
+     * @return how many records were written (entries already cached, or repeated in the list, are skipped)
      * @throws IllegalArgumentException when an output does not have {@link #outputSize()} values or a hash
      *                                  is not 64 hex digits
      */
     public synchronized int putAll(List<Entry> entries) {
+        int n = append(entries);
+        commit();
+        return n;
+    }
+
+    /**
+     * Writes the records of several outputs and stages their index entries, without an fsync. They are visible
+     * to {@link #get} and {@link #contains} at once, but survive a crash only after {@link #commit()} (or
+     * {@link #close()}); until then a crash loses them, and they are simply computed again. This lets a caller
+     * pay for one fsync per commit interval instead of one per batch.
+     *
+     * @return how many records were written (entries already cached, or repeated in the list, are skipped)
+     * @throws IllegalArgumentException when an output does not have {@link #outputSize()} values or a hash
+     *                                  is not 64 hex digits
+     */
+    public synchronized int append(List<Entry> entries) {
         ensureOpen();
-        Map<Key, float[]> fresh = new java.util.LinkedHashMap<>();
+        Map<Key, float[]> fresh = new LinkedHashMap<>();
         for (Entry e : entries) {
             Key k = key(e.imageSha(), e.augId());
             if (e.output() == null || e.output().length != outputSize) {
                 throw new IllegalArgumentException("The output for image " + e.imageSha() + " has "
-                        + (e.output() == null ? "no" : Integer.toString(e.output().length)) + " values; this cache stores "
-                        + outputSize);
+                        + (e.output() == null ? "no" : Integer.toString(e.output().length))
+                        + " values; this cache stores " + outputSize);
             }
             if (!records.containsKey(k)) {
                 fresh.putIfAbsent(k, e.output());
@@ -287,23 +310,13 @@ public final class TeacherOutputCache implements AutoCloseable {
         }
         int first = records.size();
         ByteBuffer recs = ByteBuffer.allocate(fresh.size() * recordBytes).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer idx = ByteBuffer.allocate(fresh.size() * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (Map.Entry<Key, float[]> e : fresh.entrySet()) {
-            recs.asFloatBuffer().put(e.getValue());
+        for (float[] v : fresh.values()) {
+            recs.asFloatBuffer().put(v);
             recs.position(recs.position() + recordBytes);
-            int start = idx.position();
-            idx.put(HexFormat.of().parseHex(e.getKey().imageSha())).putInt(e.getKey().augId());
-            CRC32 crc = new CRC32();
-            crc.update(idx.array(), start, ENTRY_BYTES - 4);
-            idx.putInt((int) crc.getValue());
         }
         recs.flip();
-        idx.flip();
         try {
             writeFully(data, recs, (long) first * recordBytes);
-            data.force(false);
-            writeFully(index, idx, (long) first * ENTRY_BYTES);
-            index.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write to the teacher-output cache " + folder + ": "
                     + e.getMessage(), e);
@@ -311,8 +324,43 @@ public final class TeacherOutputCache implements AutoCloseable {
         int n = first;
         for (Key k : fresh.keySet()) {
             records.put(k, n++);
+            staged.add(k);
         }
         return fresh.size();
+    }
+
+    /**
+     * Makes every appended record durable: forces the data file, then appends the staged index entries. An index
+     * entry therefore never points at a record that is not on disk. Does nothing when nothing is staged.
+     */
+    public synchronized void commit() {
+        ensureOpen();
+        if (staged.isEmpty()) {
+            return;
+        }
+        ByteBuffer idx = ByteBuffer.allocate(staged.size() * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Key k : staged) {
+            int start = idx.position();
+            idx.put(HexFormat.of().parseHex(k.imageSha())).putInt(k.augId());
+            CRC32 crc = new CRC32();
+            crc.update(idx.array(), start, ENTRY_BYTES - 4);
+            idx.putInt((int) crc.getValue());
+        }
+        idx.flip();
+        try {
+            data.force(false);
+            writeFully(index, idx, (long) committed * ENTRY_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write to the teacher-output cache " + folder + ": "
+                    + e.getMessage(), e);
+        }
+        committed += staged.size();
+        staged.clear();
+    }
+
+    /** Records appended but not yet {@linkplain #commit() committed}. */
+    public synchronized int uncommitted() {
+        return staged.size();
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
@@ -334,10 +382,18 @@ public final class TeacherOutputCache implements AutoCloseable {
         }
     }
 
-    /** Closes the files; records already stored stay on disk. */
+    /** Commits staged records, forces the index and closes the files; records already stored stay on disk. */
     @Override
     public synchronized void close() {
         if (!closed) {
+            try {
+                commit();
+                index.force(false);
+            } catch (IOException | UncheckedIOException e) {
+                // Staged records are lost and will be computed again; earlier ones are intact.
+                java.util.logging.Logger.getLogger(TeacherOutputCache.class.getName())
+                        .warning("Could not commit the teacher-output cache " + folder + ": " + e.getMessage());
+            }
             closed = true;
             closeQuietly(data);
             closeQuietly(index);
