@@ -172,6 +172,37 @@ class TeacherOutputCacheTest {
     }
 
     @Test
+    void appendedButUncommittedRecordsAreDroppedAfterACrash() throws IOException {
+        Path crashed = root.resolve("crashed");
+        try (TeacherOutputCache c = TeacherOutputCache.open(root.resolve("live"), TEACHER, PRE, 3)) {
+            c.putAll(List.of(new TeacherOutputCache.Entry(sha(0), 0, values(0, 3))));
+            assertThat(c.append(List.of(new TeacherOutputCache.Entry(sha(1), 0, values(1, 3)),
+                    new TeacherOutputCache.Entry(sha(1), 0, values(9, 3))))).as("duplicates skipped").isEqualTo(1);
+            assertThat(c.uncommitted()).isEqualTo(1);
+            assertThat(c.get(sha(1), 0).orElseThrow()).as("visible before commit").containsExactly(values(1, 3));
+            assertThat(c.folder().resolve("index.bin")).hasSize(TeacherOutputCache.ENTRY_BYTES);
+            // What a kill right now would leave on disk: the record written, its index entry not.
+            Path snapshot = crashed.resolve(c.folder().getFileName());
+            Files.createDirectories(snapshot);
+            for (String f : List.of("outputs.f32", "index.bin", "cache.properties")) {
+                Files.copy(c.folder().resolve(f), snapshot.resolve(f));
+            }
+            c.commit();
+            assertThat(c.uncommitted()).isZero();
+            assertThat(c.folder().resolve("index.bin")).hasSize(2L * TeacherOutputCache.ENTRY_BYTES);
+        }
+        try (TeacherOutputCache c = TeacherOutputCache.open(crashed, TEACHER, PRE, 3)) {
+            assertThat(c.size()).isEqualTo(1);
+            assertThat(c.contains(sha(1), 0)).isFalse();
+            assertThat(c.folder().resolve("outputs.f32")).hasSize(12);
+        }
+        try (TeacherOutputCache c = TeacherOutputCache.open(root.resolve("live"), TEACHER, PRE, 3)) {
+            assertThat(c.size()).isEqualTo(2);
+            assertThat(c.get(sha(1), 0).orElseThrow()).containsExactly(values(1, 3));
+        }
+    }
+
+    @Test
     void clearMessagesForMisuse() {
         try (TeacherOutputCache c = TeacherOutputCache.open(root, TEACHER, PRE, 3)) {
             assertThatThrownBy(() -> c.put(sha(1), 0, new float[2]))
