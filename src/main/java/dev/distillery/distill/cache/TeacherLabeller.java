@@ -19,8 +19,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>Images already cached are reused, not recomputed, so running again after an interruption resumes:
  * only the missing images are computed. Unreadable images are skipped and counted. Cancellation is checked
  * between batches; every finished batch stays cached (results are committed with one fsync per
- * {@linkplain #commitInterval commit interval}, and always when the run ends, is cancelled or fails). Outputs are stored under augmentation id
- * {@code augId} (0 for the plain image).
+ * {@linkplain #commitInterval commit interval}, and always when the run ends, is cancelled or fails).
+ * Outputs are stored under augmentation id {@code augId} (0 for the plain image).
  *
  * <p>Not thread-safe (the {@link BatchInference} is not); one labelling run at a time per instance.
  */

@@ -37,9 +37,10 @@ import java.util.zip.CRC32;
  *
  * <p><b>Crash safety.</b> {@link #putAll} (or {@link #append} then {@link #commit}) writes the records, forces
  * the data file, and only then appends the index entries (not forced at each commit: an entry lost to a power
- * cut only means its record is computed again; {@link #close()} forces it). On open, the index is read up to its first incomplete or corrupt entry, capped at the number of
- * complete data records; both files are then truncated to that many records. So a kill at any moment loses at
- * most the batch being written and never corrupts earlier records.
+ * cut only means its record is computed again; {@link #close()} forces it). On open, the index is read up to
+ * its first incomplete or corrupt entry (CRC-32), capped at the number of complete data records; both files are
+ * then truncated to that many records. So a kill at any moment loses at most the uncommitted records and never
+ * corrupts earlier ones.
  *
  * <p><b>Thread-safety:</b> the methods are synchronized, but a cache folder must have one writer process.
  */

@@ -133,7 +133,8 @@ class TeacherLabellerTest {
             };
             AtomicInteger polls = new AtomicInteger();
             try (TeacherOutputCache cache = openCache()) {
-                TeacherLabeller.Report first = new TeacherLabeller(counting, cache, 6).commitInterval(java.time.Duration.ZERO)
+                TeacherLabeller.Report first = new TeacherLabeller(counting, cache, 6)
+                        .commitInterval(java.time.Duration.ZERO)
                         .label(items, 0, p -> { }, () -> polls.incrementAndGet() > 1);
                 assertThat(first.cancelled()).isTrue();
                 assertThat(first.computed()).isEqualTo(6);
