@@ -201,4 +201,29 @@ class TeacherLabellerTest {
             }
         }
     }
+
+    @Test
+    void aFixedBatchModelIsFedPaddedChunks() throws Exception {
+        // The colour classifier's graph with a batch axis fixed at 4; the labeller asks for batches of 6.
+        Path fixed = new dev.distillery.onnx.OnnxBuilder("colours4").opset(13)
+                .input("image", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 4, 3, 32, 32)
+                .node("GlobalAveragePool", List.of("image"), List.of("gap"))
+                .node("Flatten", List.of("gap"), List.of("logits")).attr("axis", 1L)
+                .output("logits", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 4, 3)
+                .write(cacheRoot.resolve("fixed.onnx"));
+        List<TeacherLabeller.Item> some = items.subList(0, 11);
+        try (OrtBatchInference ort = OrtBatchInference.open(fixed, PROFILE, 1);
+             TeacherOutputCache cache = openCache();
+             TeacherRunner runner = TeacherRunner.open(model, PROFILE, 1)) {
+            assertThat(ort.fixedBatch()).isEqualTo(4);
+            TeacherLabeller.Report r = new TeacherLabeller(ort, cache, 6).label(some);
+            assertThat(r.computed()).isEqualTo(11);
+            for (TeacherLabeller.Item item : some) {
+                try (Mat bgr = Images.read(item.image())) {
+                    assertThat(cache.get(item.sha(), 0).orElseThrow())
+                            .containsExactly(runner.rawOutput(bgr), within(1e-5f));
+                }
+            }
+        }
+    }
 }
