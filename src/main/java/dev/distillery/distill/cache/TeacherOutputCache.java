@@ -42,7 +42,8 @@ import java.util.zip.CRC32;
  * then truncated to that many records. So a kill at any moment loses at most the uncommitted records and never
  * corrupts earlier ones.
  *
- * <p><b>Thread-safety:</b> the methods are synchronized, but a cache folder must have one writer process.
+ * <p><b>Thread-safety:</b> the methods are synchronized. A folder is open in at most one instance at a time
+ * (an exclusive file lock, across processes too); a second {@link #open} fails until the first is closed.
  */
 public final class TeacherOutputCache implements AutoCloseable {
     /** Bytes per index entry: image hash (32), augmentation id (4), CRC-32 (4). */
@@ -66,8 +67,11 @@ public final class TeacherOutputCache implements AutoCloseable {
     private int committed;
     private boolean closed;
 
-    private TeacherOutputCache(Path folder, int outputSize, FileChannel data, FileChannel index) {
+    private final FileChannel lock;
+
+    private TeacherOutputCache(Path folder, int outputSize, FileChannel lock, FileChannel data, FileChannel index) {
         this.folder = folder;
+        this.lock = lock;
         this.outputSize = outputSize;
         this.recordBytes = outputSize * Float.BYTES;
         this.data = data;
@@ -93,26 +97,43 @@ public final class TeacherOutputCache implements AutoCloseable {
                     + teacherSha + "'");
         }
         Path folder = root.resolve(teacherSha.toLowerCase() + "-" + preprocessingHash(p));
+        FileChannel lock = null;
         FileChannel data = null;
         FileChannel index = null;
         try {
             Files.createDirectories(folder);
+            lock = FileChannel.open(folder.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (!tryLock(lock)) {
+                throw new IllegalStateException("The teacher-output cache " + folder
+                        + " is in use by another labelling run; wait for it to finish");
+            }
             checkOutputSize(folder.resolve("cache.properties"), outputSize);
             data = FileChannel.open(folder.resolve("outputs.f32"), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
             index = FileChannel.open(folder.resolve("index.bin"), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
-            TeacherOutputCache cache = new TeacherOutputCache(folder, outputSize, data, index);
+            TeacherOutputCache cache = new TeacherOutputCache(folder, outputSize, lock, data, index);
             cache.recover();
             return cache;
         } catch (IOException e) {
             closeQuietly(data);
             closeQuietly(index);
+            closeQuietly(lock);
             throw new UncheckedIOException("Cannot open the teacher-output cache " + folder + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(data);
             closeQuietly(index);
+            closeQuietly(lock);
             throw e;
+        }
+    }
+
+    /** One writer per folder: an exclusive lock, held until {@link #close()}, also across processes. */
+    private static boolean tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false; // held by this JVM
         }
     }
 
@@ -398,6 +419,7 @@ public final class TeacherOutputCache implements AutoCloseable {
             closed = true;
             closeQuietly(data);
             closeQuietly(index);
+            closeQuietly(lock); // releases the folder lock
         }
     }
 

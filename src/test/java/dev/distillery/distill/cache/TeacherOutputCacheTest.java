@@ -211,6 +211,11 @@ class TeacherOutputCacheTest {
             assertThatThrownBy(() -> c.get("not-a-hash", 0))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 hex digits");
         }
+        try (TeacherOutputCache c = TeacherOutputCache.open(root, TEACHER, PRE, 3)) {
+            assertThatThrownBy(() -> TeacherOutputCache.open(root, TEACHER, PRE, 3))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use by another labelling run");
+            assertThat(c.size()).isZero();
+        }
         assertThatThrownBy(() -> TeacherOutputCache.open(root, TEACHER, PRE, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("records of 3 floats, not 4");
         assertThatThrownBy(() -> TeacherOutputCache.open(root, "../evil", PRE, 3))
