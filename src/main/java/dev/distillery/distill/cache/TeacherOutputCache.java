@@ -330,7 +330,7 @@ public final class TeacherOutputCache implements AutoCloseable {
         if (fresh.isEmpty()) {
             return 0;
         }
-        int first = records.size();
+        int first = committed + staged.size(); // records in the data file, whatever the keys
         ByteBuffer recs = ByteBuffer.allocate(fresh.size() * recordBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] v : fresh.values()) {
             recs.asFloatBuffer().put(v);
