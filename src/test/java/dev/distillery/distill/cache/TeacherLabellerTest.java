@@ -226,4 +226,31 @@ class TeacherLabellerTest {
             }
         }
     }
+
+    @Test
+    void aUint8ModelGetsBytesAndAgreesWithTheRunner() throws Exception {
+        // Same idea as the colour classifier, for a model that takes raw uint8 NHWC pixels: Cast → mean over H, W.
+        Path bytesModel = new dev.distillery.onnx.OnnxBuilder("colours-u8").opset(13)
+                .input("image", ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8, "N", 32, 32, 3)
+                .node("Cast", List.of("image"), List.of("f")).attr("to", 1L)
+                .node("ReduceMean", List.of("f"), List.of("logits")).attr("axes", 1L, 2L).attr("keepdims", 0L)
+                .output("logits", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3)
+                .write(cacheRoot.resolve("u8.onnx"));
+        Preprocessing u8 = new Preprocessing(32, 32, Layout.NHWC, ChannelOrder.RGB, 1, Preprocessing.ZERO,
+                Preprocessing.ONE, ResizeMode.STRETCH, 1, 0, 0, "uint8");
+        TeacherProfile profile = new TeacherProfile(PROFILE.task(), u8, PROFILE.labels());
+        List<TeacherLabeller.Item> some = items.subList(0, 9);
+        try (OrtBatchInference ort = OrtBatchInference.open(bytesModel, profile, 1);
+             TeacherOutputCache cache = TeacherOutputCache.open(cacheRoot, TEACHER, u8, 3);
+             TeacherRunner runner = TeacherRunner.open(bytesModel, profile, 1)) {
+            assertThat(new TeacherLabeller(ort, cache, 4).label(some).computed()).isEqualTo(9);
+            for (TeacherLabeller.Item item : some) {
+                try (Mat bgr = Images.read(item.image())) {
+                    float[] expected = runner.rawOutput(bgr);
+                    assertThat(expected[0]).as("real pixel means, not zeros").isPositive();
+                    assertThat(cache.get(item.sha(), 0).orElseThrow()).containsExactly(expected, within(1e-4f));
+                }
+            }
+        }
+    }
 }
