@@ -7,8 +7,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Turns a batch of images into the teacher's raw per-image outputs, in the order of the images.
- * {@link OrtBatchInference} runs real ONNX Runtime batches; {@link #perImage(TeacherRunner)} adapts an existing
- * {@link TeacherRunner} one image at a time.
+ * {@link OrtBatchInference} owns a runner and runs real batches; {@link #perImage(TeacherRunner)} adapts an
+ * existing {@link TeacherRunner} one image at a time (a reference the tests compare batches with).
  */
 public interface BatchInference extends AutoCloseable {
     /** Raw outputs, one array per image, in order. */
@@ -19,8 +19,7 @@ public interface BatchInference extends AutoCloseable {
     }
 
     /**
-     * Uses {@link TeacherRunner#rawOutput} per image (TeacherRunner has no batched raw-output method). Correct but
-     * unbatched; the runner stays owned by the caller.
+     * Uses {@link TeacherRunner#rawOutput} per image: unbatched; the runner stays owned by the caller.
      */
     static BatchInference perImage(TeacherRunner runner) {
         return images -> {

@@ -210,9 +210,17 @@ public final class TeacherRunner implements AutoCloseable {
 
     /** The raw output values for one image (the image's slice of the output tensor). */
     public float[] rawOutput(Mat bgr) {
-        List<float[]> out = new ArrayList<>(1);
-        run(List.of(bgr), (values, shape, t) -> out.add(values));
-        return out.get(0);
+        return rawOutputBatch(List.of(bgr)).get(0);
+    }
+
+    /**
+     * Raw output values for several images, batched like {@link #predictBatch} (fixed-batch models
+     * padded), one array per image in order: what a teacher-output cache stores.
+     */
+    public List<float[]> rawOutputBatch(List<Mat> images) {
+        List<float[]> out = new ArrayList<>(images.size());
+        run(images, (values, shape, t) -> out.add(values));
+        return out;
     }
 
     /** Predicts on several images, in chunks; the answers are in the order of the images. */
