@@ -84,30 +84,7 @@ class LiveRunTest {
 
     /** A convolutional classifier of about the cost of a small real student (two 3×3 convs at 224×224). */
     static Path convClassifier(Path file) throws Exception {
-        java.util.Random random = new java.util.Random(7);
-        float[] w1 = new float[32 * 3 * 3 * 3];
-        float[] w2 = new float[64 * 32 * 3 * 3];
-        float[] fc = new float[3 * 64];
-        for (float[] w : List.of(w1, w2, fc)) {
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) random.nextGaussian() * 0.1f;
-            }
-        }
-        return new dev.distillery.onnx.OnnxBuilder("conv").opset(13)
-                .input("image", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3, 224, 224)
-                .initializer("W1", w1, 32, 3, 3, 3)
-                .initializer("W2", w2, 64, 32, 3, 3)
-                .initializer("FC", fc, 3, 64)
-                .initializer("B", new float[] {0, 0, 0}, 3)
-                .node("Conv", List.of("image", "W1"), List.of("c1")).attr("pads", 1L, 1L, 1L, 1L)
-                .node("Relu", List.of("c1"), List.of("r1"))
-                .node("Conv", List.of("r1", "W2"), List.of("c2")).attr("pads", 1L, 1L, 1L, 1L)
-                .node("Relu", List.of("c2"), List.of("r2"))
-                .node("GlobalAveragePool", List.of("r2"), List.of("gap"))
-                .node("Flatten", List.of("gap"), List.of("flat")).attr("axis", 1L)
-                .node("Gemm", List.of("flat", "FC", "B"), List.of("logits")).attr("transB", 1L)
-                .output("logits", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3)
-                .write(file);
+        return dev.distillery.testing.TinyModels.convClassifier(file, 224, 32, 64, 7);
     }
 
     @Test

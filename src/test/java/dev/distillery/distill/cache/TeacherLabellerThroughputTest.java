@@ -43,32 +43,8 @@ class TeacherLabellerThroughputTest {
         compare("two 3×3 convolutions, 32 channels (about 20 MFLOP/image)", convModel(dir.resolve("conv.onnx")), 192);
     }
 
-    /** image[N,3,32,32] → Conv 3→32 → Relu → Conv 32→32 → Relu → GlobalAveragePool → Gemm → logits. */
     static Path convModel(Path file) throws java.io.IOException {
-        java.util.Random r = new java.util.Random(3);
-        float[] w1 = new float[32 * 3 * 9];
-        float[] w2 = new float[32 * 32 * 9];
-        float[] w3 = new float[3 * 32];
-        for (float[] w : List.of(w1, w2, w3)) {
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) r.nextGaussian() * 0.1f;
-            }
-        }
-        return new dev.distillery.onnx.OnnxBuilder("conv").opset(13)
-                .input("image", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3, 32, 32)
-                .initializer("W1", w1, 32, 3, 3, 3)
-                .initializer("W2", w2, 32, 32, 3, 3)
-                .initializer("W3", w3, 3, 32)
-                .initializer("B3", new float[3], 3)
-                .node("Conv", List.of("image", "W1"), List.of("c1")).attr("pads", 1L, 1L, 1L, 1L)
-                .node("Relu", List.of("c1"), List.of("r1"))
-                .node("Conv", List.of("r1", "W2"), List.of("c2")).attr("pads", 1L, 1L, 1L, 1L)
-                .node("Relu", List.of("c2"), List.of("r2"))
-                .node("GlobalAveragePool", List.of("r2"), List.of("gap"))
-                .node("Flatten", List.of("gap"), List.of("flat")).attr("axis", 1L)
-                .node("Gemm", List.of("flat", "W3", "B3"), List.of("logits")).attr("transB", 1L)
-                .output("logits", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "N", 3)
-                .write(file);
+        return dev.distillery.testing.TinyModels.convClassifier(file, 32, 32, 32, 3);
     }
 
     private void compare(String name, Path model, int count) throws Exception {
