@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * operator histogram counts the nodes of all those graphs; ops of non-default domains are written
  * "domain:Op" ("com.microsoft:FusedConv").
  */
-public final class OnnxModel implements InspectedModel {
+public final class OnnxModel {
     private static final Set<String> PASS_THROUGH = Set.of("Identity", "Reshape", "Flatten", "Squeeze",
             "Unsqueeze", "Transpose");
 
@@ -59,12 +59,15 @@ public final class OnnxModel implements InspectedModel {
         return proto;
     }
 
-    @Override
+    /** What the model declares: I/O, opsets, parameters, operators, metadata. */
     public ModelInfo info() {
         return info;
     }
 
-    @Override
+    /**
+     * The operator that really produces a tensor, looking through Identity, Reshape, Flatten,
+     * Squeeze, Unsqueeze and Transpose; null when the tensor is a graph input or unknown.
+     */
     public String producerOpType(String tensorName) {
         String name = tensorName;
         for (int hops = 0; hops < 64; hops++) {

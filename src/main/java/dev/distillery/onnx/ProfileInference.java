@@ -79,7 +79,7 @@ public final class ProfileInference {
     }
 
     /** Infers the profile of {@code model}; throws when it has no image input. */
-    public static TeacherProfile infer(InspectedModel model) {
+    public static TeacherProfile infer(OnnxModel model) {
         ModelInfo info = model.info();
         TensorSpec image = ImageInputs.find(info).orElseThrow(() -> new TeacherException(ImageInputs.missingMessage(info)));
         Map<String, String> meta = info.metadata();
@@ -104,7 +104,7 @@ public final class ProfileInference {
         return new TeacherProfile(task, overrides(p, meta), labels);
     }
 
-    private static TaskSpec task(InspectedModel model, ModelInfo info, List<String> labels, long h, long w) {
+    private static TaskSpec task(OnnxModel model, ModelInfo info, List<String> labels, long h, long w) {
         if (info.outputs().isEmpty()) {
             return new TaskSpec(TaskKind.UNKNOWN, null, 0, false, List.of(), "");
         }

@@ -430,10 +430,6 @@ public final class LiveView extends ScreenPane {
         }
     }
 
-    /** For tests: the seek bar. */
-    javafx.scene.control.Slider seekBar() {
-        return seekBar;
-    }
 
     private void layoutPanes() {
         if (overlaid.isSelected() && paneB.isManaged()) {

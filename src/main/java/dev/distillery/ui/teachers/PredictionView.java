@@ -1,7 +1,6 @@
 package dev.distillery.ui.teachers;
 
 import dev.distillery.model.Prediction;
-import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
@@ -165,9 +164,5 @@ final class PredictionView extends VBox {
                 (int) (c.getBlue() * 255));
     }
 
-    List<String> barLabels() {
-        return bars.getChildren().stream().filter(HBox.class::isInstance)
-                .map(n -> ((Label) ((HBox) n).getChildren().get(0)).getText()).toList();
-    }
 
 }

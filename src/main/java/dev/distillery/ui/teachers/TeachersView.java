@@ -509,10 +509,6 @@ public final class TeachersView extends ScreenPane {
         ErrorReporter.report(title, e);
     }
 
-    /** For tests: the job bar. */
-    JobBar jobBar() {
-        return jobs;
-    }
 
 
 }
