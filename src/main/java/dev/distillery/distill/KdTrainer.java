@@ -83,7 +83,7 @@ public final class KdTrainer implements AutoCloseable {
      * (classifier) or N×K×S×S maps in [0, 1] (dense). Shuffled each epoch with the configured seed.
      */
     public Report train(float[] inputs, float[] targets, int n) {
-        int sampleSize = spec.inputChannels() * spec.inputSize() * spec.inputSize();
+        int sampleSize = spec.inputValues();
         int targetSize = Math.toIntExact(new Shape(spec.outputShape()).size());
         if (inputs.length != (long) n * sampleSize || targets.length != (long) n * targetSize) {
             throw new IllegalArgumentException("expected " + n + " samples of " + sampleSize + " inputs and "

@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.distillery.onnx.OnnxBuilder;
+import dev.distillery.teacher.library.Json;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -57,12 +58,13 @@ public final class OnnxExporter {
     public static ExportResult export(StudentSpec spec, StudentWeights weights, Block reference, List<String> labels,
                                       Map<String, String> metadata, NDArray samples, Path target) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("distillery.preset", spec.name());
-        meta.put("distillery.kind", spec.kind().name());
-        meta.put("distillery.channels", spec.channels().toString());
-        meta.put("distillery.input_size", Integer.toString(spec.inputSize()));
+        meta.put(StudentMetadata.PRESET, spec.name());
+        meta.put(StudentMetadata.KIND, spec.kind().name());
+        meta.put(StudentMetadata.CHANNELS, spec.channels().toString());
+        meta.put(StudentMetadata.INPUT_SIZE, spec.inputWidth() + "x" + spec.inputHeight());
         if (!labels.isEmpty()) {
-            meta.put("labels", String.join(",", labels));
+            // A JSON array: label names may contain commas ("tench, Tinca tinca").
+            meta.put("labels", Json.write(labels));
         }
         meta.putAll(metadata);
         byte[] onnx = toOnnx(spec, weights, meta);
@@ -93,8 +95,7 @@ public final class OnnxExporter {
     /** The ONNX bytes, no check. */
     public static byte[] toOnnx(StudentSpec spec, StudentWeights w, Map<String, String> metadata) {
         OnnxBuilder b = new OnnxBuilder(spec.name()).opset(OPSET).producer("distillery-distill", "1");
-        int s = spec.inputSize();
-        b.input(INPUT, TensorProto.DataType.FLOAT, "N", spec.inputChannels(), s, s);
+        b.input(INPUT, TensorProto.DataType.FLOAT, "N", spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
         List<StudentLayer> layers = spec.layers();
         String cur = INPUT;
         boolean scalesWritten = false;
@@ -138,7 +139,7 @@ public final class OnnxExporter {
         if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
             b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs());
         } else {
-            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs(), s, s);
+            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs(), spec.inputHeight(), spec.inputWidth());
         }
         metadata.forEach(b::metadata);
         return b.toBytes();

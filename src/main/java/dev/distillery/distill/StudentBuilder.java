@@ -33,7 +33,7 @@ public final class StudentBuilder {
 
     /** Input shape for one batch: [batch, C, H, W]. */
     public static Shape inputShape(StudentSpec spec, int batch) {
-        return new Shape(batch, spec.inputChannels(), spec.inputSize(), spec.inputSize());
+        return new Shape(batch, spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.List;
  * stage back up (1×1 conv + BN + ReLU at low resolution, nearest 2× upsampling, depthwise 3×3 + BN +
  * ReLU to smooth), and a 3×3 convolution to {@code outputs} logit maps: output [N, outputs, H, W].
  */
-public record StudentSpec(String name, Kind kind, int inputChannels, int inputSize, List<Integer> channels,
-                          int outputs) {
+public record StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
+                          List<Integer> channels, int outputs) {
     public enum Kind { CLASSIFIER, DENSE }
 
     /** BatchNorm epsilon used in DJL and written to ONNX. */
@@ -26,21 +26,50 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputSi
 
     public StudentSpec {
         channels = List.copyOf(channels);
-        if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputSize < 8) {
+        if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputWidth < 8 || inputHeight < 8) {
             throw new IllegalArgumentException("bad student spec " + name);
         }
-        if (kind == Kind.DENSE && inputSize % (1 << channels.size()) != 0) {
-            throw new IllegalArgumentException(name + ": dense input size " + inputSize + " must be a multiple of "
-                    + (1 << channels.size()));
+        int multiple = 1 << channels.size();
+        if (kind == Kind.DENSE && (inputWidth % multiple != 0 || inputHeight % multiple != 0)) {
+            throw new IllegalArgumentException(name + ": dense input size " + inputWidth + "×" + inputHeight
+                    + " must be a multiple of " + multiple);
         }
+    }
+
+    /** A square input. */
+    public StudentSpec(String name, Kind kind, int inputChannels, int inputSize, List<Integer> channels, int outputs) {
+        this(name, kind, inputChannels, inputSize, inputSize, channels, outputs);
+    }
+
+    /** The input width (presets are square; {@link #withInput} makes them rectangular, e.g. for text lines). */
+    public int inputSize() {
+        return inputWidth;
     }
 
     public StudentSpec withInputSize(int size) {
-        return new StudentSpec(name, kind, inputChannels, size, channels, outputs);
+        return withInput(size, size);
+    }
+
+    public StudentSpec withInput(int width, int height) {
+        return new StudentSpec(name, kind, inputChannels, width, height, channels, outputs);
     }
 
     public StudentSpec withOutputs(int n) {
-        return new StudentSpec(name, kind, inputChannels, inputSize, channels, n);
+        return new StudentSpec(name, kind, inputChannels, inputWidth, inputHeight, channels, n);
+    }
+
+    /** Floats in one input sample: C·H·W. */
+    public int inputValues() {
+        return inputChannels * inputWidth * inputHeight;
+    }
+
+    /** Floats in one output sample. */
+    public int outputValues() {
+        long n = 1;
+        for (long d : outputShape()) {
+            n *= d;
+        }
+        return Math.toIntExact(n);
     }
 
     /** The flat layer list that {@link StudentBuilder} and {@link OnnxExporter} both follow. */
@@ -87,9 +116,9 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputSi
                 : x.parameterCount()).sum();
     }
 
-    /** Estimated floating point operations (2 × multiply–accumulates) for one sample at {@link #inputSize}. */
+    /** Estimated floating point operations (2 × multiply–accumulates) for one sample at the input size. */
     public long flops() {
-        int[] s = {inputChannels, inputSize, inputSize};
+        int[] s = {inputChannels, inputHeight, inputWidth};
         long macs = 0;
         for (StudentLayer layer : layers()) {
             macs += layer.macs(s[0], s[1], s[2]);
@@ -100,7 +129,7 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputSi
 
     /** Output shape of one sample: [outputs] for a classifier, [outputs, H, W] for a dense student. */
     public long[] outputShape() {
-        return kind == Kind.CLASSIFIER ? new long[] {outputs} : new long[] {outputs, inputSize, inputSize};
+        return kind == Kind.CLASSIFIER ? new long[] {outputs} : new long[] {outputs, inputHeight, inputWidth};
     }
 
     /** Expected size of the exported ONNX file: float32 weights plus roughly 120 bytes of graph per layer. */
@@ -109,7 +138,7 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputSi
     }
 
     public String summary() {
-        return String.format("%s: %s %d×%d, %,d params, %.1f MFLOPs, ~%,d bytes ONNX", name, kind, inputSize,
-                inputSize, parameterCount(), flops() / 1e6, expectedOnnxBytes());
+        return String.format("%s: %s %d×%d, %,d params, %.1f MFLOPs, ~%,d bytes ONNX", name, kind, inputWidth,
+                inputHeight, parameterCount(), flops() / 1e6, expectedOnnxBytes());
     }
 }

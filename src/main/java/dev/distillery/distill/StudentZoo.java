@@ -17,8 +17,13 @@ public final class StudentZoo {
         // ≈ 210 k values at 96×96.
         add(new StudentSpec("cls-small", StudentSpec.Kind.CLASSIFIER, 3, 96,
                 List.of(32, 64, 128, 128, 256, 256, 256), 10));
+        // ≈ 0.94 M values at 160×160.
+        add(new StudentSpec("cls-base", StudentSpec.Kind.CLASSIFIER, 3, 160,
+                List.of(32, 64, 128, 256, 256, 512, 512, 768), 10));
         // ≈ 27 k values at 320×320, output [N, 1, 320, 320] logits.
         add(new StudentSpec("dense-tiny", StudentSpec.Kind.DENSE, 3, 320, List.of(16, 32, 64, 128), 1));
+        // ≈ 72 k values at 320×320; one more stage (1/32) for a wider receptive field.
+        add(new StudentSpec("dense-small", StudentSpec.Kind.DENSE, 3, 320, List.of(16, 32, 64, 128, 160), 1));
     }
 
     private StudentZoo() {

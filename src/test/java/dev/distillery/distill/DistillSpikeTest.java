@@ -48,7 +48,9 @@ class DistillSpikeTest {
     }
 
     static Stream<StudentSpec> presets() {
-        return StudentZoo.presets().stream();
+        // Every preset, plus rectangular inputs (text lines are 4:1).
+        return Stream.concat(StudentZoo.presets().stream(), Stream.of(
+                StudentZoo.preset("cls-tiny").withInput(192, 48), StudentZoo.preset("dense-tiny").withInput(160, 96)));
     }
 
     /** A block for {@code spec}, seeded, initialised in its own sub-manager of {@code scope}. */
@@ -79,7 +81,8 @@ class DistillSpikeTest {
         switch (spec.name()) {
             case "cls-tiny" -> assertThat(spec.parameterCount()).isBetween(20_000L, 40_000L);
             case "cls-small" -> assertThat(spec.parameterCount()).isBetween(150_000L, 250_000L);
-            case "dense-tiny" -> assertThat(spec.parameterCount()).isLessThanOrEqualTo(100_000L);
+            case "cls-base" -> assertThat(spec.parameterCount()).isBetween(800_000L, 1_200_000L);
+            case "dense-tiny", "dense-small" -> assertThat(spec.parameterCount()).isLessThanOrEqualTo(100_000L);
             default -> { }
         }
         assertThat(spec.flops()).isPositive();
