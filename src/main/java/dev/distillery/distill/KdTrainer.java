@@ -14,26 +14,58 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Knowledge-distillation training of a {@link StudentSpec} on in-memory tensors (a spike: no data
- * pipeline, no augmentation, no schedule). Classifier loss: T²·KL(softmax(t/T) ‖ softmax(s/T)) with t
+ * Knowledge-distillation training of a {@link StudentSpec}: the student, its optimizer and one step at a
+ * time ({@link #step}; the learning rate is set from outside by the run's schedule), or a whole in-memory
+ * training with {@link #train}. Classifier loss: T²·KL(softmax(t/T) ‖ softmax(s/T)) with t
  * the teacher's logits; dense loss: per-pixel BCE-with-logits against a target map in [0, 1]. AdamW.
  *
  * <p>Owns a DJL {@link Model} (PyTorch engine, CPU) and its native memory: close it.
  */
 public final class KdTrainer implements AutoCloseable {
+    /**
+     * @param ceWeight weight of the optional cross-entropy on the teacher's top-1 class (0 = pure KD)
+     */
     public record Config(int epochs, int batchSize, float learningRate, float weightDecay, float temperature,
-                         int seed) {
+                         int seed, float ceWeight) {
+        public Config(int epochs, int batchSize, float learningRate, float weightDecay, float temperature, int seed) {
+            this(epochs, batchSize, learningRate, weightDecay, temperature, seed, 0f);
+        }
+
         public static Config defaults() {
             return new Config(5, 32, 3e-3f, 1e-4f, 2f, 42);
         }
 
         public Config withEpochs(int n) {
-            return new Config(n, batchSize, learningRate, weightDecay, temperature, seed);
+            return new Config(n, batchSize, learningRate, weightDecay, temperature, seed, ceWeight);
+        }
+    }
+
+    /** A learning rate the training loop sets before each step (DJL asks a tracker for it). */
+    private static final class Rate implements Tracker {
+        private volatile float value;
+
+        Rate(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public float getNewValue(int numUpdate) {
+            return value;
         }
     }
 
@@ -48,6 +80,8 @@ public final class KdTrainer implements AutoCloseable {
     private final Config config;
     private final Model model;
     private final Trainer trainer;
+    private final Rate rate;
+    private static final int CHECKPOINT_MAGIC = 0x44534b31; // "DSK1"
 
     public KdTrainer(StudentSpec spec, Config config) {
         this.spec = spec;
@@ -55,9 +89,10 @@ public final class KdTrainer implements AutoCloseable {
         Engine.getEngine("PyTorch").setRandomSeed(config.seed());
         model = Model.newInstance(spec.name(), Device.cpu(), "PyTorch");
         model.setBlock(StudentBuilder.build(spec));
-        Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER ? new DistillationLoss(config.temperature())
-                : new BceWithLogitsLoss();
-        Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(config.learningRate()))
+        Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER
+                ? new DistillationLoss(config.temperature(), config.ceWeight()) : new BceWithLogitsLoss();
+        rate = new Rate(config.learningRate());
+        Optimizer adamW = Optimizer.adamW().optLearningRateTracker(rate)
                 .optWeightDecays(config.weightDecay()).build();
         trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adamW)
                 .optDevices(new Device[] {Device.cpu()}));
@@ -78,9 +113,19 @@ public final class KdTrainer implements AutoCloseable {
         return model.getNDManager();
     }
 
+    /** The learning rate the next {@link #step} uses. */
+    public void setLearningRate(float lr) {
+        rate.value = lr;
+    }
+
+    public float learningRate() {
+        return rate.value;
+    }
+
     /**
-     * Trains on {@code n} samples: {@code inputs} N×C×S×S, {@code targets} N×K teacher logits
-     * (classifier) or N×K×S×S maps in [0, 1] (dense). Shuffled each epoch with the configured seed.
+     * Trains on {@code n} samples: {@code inputs} N×C×H×W, {@code targets} N×K teacher probabilities at the
+     * configured temperature (classifier) or N×K×H×W maps in [0, 1] (dense). Shuffled each epoch with the
+     * configured seed, fixed learning rate.
      */
     public Report train(float[] inputs, float[] targets, int n) {
         int sampleSize = spec.inputValues();
@@ -122,7 +167,11 @@ public final class KdTrainer implements AutoCloseable {
         return new Report(losses, seen, (System.nanoTime() - start) / 1e9);
     }
 
-    private float step(float[] x, float[] y, int m) {
+    /**
+     * One optimizer step on a batch of {@code m} ≥ 2 samples ({@code x}: m×C×H×W inputs, {@code y}: m targets
+     * as in {@link #train}); returns the batch loss.
+     */
+    public float step(float[] x, float[] y, int m) {
         // Everything a step creates lives in this scope and is freed at its end; parameters and optimizer
         // state live in the model's manager.
         try (NDManager scope = manager().newSubManager()) {
@@ -151,6 +200,65 @@ public final class KdTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes every parameter (weights and BatchNorm statistics) to {@code file}, replacing it atomically (temp
+     * file, fsync, rename): a kill at any moment leaves either the old or the new checkpoint.
+     */
+    public void saveParameters(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            out.writeInt(CHECKPOINT_MAGIC);
+            ai.djl.nn.ParameterList params = block().getParameters();
+            out.writeInt(params.size());
+            for (var p : params) {
+                NDArray a = p.getValue().getArray();
+                float[] v = a.toFloatArray();
+                out.writeUTF(p.getKey());
+                out.writeInt(v.length);
+                for (float f : v) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Reads parameters written by {@link #saveParameters} into the student, in place (the optimizer and the
+     * gradients keep pointing at the same arrays).
+     *
+     * @throws IOException when the file is damaged or was written for another student
+     */
+    public void loadParameters(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != CHECKPOINT_MAGIC) {
+                throw new IOException(file + " is not a Distillery checkpoint");
+            }
+            ai.djl.nn.ParameterList params = block().getParameters();
+            if (in.readInt() != params.size()) {
+                throw new IOException("The checkpoint " + file + " was written for another student");
+            }
+            for (var p : params) {
+                String name = in.readUTF();
+                int n = in.readInt();
+                NDArray a = p.getValue().getArray();
+                if (!name.equals(p.getKey()) || n != a.size()) {
+                    throw new IOException("The checkpoint " + file + " was written for another student (" + name + ")");
+                }
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = in.readFloat();
+                }
+                a.set(java.nio.FloatBuffer.wrap(v));
+            }
+        } catch (java.io.EOFException e) {
+            throw new IOException("The checkpoint " + file + " is truncated", e);
+        }
+    }
+
     private static void shuffle(int[] a, Random r) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
@@ -166,23 +274,38 @@ public final class KdTrainer implements AutoCloseable {
         model.close();
     }
 
-    /** T²·KL(softmax(t/T) ‖ softmax(s/T)), averaged over the batch; labels are teacher logits. */
+    /**
+     * T²·KL(p ‖ softmax(s/T)) averaged over the batch, where the labels p are the teacher's (possibly grouped)
+     * probabilities at temperature T; plus {@code ceWeight}·CE(s, argmax p) when ceWeight &gt; 0.
+     */
     public static final class DistillationLoss extends Loss {
         private final float temperature;
+        private final float ceWeight;
 
         public DistillationLoss(float temperature) {
+            this(temperature, 0f);
+        }
+
+        public DistillationLoss(float temperature, float ceWeight) {
             super("KdLoss");
             this.temperature = temperature;
+            this.ceWeight = ceWeight;
         }
 
         @Override
         public NDArray evaluate(NDList labels, NDList predictions) {
-            NDArray t = labels.singletonOrThrow().div(temperature);
-            NDArray s = predictions.singletonOrThrow().div(temperature);
-            NDArray logPt = t.logSoftmax(1);
-            NDArray logPs = s.logSoftmax(1);
-            NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1});
-            return kl.mean().mul(temperature * temperature);
+            NDArray p = labels.singletonOrThrow();
+            NDArray s = predictions.singletonOrThrow();
+            NDArray logPs = s.div(temperature).logSoftmax(1);
+            // p·log p with 0·log 0 = 0; constant for the student, kept so the value is a true KL (≥ 0)
+            NDArray kl = p.mul(p.add(1e-12f).log().sub(logPs)).sum(new int[] {1});
+            NDArray loss = kl.mean().mul(temperature * temperature);
+            if (ceWeight > 0) {
+                NDArray top = p.argMax(1).oneHot(Math.toIntExact(p.getShape().get(1)));
+                NDArray ce = s.logSoftmax(1).mul(top).sum(new int[] {1}).neg().mean();
+                loss = loss.add(ce.mul(ceWeight));
+            }
+            return loss;
         }
     }
 

@@ -122,6 +122,11 @@ public final class Database implements AutoCloseable {
         return new DatasetStore(jdbi);
     }
 
+    /** Distillation runs and their epochs. */
+    public RunStore runs() {
+        return new RunStore(jdbi);
+    }
+
     /** Closes all connections and the file; further use fails. */
     @Override
     public void close() {

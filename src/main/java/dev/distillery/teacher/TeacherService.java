@@ -23,6 +23,7 @@ import dev.distillery.onnx.ProfileInference;
 import dev.distillery.teacher.run.TeacherRunner;
 import dev.distillery.model.Prediction;
 import dev.distillery.model.TeacherException;
+import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TeacherProfile;
 import java.net.URI;
 import java.nio.file.Path;
@@ -90,7 +91,24 @@ public final class TeacherService {
 
     public ImportOutcome importCatalog(CatalogEntry e, Progress p, Cancellation cancelled) {
         var r = library.importCatalogEntry(e, listener(p), orNone(cancelled));
-        return new ImportOutcome(r.teacher(), r.alreadyPresent());
+        Teacher t = r.teacher();
+        if (!r.alreadyPresent() && e.hints() != null) {
+            t = saveProfile(t, withHints(t.profile(), e.hints()));
+        }
+        return new ImportOutcome(t, r.alreadyPresent());
+    }
+
+    static TeacherProfile withHints(TeacherProfile p, CatalogEntry.Hints h) {
+        Preprocessing pre = p.preprocessing();
+        int w = h.inputWidth() != null ? h.inputWidth() : pre.width();
+        int ht = h.inputHeight() != null ? h.inputHeight() : pre.height();
+        Preprocessing.ChannelOrder order = h.channelOrder() != null
+                ? Preprocessing.ChannelOrder.valueOf(h.channelOrder()) : pre.channelOrder();
+        pre = new Preprocessing(w, ht, pre.layout(), order, pre.scale(), h.mean() != null ? h.mean() : pre.mean(),
+                h.std() != null ? h.std() : pre.std(), pre.resize(), pre.cropFraction(), pre.padValue(),
+                pre.batchSize(), pre.elementType());
+        List<String> labels = h.labels() != null ? h.labels() : p.labels();
+        return new TeacherProfile(p.task(), pre, labels);
     }
 
     public List<CatalogEntry> catalog() {

@@ -171,6 +171,13 @@ class DistillSpikeTest {
             for (int i = 0; i < t.length; i++) {
                 t[i] = spec.kind() == StudentSpec.Kind.CLASSIFIER ? (float) r.nextGaussian() : r.nextInt(2);
             }
+            if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
+                int k = spec.outputs();
+                for (int i = 0; i < n; i++) {
+                    float[] row = java.util.Arrays.copyOfRange(t, i * k, (i + 1) * k);
+                    System.arraycopy(dev.distillery.teacher.run.ClassificationDecoder.softmax(row), 0, t, i * k, k);
+                }
+            }
             try (KdTrainer trainer = new KdTrainer(spec, new KdTrainer.Config(2, batch, 1e-3f, 1e-4f, 2f, 1))) {
                 KdTrainer.Report rep = trainer.train(x, t, n);
                 System.out.printf("%s: %.0f samples/s training at %d×%d, batch %d (%d threads)%n", name,
@@ -253,7 +260,15 @@ class DistillSpikeTest {
         }
         int sz = 3 * spec.inputSize() * spec.inputSize();
         float[] trainX = java.util.Arrays.copyOf(x, n * sz);
+        // The loss takes the teacher's probabilities at the temperature (T = 2), not its logits.
         float[] trainT = java.util.Arrays.copyOf(t, n * k);
+        for (int i = 0; i < n; i++) {
+            float[] row = java.util.Arrays.copyOfRange(trainT, i * k, (i + 1) * k);
+            for (int c = 0; c < k; c++) {
+                row[c] /= 2f;
+            }
+            System.arraycopy(dev.distillery.teacher.run.ClassificationDecoder.softmax(row), 0, trainT, i * k, k);
+        }
         float[] testX = java.util.Arrays.copyOfRange(x, n * sz, (n + test) * sz);
         float[] testT = java.util.Arrays.copyOfRange(t, n * k, (n + test) * k);
 
@@ -283,7 +298,7 @@ class DistillSpikeTest {
                 assertThat(res.maxAbsDiff()).isLessThanOrEqualTo(1e-4);
                 try (OrtSession os = OrtEnvironment.getEnvironment().createSession(res.file().toString())) {
                     assertThat(os.getMetadata().getCustomMetadata())
-                            .containsEntry("labels", String.join(",", labels(k)))
+                            .containsEntry("labels", dev.distillery.teacher.library.Json.write(labels(k)))
                             .containsEntry("distillery.kind", "CLASSIFIER");
                 }
             }

@@ -54,7 +54,11 @@ public final class DatasetBuilder {
     /** Image file extensions picked up in folders (lower case, without the dot). */
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
 
-    private record Source(String origin, Path path, int step, TextSceneGenerator generator, int count) {
+    private record Source(String origin, Path path, int step, TextSceneGenerator generator, int count,
+                          boolean lines) {
+        Source(String origin, Path path, int step, TextSceneGenerator generator, int count) {
+            this(origin, path, step, generator, count, false);
+        }
     }
 
     private record Item(String sha, Path path, String origin, int width, int height) {
@@ -108,6 +112,19 @@ public final class DatasetBuilder {
             throw new IllegalArgumentException("The number of generated scenes cannot be negative: " + count);
         }
         sources.add(new Source(DatasetItemRow.ORIGIN_GENERATED, null, 0, Objects.requireNonNull(generator), count));
+        return this;
+    }
+
+    /**
+     * Adds text lines 0..count-1 of a generator (origin "generated"), every odd one upside down: data for a
+     * text-direction teacher. The teacher labels them; the orientation is not stored.
+     */
+    public DatasetBuilder addGeneratedLines(TextSceneGenerator generator, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("The number of generated lines cannot be negative: " + count);
+        }
+        sources.add(new Source(DatasetItemRow.ORIGIN_GENERATED, null, 0, Objects.requireNonNull(generator), count,
+                true));
         return this;
     }
 
@@ -183,8 +200,8 @@ public final class DatasetBuilder {
                         yield "video " + s.path;
                     }
                     case DatasetItemRow.ORIGIN_GENERATED -> {
-                        run.generated(s.generator, s.count);
-                        yield "generated scenes";
+                        run.generated(s.generator, s.count, s.lines);
+                        yield s.lines ? "generated text lines" : "generated scenes";
                     }
                     default -> {
                         run.folder(s.path, s.origin);
@@ -390,11 +407,11 @@ public final class DatasetBuilder {
             }
         }
 
-        void generated(TextSceneGenerator generator, int count) {
-            String phase = "Generating scenes";
+        void generated(TextSceneGenerator generator, int count, boolean lines) {
+            String phase = lines ? "Generating text lines" : "Generating scenes";
             for (int i = 0; i < count; i++) {
                 checkCancelled();
-                try (Mat scene = generator.scene(i)) {
+                try (Mat scene = lines ? generator.line(i, i % 2 == 1) : generator.scene(i)) {
                     addFrame(scene, DatasetItemRow.ORIGIN_GENERATED);
                 }
                 progress.update(i + 1, count, phase);

@@ -16,11 +16,20 @@ package dev.distillery.teacher.library;
  * @param sha256      the file's SHA-256, or null when not published (then the importer computes it and
  *                    the UI says "checksum not published")
  * @param inputSize   the model's square input size in pixels, or null when dynamic or unknown
+ * @param hints       preprocessing and labels the file does not carry, or null
  * @param notes       where the facts come from, caveats; may be null
  */
 public record CatalogEntry(String id, String name, String source, String task, String description, String licence,
                            String url, String resource, Long sizeBytes, String sha256, Integer inputSize,
-                           String notes) {
+                           String notes, Hints hints) {
+    /**
+     * How to run the model when its file does not say (dynamic input sizes, no labels): applied to the profile
+     * on first import; every value may be null.
+     */
+    public record Hints(Integer inputWidth, Integer inputHeight, java.util.List<Double> mean,
+                        java.util.List<Double> std, String channelOrder, java.util.List<String> labels) {
+    }
+
     public static final String BUILTIN = "builtin";
     public static final String URL = "url";
 

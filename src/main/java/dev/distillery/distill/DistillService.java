@@ -1,0 +1,370 @@
+package dev.distillery.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.distillery.core.DataDirectory;
+import dev.distillery.distill.target.ClassGroups;
+import dev.distillery.distill.target.Target;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TeacherProfile;
+import dev.distillery.store.Database;
+import dev.distillery.store.DatasetItemRow;
+import dev.distillery.store.EpochRow;
+import dev.distillery.store.RunRow;
+import dev.distillery.store.RunStore;
+import dev.distillery.teacher.TeacherService;
+import dev.distillery.teacher.eval.BenchResult;
+import dev.distillery.teacher.eval.TeacherBenchmark;
+import dev.distillery.teacher.library.Json;
+import dev.distillery.teacher.library.Teacher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Distillation runs end to end, as the app and the CLI start them: a {@link Request} is stored (so a run can be
+ * resumed after a crash), resolved into a {@link Distiller.Plan} (teacher, target, student, data), trained, and
+ * exported with its {@link DistillReport}. Run status, phases and every epoch's metrics go to H2 as they happen.
+ */
+public final class DistillService {
+    private static final Logger LOG = LoggerFactory.getLogger(DistillService.class);
+    public static final float MAP_THRESHOLD = 0.3f;
+
+    /**
+     * What the user asked for.
+     *
+     * @param groups      class groups ({@code NAME=SPEC}); empty: the teacher's full class list (or a dense map)
+     * @param inputWidth  student input width, 0 for the preset's choice
+     * @param exportPath  where to copy the student .onnx as well (null: only the run folder)
+     */
+    public record Request(String name, long teacherId, long datasetId, List<String> groups, String preset,
+                          int inputWidth, int inputHeight, Distiller.Settings settings, String exportPath,
+                          boolean int8) {
+        public Request {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    /** The finished run. */
+    public record Result(long runId, Distiller.Outcome outcome, DistillReport report) {
+    }
+
+    private final DataDirectory dir;
+    private final Database db;
+    private final TeacherService teachers;
+
+    public DistillService(DataDirectory dir, Database db, TeacherService teachers) {
+        this.dir = dir;
+        this.db = db;
+        this.teachers = teachers;
+    }
+
+    public RunStore runs() {
+        return db.runs();
+    }
+
+    /**
+     * Checks the request against the teacher and data (groups, task, preset) and registers the run.
+     *
+     * @throws IllegalArgumentException with a message for the user when the request cannot work
+     */
+    public long create(Request r) {
+        Teacher t = teacher(r.teacherId());
+        Distiller.Plan plan = plan(r, t, Path.of("unused"));
+        String name = r.name() == null || r.name().isBlank()
+                ? plan.student().name() + " from " + t.name() : r.name();
+        long id = db.runs().create(name, t.sha256(), t.name(), r.datasetId(), plan.student().name(), Json.write(r),
+                dir.runs().resolve("{id}").toString());
+        LOG.info("Run {} created: {}", id, name);
+        return id;
+    }
+
+    public Request request(long runId) {
+        RunRow row = db.runs().find(runId).orElseThrow(() -> new NoSuchElementException("No run " + runId));
+        return Json.read(row.requestJson(), Request.class);
+    }
+
+    /** Marks runs whose process died as INTERRUPTED; call once at start-up. */
+    public List<RunRow> markInterrupted() {
+        return db.runs().markInterrupted(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /**
+     * Trains (resuming from the run's checkpoint when it has one), exports and reports. Blocks; run it on a
+     * worker thread. Returns normally when cancelled (status CANCELLED, the best weights kept).
+     */
+    public Result run(long runId, Distiller.Listener listener, RunControl control) {
+        RunStore store = db.runs();
+        RunRow row = store.find(runId).orElseThrow(() -> new NoSuchElementException("No run " + runId));
+        Request r = Json.read(row.requestJson(), Request.class);
+        Path runDir = Path.of(row.runDir());
+        Distiller.Listener l = listener == null ? new Distiller.Listener() { } : listener;
+        store.markRunning(runId, Distiller.hasCheckpoint(runDir) ? "Resuming" : "Starting");
+        try {
+            Files.createDirectories(runDir);
+            Teacher t = teacher(r.teacherId());
+            Distiller.Plan plan = plan(r, t, runDir);
+            Distiller.Listener recording = new Distiller.Listener() {
+                String lastPhase = "";
+
+                @Override
+                public void phase(String text, double fraction, double eta) {
+                    if (!text.equals(lastPhase)) {
+                        lastPhase = text;
+                        store.phase(runId, text);
+                    }
+                    l.phase(text, fraction, eta);
+                }
+
+                @Override
+                public void step(Distiller.StepInfo s) {
+                    l.step(s);
+                }
+
+                @Override
+                public void epoch(Distiller.EpochInfo e) {
+                    if (e.epoch() > 0) {
+                        store.epoch(new EpochRow(runId, e.epoch(), e.trainLoss(), e.valMetric(), e.valAccuracy(),
+                                e.learningRate(), e.samplesPerSecond(), e.elapsedSeconds()), e.epoch(), e.valMetric());
+                        store.phase(runId, String.format(Locale.ROOT, "Training: epoch %d done", e.epoch()));
+                    }
+                    l.epoch(e);
+                }
+            };
+            Distiller distiller = new Distiller(plan, recording, control);
+            Distiller.Outcome outcome = distiller.train();
+            if (outcome.stop() == Distiller.Stop.CANCELLED) {
+                store.finish(runId, RunRow.CANCELLED, "Cancelled after epoch " + outcome.epochs()
+                        + "; the best weights are kept and can be exported", null);
+                return new Result(runId, outcome, null);
+            }
+            l.phase("Exporting and measuring", -1, Double.NaN);
+            store.phase(runId, "Exporting and measuring");
+            DistillReport report = export(runId, plan, distiller, outcome, r, t);
+            store.report(runId, report.studentPath(), Json.write(report));
+            store.finish(runId, RunRow.COMPLETED, String.format(Locale.ROOT, "Done: %s %.3f, %s", report.metricName(),
+                    report.valMetric(), stopText(outcome.stop())), null);
+            return new Result(runId, outcome, report);
+        } catch (CancellationException e) {
+            store.finish(runId, RunRow.CANCELLED, "Cancelled before training started", null);
+            return new Result(runId, null, null);
+        } catch (IOException e) {
+            store.finish(runId, RunRow.FAILED, "Failed", e.getMessage());
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            store.finish(runId, RunRow.FAILED, "Failed", e.getMessage() == null ? e.toString() : e.getMessage());
+            throw e;
+        }
+    }
+
+    static String stopText(Distiller.Stop s) {
+        return switch (s) {
+            case EPOCHS -> "all epochs done";
+            case BUDGET -> "time budget reached";
+            case EARLY_STOPPING -> "stopped early (no better validation score)";
+            case CANCELLED -> "cancelled";
+        };
+    }
+
+    private Teacher teacher(long id) {
+        return teachers.get(id).orElseThrow(() -> new IllegalArgumentException("Teacher " + id
+                + " is not in the library (deleted?); import it again"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ planning
+
+    /** Resolves a request into a plan; all user-facing checks live here. */
+    Distiller.Plan plan(Request r, Teacher t, Path runDir) {
+        TeacherProfile profile = t.profile();
+        TaskKind kind = profile.task().kind();
+        boolean prob = profile.task().outputIsProbability();
+        StudentSpec base = StudentZoo.preset(r.preset());
+        Target target;
+        if (kind == TaskKind.CLASSIFICATION) {
+            int classes = profile.task().numClasses();
+            ClassGroups g = r.groups().isEmpty() ? ClassGroups.identity(profile.labels(), classes)
+                    : ClassGroups.parse(r.groups(), profile.labels(), classes);
+            target = new Target.Classes(g, prob);
+            if (base.kind() != StudentSpec.Kind.CLASSIFIER) {
+                throw new IllegalArgumentException("Preset " + base.name() + " makes maps; for a classifier teacher "
+                        + "pick a cls-* preset");
+            }
+        } else if (kind == TaskKind.DENSE) {
+            if (!r.groups().isEmpty()) {
+                throw new IllegalArgumentException("Class groups apply to classifier teachers; this teacher makes maps");
+            }
+            target = new Target.Map(prob, MAP_THRESHOLD);
+            if (base.kind() != StudentSpec.Kind.DENSE) {
+                throw new IllegalArgumentException("Preset " + base.name() + " is a classifier; for a map teacher "
+                        + "pick a dense-* preset");
+            }
+        } else {
+            throw new IllegalArgumentException("Distill works with classification and dense-map teachers; this one is "
+                    + kind.name().toLowerCase(Locale.ROOT) + " (detection is planned)");
+        }
+        int[] size = studentSize(r, base, profile.preprocessing());
+        StudentSpec student = base.withInput(size[0], size[1]).withOutputs(target.outputs());
+        Preprocessing tp = profile.preprocessing();
+        if (target instanceof Target.Map) {
+            // the teacher must see what the student sees, at the same size, so the maps align pixel for pixel
+            tp = tp.withSize(size[0], size[1]);
+            profile = new TeacherProfile(profile.task(), tp, profile.labels());
+        }
+        Preprocessing sp = studentPreprocessing(tp, size[0], size[1]);
+        List<Distiller.Sample> train = new ArrayList<>();
+        List<Distiller.Sample> val = new ArrayList<>();
+        List<DatasetItemRow> items = db.datasets().items(r.datasetId());
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("Dataset " + r.datasetId() + " has no images (or does not exist)");
+        }
+        for (DatasetItemRow it : items) {
+            Path p = Path.of(it.path());
+            String truth = DatasetItemRow.ORIGIN_FOLDER.equals(it.origin()) && p.getParent() != null
+                    ? p.getParent().getFileName().toString() : null;
+            Distiller.Sample s = new Distiller.Sample(p, it.contentSha256(), truth);
+            (DatasetItemRow.SPLIT_VAL.equals(it.split()) ? val : train).add(s);
+        }
+        return new Distiller.Plan(teachers.fileOf(t), t.sha256(), t.name(), profile, target, student, sp, train, val,
+                r.settings(), runDir, dir.cache().resolve("teacher-outputs"));
+    }
+
+    /** The request's size, else the preset's; a non-square teacher input keeps its aspect ratio. */
+    static int[] studentSize(Request r, StudentSpec base, Preprocessing teacher) {
+        if (r.inputWidth() > 0 && r.inputHeight() > 0) {
+            return new int[] {r.inputWidth(), r.inputHeight()};
+        }
+        int w = base.inputWidth();
+        int h = base.inputHeight();
+        int tw = teacher.width();
+        int th = teacher.height();
+        if (base.kind() == StudentSpec.Kind.CLASSIFIER && tw != th) {
+            if ((long) tw * th <= 4L * w * h) {
+                return new int[] {tw, th};
+            }
+            double area = (double) w * h;
+            double aspect = (double) tw / th;
+            int nh = Math.max(16, (int) Math.round(Math.sqrt(area / aspect) / 8) * 8);
+            int nw = Math.max(16, (int) Math.round(nh * aspect / 8) * 8);
+            return new int[] {nw, nh};
+        }
+        return new int[] {w, h};
+    }
+
+    /** The teacher's normalisation at the student's size, as float NCHW. */
+    static Preprocessing studentPreprocessing(Preprocessing t, int w, int h) {
+        boolean uint8 = "uint8".equals(t.elementType());
+        return new Preprocessing(w, h, Preprocessing.Layout.NCHW, t.channelOrder(), uint8 ? 1 / 255.0 : t.scale(),
+                uint8 ? Preprocessing.ZERO : t.mean(), uint8 ? Preprocessing.ONE : t.std(), t.resize(),
+                t.cropFraction(), t.padValue(), 0, "float");
+    }
+
+    // ------------------------------------------------------------------------------------------------ export
+
+    private DistillReport export(long runId, Distiller.Plan plan, Distiller d, Distiller.Outcome outcome, Request r,
+                                 Teacher t) throws IOException {
+        StudentSpec spec = plan.student();
+        Path out = plan.runDir().resolve("student.onnx");
+        Map<String, String> meta = new LinkedHashMap<>(StudentMetadata.preprocessing(plan.studentPreprocessing()));
+        meta.put(StudentMetadata.TEACHER_SHA, plan.teacherSha());
+        meta.put(StudentMetadata.TEACHER_NAME, plan.teacherName());
+        meta.put(StudentMetadata.RUN_ID, Long.toString(runId));
+        meta.put(StudentMetadata.CREATED, Instant.now().toString());
+        List<String> labels = List.of();
+        String metricName;
+        if (plan.target() instanceof Target.Classes c) {
+            meta.put(StudentMetadata.TARGET, "classes");
+            meta.put(StudentMetadata.TEACHER_CLASSES, Integer.toString(c.groups().teacherClasses()));
+            if (!r.groups().isEmpty()) {
+                meta.put(StudentMetadata.GROUPS, c.groups().encode());
+            }
+            labels = c.names();
+            metricName = "agreement";
+        } else {
+            meta.put(StudentMetadata.TARGET, "map");
+            meta.put(StudentMetadata.MAP_THRESHOLD, Float.toString(MAP_THRESHOLD));
+            metricName = "IoU@" + MAP_THRESHOLD;
+        }
+        meta.put(StudentMetadata.METRICS, Json.write(Map.of("bestEpoch", outcome.bestEpoch(),
+                "validationMetric", outcome.bestMetric(), "metric", metricName)));
+        KdTrainer.Config cfg = new KdTrainer.Config(1, 2, 1e-3f, 0, 1, 1);
+        OnnxExporter.ExportResult exported;
+        try (KdTrainer trainer = new KdTrainer(spec, cfg)) {
+            trainer.loadParameters(Distiller.bestWeights(plan.runDir()));
+            int m = Math.min(16, d.validationCount());
+            try (NDManager scope = trainer.manager().newSubManager()) {
+                NDArray samples = scope.create(d.validationInputs(m), StudentBuilder.inputShape(spec, m));
+                exported = OnnxExporter.export(spec, trainer.block(), labels, meta, samples, out);
+            }
+        }
+        double[] measured = evaluateOnnx(out, d, spec);
+        int threads = 2;
+        TeacherBenchmark bench = new TeacherBenchmark(threads, 5, 40, 1);
+        BenchResult tb = bench.run(plan.teacherFile(), t.info().inputs().get(0).name(),
+                plan.teacherProfile().preprocessing(), null, null);
+        BenchResult sb = bench.run(out, OnnxExporter.INPUT, plan.studentPreprocessing(), null, null);
+        Path finalPath = out;
+        if (r.exportPath() != null && !r.exportPath().isBlank()) {
+            finalPath = copy(out, Path.of(r.exportPath()));
+        }
+        return new DistillReport(t.name(), t.sizeBytes(), t.info().parameterCount(), tb.p50Ms(),
+                finalPath.toAbsolutePath().toString(), spec.name(), spec.inputWidth(), spec.inputHeight(),
+                exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured[0],
+                Double.isNaN(measured[1]) ? null : measured[1], d.validationCount(), outcome.epochs(),
+                outcome.bestEpoch(), stopText(outcome.stop()), outcome.trainSeconds(), outcome.samplesPerSecond(),
+                exported.maxAbsDiff(), null);
+    }
+
+    /** Copies the student next to where the user wants it (atomically); returns the target. */
+    static Path copy(Path from, Path to) throws IOException {
+        Path abs = to.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return abs;
+    }
+
+    /** The exported file's validation metric, run by ONNX Runtime (not DJL). */
+    static double[] evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(2);
+            try (OrtSession session = env.createSession(model.toString(), o)) {
+                return d.evaluate((x, m) -> {
+                    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+                            new long[] {m, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()});
+                         OrtSession.Result res = session.run(Map.of(OnnxExporter.INPUT, in))) {
+                        FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
+                        float[] outArr = new float[fb.remaining()];
+                        fb.get(outArr);
+                        return outArr;
+                    } catch (OrtException e) {
+                        throw new IllegalStateException("ONNX Runtime could not run the student: " + e.getMessage(), e);
+                    }
+                });
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not load the student: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,717 @@
+package dev.distillery.distill;
+
+import dev.distillery.distill.cache.OrtBatchInference;
+import dev.distillery.distill.cache.TeacherLabeller;
+import dev.distillery.distill.cache.TeacherOutputCache;
+import dev.distillery.distill.target.Target;
+import dev.distillery.distill.train.Augmenter;
+import dev.distillery.distill.train.Image8;
+import dev.distillery.distill.train.Schedule;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.TeacherException;
+import dev.distillery.model.TeacherProfile;
+import dev.distillery.teacher.library.Json;
+import dev.distillery.teacher.run.TeacherRunner;
+import dev.distillery.vision.Images;
+import dev.distillery.vision.Preprocessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a student from a teacher: reads the images once at the student's size, labels them with the teacher
+ * (cached on disk, or per batch on the augmented view in {@link Mode#CONSISTENT}), then runs epochs of
+ * knowledge distillation with a warm-up + cosine schedule, validates after every epoch (agreement with the
+ * teacher, or IoU of the binarized maps), checkpoints, and stops on the epoch limit, the wall-time budget,
+ * early stopping, or cancellation.
+ *
+ * <p>A checkpoint ({@code checkpoint/} in the run folder: last and best weights, then {@code state.json}
+ * written last and atomically) is taken after every epoch. {@link #train} continues from it when it exists, so
+ * a run killed at any moment resumes from its last finished epoch. The optimizer's moment estimates are not
+ * saved: a resumed run restarts them (a few steps of slightly different updates).
+ *
+ * <p>With an epoch limit and no time budget a run is repeatable: same seed, same data, same weights. A time
+ * budget makes the number of steps depend on the machine's speed.
+ */
+public final class Distiller {
+    private static final Logger LOG = LoggerFactory.getLogger(Distiller.class);
+    private static final double MIN_DELTA = 0.002;
+
+    /** {@link #CACHED}: teacher outputs computed once on the plain images (fast). {@link #CONSISTENT}: the teacher
+     * sees every augmented view the student sees (best quality, costs teacher inference every step). */
+    public enum Mode { CACHED, CONSISTENT }
+
+    /**
+     * @param maxEpochs     upper bound on epochs
+     * @param budgetSeconds wall-time bound on training (0: none); pauses do not count
+     * @param patience      stop after this many epochs without a better validation score (0: never)
+     * @param threads       ONNX Runtime threads for the teacher
+     */
+    public record Settings(Mode mode, int batchSize, float learningRate, float weightDecay, float temperature,
+                           float ceWeight, int maxEpochs, double budgetSeconds, int patience, boolean augment,
+                           long seed, int threads) {
+        public Settings {
+            if (batchSize < 2 || maxEpochs < 1 || budgetSeconds < 0 || patience < 0 || threads < 1
+                    || !(learningRate > 0) || !(temperature > 0)) {
+                throw new IllegalArgumentException("bad training settings");
+            }
+        }
+
+        public static Settings defaults(StudentSpec.Kind kind) {
+            return kind == StudentSpec.Kind.DENSE
+                    ? new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2)
+                    : new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
+        }
+
+        public Settings withBudget(double seconds, int epochs) {
+            return new Settings(mode, batchSize, learningRate, weightDecay, temperature, ceWeight, epochs, seconds,
+                    patience, augment, seed, threads);
+        }
+
+        public Settings withMode(Mode m) {
+            return new Settings(m, batchSize, learningRate, weightDecay, temperature, ceWeight, maxEpochs,
+                    budgetSeconds, patience, augment, seed, threads);
+        }
+
+        public Settings withSeed(long s) {
+            return new Settings(mode, batchSize, learningRate, weightDecay, temperature, ceWeight, maxEpochs,
+                    budgetSeconds, patience, augment, s, threads);
+        }
+
+        public Settings withPatience(int p) {
+            return new Settings(mode, batchSize, learningRate, weightDecay, temperature, ceWeight, maxEpochs,
+                    budgetSeconds, p, augment, seed, threads);
+        }
+
+        public Settings withBatch(int b) {
+            return new Settings(mode, b, learningRate, weightDecay, temperature, ceWeight, maxEpochs, budgetSeconds,
+                    patience, augment, seed, threads);
+        }
+    }
+
+    /** One image: its file, content hash and ground-truth class name (null when unknown). */
+    public record Sample(Path image, String sha, String truth) {
+    }
+
+    /**
+     * Everything a run needs. {@code studentPreprocessing} turns an image into the student's input; for a dense
+     * target the teacher's preprocessing must have the student's input size so the maps align.
+     */
+    public record Plan(Path teacherFile, String teacherSha, String teacherName, TeacherProfile teacherProfile,
+                       Target target, StudentSpec student, Preprocessing studentPreprocessing, List<Sample> train,
+                       List<Sample> val, Settings settings, Path runDir, Path cacheRoot) {
+        public Plan {
+            train = List.copyOf(train);
+            val = List.copyOf(val);
+        }
+    }
+
+    /** Live figures during training. {@code etaSeconds} is NaN when unknown. */
+    public record StepInfo(int epoch, long step, double progress, float loss, float learningRate,
+                           double samplesPerSecond, double elapsedSeconds, double etaSeconds) {
+    }
+
+    /** One finished epoch. {@code valMetric}: agreement (classes) or IoU (maps); accuracy null without truth. */
+    public record EpochInfo(int epoch, double trainLoss, double valMetric, Double valAccuracy, double learningRate,
+                            double samplesPerSecond, double elapsedSeconds, boolean best) {
+    }
+
+    /** Callbacks on the training thread; keep them short. */
+    public interface Listener {
+        /** A preparation phase; {@code fraction} in 0..1, or −1 when unknown. */
+        default void phase(String text, double fraction, double etaSeconds) {
+        }
+
+        default void step(StepInfo s) {
+        }
+
+        default void epoch(EpochInfo e) {
+        }
+    }
+
+    /** Why training ended. */
+    public enum Stop { EPOCHS, BUDGET, EARLY_STOPPING, CANCELLED }
+
+    public record Outcome(Stop stop, int epochs, double bestMetric, int bestEpoch, double trainSeconds, long samples,
+                          List<EpochInfo> history, int unreadable, int resumedFromEpoch) {
+        public double samplesPerSecond() {
+            return trainSeconds > 0 ? samples / trainSeconds : 0;
+        }
+    }
+
+    /** What is written after every epoch, last, so that its presence means the weights are complete. */
+    record State(int epoch, long step, double elapsedSeconds, long samples, double bestMetric, int bestEpoch,
+                 int sinceBest, List<EpochInfo> history) {
+    }
+
+    private final Plan plan;
+    private final Listener listener;
+    private final RunControl control;
+    private final int outH;
+    private final int outW;
+
+    /** Student inputs at the student's size (BGR bytes) and their targets, train then val. */
+    private final List<Image8> trainImages = new ArrayList<>();
+    private final List<Object> trainTargets = new ArrayList<>();
+    private final List<Sample> trainKept = new ArrayList<>();
+    private final List<Image8> valImages = new ArrayList<>();
+    private final List<Object> valTargets = new ArrayList<>();
+    private final List<Sample> valKept = new ArrayList<>();
+    private int unreadable;
+
+    public Distiller(Plan plan, Listener listener, RunControl control) {
+        this.plan = plan;
+        this.listener = listener == null ? new Listener() { } : listener;
+        this.control = control == null ? new RunControl() : control;
+        this.outH = plan.student().inputHeight();
+        this.outW = plan.student().inputWidth();
+        if (plan.student().outputs() != plan.target().outputs()) {
+            throw new IllegalArgumentException("The student has " + plan.student().outputs() + " outputs, the target "
+                    + plan.target().outputs());
+        }
+    }
+
+    public static Path checkpointDir(Path runDir) {
+        return runDir.resolve("checkpoint");
+    }
+
+    /** Weights of the best epoch so far (what export uses). */
+    public static Path bestWeights(Path runDir) {
+        return checkpointDir(runDir).resolve("best.params");
+    }
+
+    /** True when the run folder holds a complete checkpoint to resume from. */
+    public static boolean hasCheckpoint(Path runDir) {
+        return Files.isRegularFile(checkpointDir(runDir).resolve("state.json"));
+    }
+
+    /** Prepares data and teacher targets, then trains (resuming from a checkpoint when there is one). */
+    public Outcome train() {
+        Settings s = plan.settings();
+        prepareData();
+        if (trainImages.size() < 2) {
+            throw new IllegalStateException("Fewer than 2 readable training images (" + unreadable
+                    + " unreadable); add images to the dataset");
+        }
+        if (valImages.isEmpty()) {
+            // tiny datasets: validate on the training images rather than not at all
+            valImages.addAll(trainImages.subList(0, Math.min(trainImages.size(), 32)));
+            valTargets.addAll(trainTargets.subList(0, valImages.size()));
+            valKept.addAll(trainKept.subList(0, valImages.size()));
+        }
+        KdTrainer.Config cfg = new KdTrainer.Config(1, s.batchSize(), s.learningRate(), s.weightDecay(),
+                s.temperature(), (int) s.seed(), s.ceWeight());
+        try (KdTrainer trainer = new KdTrainer(plan.student(), cfg);
+             TeacherRunner consistentTeacher = s.mode() == Mode.CONSISTENT
+                     ? TeacherRunner.open(plan.teacherFile(), plan.teacherProfile(), s.threads()) : null) {
+            return loop(trainer, consistentTeacher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the checkpoint under " + plan.runDir() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ data
+
+    private Preprocessing bytesAtStudentSize() {
+        Preprocessing p = plan.studentPreprocessing();
+        return new Preprocessing(outW, outH, Preprocessing.Layout.NHWC, Preprocessing.ChannelOrder.BGR, 1,
+                Preprocessing.ZERO, Preprocessing.ONE, p.resize(), p.cropFraction(), p.padValue(), 0, "uint8");
+    }
+
+    private void prepareData() {
+        Settings s = plan.settings();
+        List<Sample> all = new ArrayList<>(plan.train());
+        all.addAll(plan.val());
+        Preprocessing bytes = bytesAtStudentSize();
+        List<Image8> images = new ArrayList<>();
+        List<Sample> kept = new ArrayList<>();
+        List<Boolean> keptIsTrain = new ArrayList<>();
+        int trainCount = plan.train().size();
+        long t0 = System.nanoTime();
+        try (Preprocessor pre = new Preprocessor()) {
+            for (int i = 0; i < all.size(); i++) {
+                checkCancelled();
+                Sample sample = all.get(i);
+                try (Mat m = Images.read(sample.image())) {
+                    images.add(new Image8(outW, outH, 3, pre.prepare(m, bytes).bytes()));
+                    kept.add(sample);
+                    keptIsTrain.add(i < trainCount);
+                } catch (TeacherException e) {
+                    unreadable++;
+                    LOG.warn("Skipping an unreadable image: {}", e.getMessage());
+                }
+                if (i % 16 == 15 || i == all.size() - 1) {
+                    double el = (System.nanoTime() - t0) / 1e9;
+                    listener.phase("Reading images", (i + 1.0) / all.size(), el / (i + 1) * (all.size() - i - 1));
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalStateException("None of the " + all.size() + " images could be read");
+        }
+        List<float[]> raw = teacherOutputs(kept, keptIsTrain);
+        for (int i = 0; i < kept.size(); i++) {
+            Sample sample = kept.get(i);
+            boolean isTrain = keptIsTrain.get(i);
+            Object target = raw.get(i) == null ? null : toTarget(raw.get(i), isTrain);
+            if (isTrain) {
+                if (s.mode() == Mode.CONSISTENT || target != null) {
+                    trainImages.add(images.get(i));
+                    trainTargets.add(target);
+                    trainKept.add(sample);
+                }
+            } else if (target != null) {
+                valImages.add(images.get(i));
+                valTargets.add(target);
+                valKept.add(sample);
+            }
+        }
+        LOG.info("Run data: {} train, {} val, {} unreadable", trainImages.size(), valImages.size(), unreadable);
+    }
+
+    private Object toTarget(float[] raw, boolean forTraining) {
+        if (plan.target() instanceof Target.Classes c) {
+            // training needs the soft target at T; validation the teacher's class
+            return forTraining ? c.target(raw, plan.settings().temperature()) : (Integer) c.teacherClass(raw);
+        }
+        Target.Map m = (Target.Map) plan.target();
+        float[] p = m.target(raw, outH * outW);
+        byte[] b = new byte[p.length];
+        for (int i = 0; i < p.length; i++) {
+            b[i] = (byte) Math.round(Math.max(0, Math.min(1, p[i])) * 255);
+        }
+        return new Image8(outW, outH, 1, b);
+    }
+
+    /**
+     * Teacher outputs for the kept images, through the disk cache (computed in batches, reused across runs,
+     * resumable); null entries for images the teacher could not read. In consistent mode only the validation
+     * images need them up front, but labelling all keeps the cache warm for a cached run later.
+     */
+    private List<float[]> teacherOutputs(List<Sample> kept, List<Boolean> isTrain) {
+        Settings s = plan.settings();
+        List<Sample> need = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            if (s.mode() == Mode.CACHED || !isTrain.get(i)) {
+                need.add(kept.get(i));
+            }
+        }
+        List<float[]> out = new ArrayList<>();
+        try (OrtBatchInference teacher = OrtBatchInference.open(plan.teacherFile(), plan.teacherProfile(),
+                s.threads())) {
+            int outputSize;
+            try (Mat probe = Images.read(kept.get(0).image())) {
+                outputSize = teacher.infer(List.of(probe)).get(0).length;
+            }
+            try (TeacherOutputCache cache = TeacherOutputCache.open(plan.cacheRoot(), plan.teacherSha(),
+                    plan.teacherProfile().preprocessing(), outputSize)) {
+                int batch = teacher.fixedBatch() > 0 ? teacher.fixedBatch() : 8;
+                TeacherLabeller labeller = new TeacherLabeller(teacher, cache, batch);
+                List<TeacherLabeller.Item> items = need.stream()
+                        .map(x -> new TeacherLabeller.Item(x.image(), x.sha())).toList();
+                TeacherLabeller.Report r = labeller.label(items, 0,
+                        p -> listener.phase("Labelling with the teacher", p.total() == 0 ? 1 : (double) p.done()
+                                / p.total(), p.etaSeconds()), control::cancelled);
+                if (r.cancelled()) {
+                    throw new CancellationException("Cancelled while labelling");
+                }
+                LOG.info("Teacher labels: {} computed, {} reused from the cache, {} unreadable", r.computed(),
+                        r.reused(), r.unreadable());
+                for (int i = 0; i < kept.size(); i++) {
+                    boolean wanted = s.mode() == Mode.CACHED || !isTrain.get(i);
+                    out.add(wanted ? cache.get(kept.get(i).sha(), 0).orElse(null) : null);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ training
+
+    private Outcome loop(KdTrainer trainer, TeacherRunner consistentTeacher) throws IOException {
+        Settings s = plan.settings();
+        Path ckpt = checkpointDir(plan.runDir());
+        Files.createDirectories(ckpt);
+        State st = new State(0, 0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, List.of());
+        int resumedFrom = 0;
+        if (hasCheckpoint(plan.runDir())) {
+            st = Json.read(Files.readString(ckpt.resolve("state.json")), State.class);
+            trainer.loadParameters(ckpt.resolve("last.params"));
+            resumedFrom = st.epoch();
+            LOG.info("Resuming run in {} after epoch {}", plan.runDir(), st.epoch());
+            listener.phase("Resumed after epoch " + st.epoch(), 1, 0);
+            for (EpochInfo e : st.history()) {
+                listener.epoch(e);
+            }
+        }
+        List<EpochInfo> history = new ArrayList<>(st.history());
+        int n = trainImages.size();
+        int bs = Math.min(s.batchSize(), n);
+        int stepsPerEpoch = n / bs; // the last partial batch is dropped (BatchNorm and even step sizes)
+        long totalSteps = (long) s.maxEpochs() * stepsPerEpoch;
+        Schedule schedule = Schedule.cosine(s.learningRate());
+        Augmenter aug = new Augmenter(s.seed(), allowFlips(), 0.1, 0.06);
+        int inValues = plan.student().inputValues();
+        int tgtValues = plan.target().targetSize(outH, outW);
+
+        double elapsedBefore = st.elapsedSeconds();
+        long samples = st.samples();
+        long step = st.step();
+        double best = st.bestMetric();
+        int bestEpoch = st.bestEpoch();
+        int sinceBest = st.sinceBest();
+        Stop stop = Stop.EPOCHS;
+        long sessionStart = System.nanoTime();
+        long lastReport = 0;
+        double lossEma = Double.NaN;
+        int epoch = st.epoch();
+        outer:
+        while (epoch < s.maxEpochs()) {
+            if (s.budgetSeconds() > 0 && elapsed(elapsedBefore, sessionStart) >= s.budgetSeconds()) {
+                stop = Stop.BUDGET;
+                break;
+            }
+            int[] order = order(n, s.seed(), epoch);
+            long dataNanos = 0;
+            long stepNanos = 0;
+            double lossSum = 0;
+            int batches = 0;
+            long epochStartSamples = samples;
+            double epochStart = elapsed(elapsedBefore, sessionStart);
+            for (int b = 0; b < stepsPerEpoch; b++) {
+                if (control.cancelled()) {
+                    stop = Stop.CANCELLED;
+                    break outer;
+                }
+                long pausedAt = System.nanoTime();
+                if (control.awaitIfPaused()) {
+                    sessionStart += System.nanoTime() - pausedAt; // pauses do not count against the budget
+                }
+                double el = elapsed(elapsedBefore, sessionStart);
+                if (s.budgetSeconds() > 0 && el >= s.budgetSeconds()) {
+                    stop = Stop.BUDGET;
+                    break outer;
+                }
+                double progress = Math.max((double) step / Math.max(1, totalSteps),
+                        s.budgetSeconds() > 0 ? el / s.budgetSeconds() : 0);
+                float lr = schedule.rate(progress);
+                trainer.setLearningRate(lr);
+                float[] x = new float[bs * inValues];
+                float[] y = new float[bs * tgtValues];
+                long t0 = System.nanoTime();
+                batch(order, b * bs, bs, epoch, aug, consistentTeacher, x, y);
+                long t1 = System.nanoTime();
+                float loss = trainer.step(x, y, bs);
+                dataNanos += t1 - t0;
+                stepNanos += System.nanoTime() - t1;
+                lossSum += loss;
+                batches++;
+                samples += bs;
+                step++;
+                lossEma = Double.isNaN(lossEma) ? loss : 0.9 * lossEma + 0.1 * loss;
+                long now = System.nanoTime();
+                if (now - lastReport > 400_000_000L || b == stepsPerEpoch - 1) {
+                    lastReport = now;
+                    double e2 = elapsed(elapsedBefore, sessionStart);
+                    double sessionSeconds = (now - sessionStart) / 1e9;
+                    double rate = sessionSeconds > 0 ? (samples - st.samples()) / sessionSeconds : 0;
+                    double eta = etaSeconds(s, e2, step, totalSteps, rate, bs);
+                    listener.step(new StepInfo(epoch + 1, step, Math.min(1, progress), (float) lossEma, lr, rate, e2,
+                            eta));
+                }
+            }
+            epoch++;
+            long v0 = System.nanoTime();
+            double[] val = validate(trainer);
+            LOG.debug("Epoch {} time: batches {} ms, steps {} ms, validation {} ms", epoch, dataNanos / 1_000_000,
+                    stepNanos / 1_000_000, (System.nanoTime() - v0) / 1_000_000);
+            double el = elapsed(elapsedBefore, sessionStart);
+            boolean improved = val[0] > best + MIN_DELTA || history.isEmpty();
+            if (improved) {
+                best = val[0];
+                bestEpoch = epoch;
+                sinceBest = 0;
+                trainer.saveParameters(ckpt.resolve("best.params"));
+            } else {
+                sinceBest++;
+            }
+            double epochSeconds = el - epochStart;
+            EpochInfo info = new EpochInfo(epoch, lossSum / Math.max(1, batches), val[0],
+                    Double.isNaN(val[1]) ? null : val[1], trainer.learningRate(),
+                    epochSeconds > 0 ? (samples - epochStartSamples) / epochSeconds : 0, el, improved);
+            history.add(info);
+            trainer.saveParameters(ckpt.resolve("last.params"));
+            writeState(ckpt, new State(epoch, step, el, samples, best, bestEpoch, sinceBest, history));
+            listener.epoch(info);
+            LOG.info("Epoch {}: loss {} val {} {}", epoch, String.format(Locale.ROOT, "%.4f", info.trainLoss()),
+                    String.format(Locale.ROOT, "%.4f", val[0]), improved ? "(best)" : "");
+            if (s.patience() > 0 && sinceBest >= s.patience()) {
+                stop = Stop.EARLY_STOPPING;
+                break;
+            }
+        }
+        if (epoch >= s.maxEpochs() && stop != Stop.CANCELLED && stop != Stop.BUDGET) {
+            stop = Stop.EPOCHS;
+        }
+        if (history.isEmpty()) {
+            // stopped before the first epoch ended (a very short budget or a cancel): keep what was learnt
+            double[] val = validate(trainer);
+            EpochInfo info = new EpochInfo(0, Double.isNaN(lossEma) ? 0 : lossEma, val[0],
+                    Double.isNaN(val[1]) ? null : val[1], trainer.learningRate(), 0,
+                    elapsed(elapsedBefore, sessionStart), true);
+            history.add(info);
+            best = val[0];
+            trainer.saveParameters(ckpt.resolve("best.params"));
+            trainer.saveParameters(ckpt.resolve("last.params"));
+            writeState(ckpt, new State(0, step, info.elapsedSeconds(), samples, best, 0, 0, history));
+            listener.epoch(info);
+        }
+        double trainSeconds = elapsed(elapsedBefore, sessionStart);
+        return new Outcome(stop, epoch, best, bestEpoch, trainSeconds, samples, history, unreadable, resumedFrom);
+    }
+
+    private static double etaSeconds(Settings s, double elapsed, long step, long totalSteps, double rate, int bs) {
+        double byEpochs = rate > 0 ? (totalSteps - step) * bs / rate : Double.NaN;
+        if (s.budgetSeconds() > 0) {
+            double byBudget = Math.max(0, s.budgetSeconds() - elapsed);
+            return Double.isNaN(byEpochs) ? byBudget : Math.min(byBudget, byEpochs);
+        }
+        return byEpochs;
+    }
+
+    private boolean allowFlips() {
+        // Maps flip with the image; in consistent mode the teacher sees the flip; cached class targets may depend
+        // on left/right (text direction), so no flips there.
+        return plan.target() instanceof Target.Map || plan.settings().mode() == Mode.CONSISTENT;
+    }
+
+    private static double elapsed(double before, long sessionStart) {
+        return before + (System.nanoTime() - sessionStart) / 1e9;
+    }
+
+    private static int[] order(int n, long seed, int epoch) {
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        Random r = new Random(seed * 31 + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+        return o;
+    }
+
+    /** Fills one batch of inputs and targets. */
+    private void batch(int[] order, int from, int bs, int epoch, Augmenter aug, TeacherRunner teacher, float[] x,
+                       float[] y) {
+        Settings s = plan.settings();
+        int inValues = plan.student().inputValues();
+        int tgtValues = plan.target().targetSize(outH, outW);
+        if (s.mode() == Mode.CONSISTENT) {
+            consistentBatch(order, from, bs, epoch, aug, teacher, x, y);
+            return;
+        }
+        for (int j = 0; j < bs; j++) {
+            int idx = order[from + j];
+            Image8 img = trainImages.get(idx);
+            Object target = trainTargets.get(idx);
+            Augmenter.Draw d = s.augment() ? aug.draw(epoch, idx) : Augmenter.IDENTITY;
+            toInput(Augmenter.apply(img, d), x, j * inValues);
+            if (target instanceof float[] soft) {
+                System.arraycopy(soft, 0, y, j * tgtValues, tgtValues);
+            } else {
+                Image8 map = Augmenter.applyGeometry((Image8) target, d);
+                byte[] m = map.data();
+                for (int k = 0; k < tgtValues; k++) {
+                    y[j * tgtValues + k] = (m[k] & 0xff) / 255f;
+                }
+            }
+        }
+    }
+
+    private void consistentBatch(int[] order, int from, int bs, int epoch, Augmenter aug, TeacherRunner teacher,
+                                 float[] x, float[] y) {
+        int inValues = plan.student().inputValues();
+        int tgtValues = plan.target().targetSize(outH, outW);
+        List<Mat> views = new ArrayList<>(bs);
+        try (Preprocessor pre = new Preprocessor()) {
+            for (int j = 0; j < bs; j++) {
+                int idx = order[from + j];
+                Image8 view;
+                try (Mat original = Images.read(trainKept.get(idx).image()); Mat work = workingSize(original)) {
+                    Augmenter.Draw d = plan.settings().augment() ? aug.draw(epoch, idx) : Augmenter.IDENTITY;
+                    view = Augmenter.apply(Image8.of(work), d);
+                } catch (TeacherException e) {
+                    // vanished since it was read: train on the stored copy
+                    view = trainImages.get(idx);
+                }
+                Mat m = view.toMat();
+                views.add(m);
+                float[] in = pre.prepare(m, plan.studentPreprocessing()).floats();
+                System.arraycopy(in, 0, x, j * inValues, inValues);
+            }
+            List<float[]> raw = teacher.rawOutputBatch(views);
+            for (int j = 0; j < bs; j++) {
+                float[] t;
+                if (plan.target() instanceof Target.Classes c) {
+                    t = c.target(raw.get(j), plan.settings().temperature());
+                } else {
+                    t = ((Target.Map) plan.target()).target(raw.get(j), tgtValues);
+                }
+                System.arraycopy(t, 0, y, j * tgtValues, tgtValues);
+            }
+        } finally {
+            views.forEach(Mat::close);
+        }
+    }
+
+    /** Downscales very large images so augmentation stays cheap; at least twice the larger model input. */
+    private Mat workingSize(Mat m) {
+        int limit = 2 * Math.max(Math.max(outW, outH), Math.max(plan.teacherProfile().preprocessing().width(),
+                plan.teacherProfile().preprocessing().height()));
+        int longSide = Math.max(m.cols(), m.rows());
+        if (longSide <= limit) {
+            return m.clone();
+        }
+        double f = (double) limit / longSide;
+        Mat out = new Mat();
+        try (Size size = new Size(Math.max(1, (int) Math.round(m.cols() * f)),
+                Math.max(1, (int) Math.round(m.rows() * f)))) {
+            opencv_imgproc.resize(m, out, size, 0, 0, opencv_imgproc.INTER_AREA);
+        }
+        return out;
+    }
+
+    /** BGR bytes at the student's size → the student's float NCHW input (channel order, scale, mean, std). */
+    void toInput(Image8 img, float[] dst, int offset) {
+        Preprocessing p = plan.studentPreprocessing();
+        int plane = outW * outH;
+        boolean rgb = p.channelOrder() == Preprocessing.ChannelOrder.RGB;
+        byte[] d = img.data();
+        for (int c = 0; c < 3; c++) {
+            int src = rgb ? 2 - c : c; // bytes are BGR
+            double scale = p.scale() / p.std().get(c);
+            double shift = p.mean().get(c) / p.std().get(c);
+            int base = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                dst[base + i] = (float) ((d[i * 3 + src] & 0xff) * scale - shift);
+            }
+        }
+    }
+
+    /** A student forward pass: {@code m} inputs (flattened) → m outputs (flattened). */
+    @FunctionalInterface
+    public interface Predictor {
+        float[] predict(float[] inputs, int m);
+    }
+
+    private double[] validate(KdTrainer trainer) {
+        return evaluate(trainer::predict);
+    }
+
+    /**
+     * {metric, accuracy (NaN without truth)} of {@code student} on the validation images, without augmentation:
+     * top-1 agreement with the teacher's (grouped) class, or the pooled IoU of the binarized maps.
+     */
+    public double[] evaluate(Predictor student) {
+        int n = valImages.size();
+        int inValues = plan.student().inputValues();
+        int outValues = plan.student().outputValues();
+        int chunk = plan.student().kind() == StudentSpec.Kind.DENSE ? 8 : 64;
+        long agree = 0;
+        long inter = 0;
+        long union = 0;
+        int labelled = 0;
+        int correct = 0;
+        List<String> names = plan.target().names().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList();
+        for (int from = 0; from < n; from += chunk) {
+            int m = Math.min(chunk, n - from);
+            float[] x = new float[m * inValues];
+            for (int j = 0; j < m; j++) {
+                toInput(valImages.get(from + j), x, j * inValues);
+            }
+            float[] out = student.predict(x, m);
+            for (int j = 0; j < m; j++) {
+                Object t = valTargets.get(from + j);
+                if (t instanceof Integer teacherClass) {
+                    int best = 0;
+                    for (int k = 1; k < outValues; k++) {
+                        if (out[j * outValues + k] > out[j * outValues + best]) {
+                            best = k;
+                        }
+                    }
+                    agree += best == teacherClass ? 1 : 0;
+                    String truth = valKept.get(from + j).truth();
+                    if (truth != null) {
+                        int ti = names.indexOf(truth.toLowerCase(Locale.ROOT));
+                        if (ti >= 0) {
+                            labelled++;
+                            correct += ti == best ? 1 : 0;
+                        }
+                    }
+                } else {
+                    byte[] map = ((Image8) t).data();
+                    float thr = ((Target.Map) plan.target()).threshold();
+                    // sigmoid(s) ≥ thr  ⇔  s ≥ logit(thr)
+                    double logit = Math.log(thr / (1 - thr));
+                    int thrByte = (int) Math.ceil(thr * 255 - 1e-9);
+                    for (int k = 0; k < outValues; k++) {
+                        boolean a = (map[k] & 0xff) >= thrByte;
+                        boolean b = out[j * outValues + k] >= logit;
+                        inter += a && b ? 1 : 0;
+                        union += a || b ? 1 : 0;
+                    }
+                }
+            }
+        }
+        double metric = plan.target() instanceof Target.Classes ? (double) agree / Math.max(1, n)
+                : union == 0 ? 1 : (double) inter / union;
+        return new double[] {metric, labelled == 0 ? Double.NaN : (double) correct / labelled};
+    }
+
+    private static void writeState(Path ckpt, State st) throws IOException {
+        Path tmp = ckpt.resolve("state.json.tmp");
+        Files.writeString(tmp, Json.write(st));
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, ckpt.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void checkCancelled() {
+        if (control.cancelled()) {
+            throw new CancellationException("Cancelled");
+        }
+    }
+
+    /** Validation inputs (float, student layout) for export checks and calibration; at most {@code max}. */
+    public float[] validationInputs(int max) {
+        int m = Math.min(max, valImages.size());
+        float[] x = new float[m * plan.student().inputValues()];
+        for (int j = 0; j < m; j++) {
+            toInput(valImages.get(j), x, j * plan.student().inputValues());
+        }
+        return x;
+    }
+
+    public int validationCount() {
+        return valImages.size();
+    }
+}
