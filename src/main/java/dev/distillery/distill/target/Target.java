@@ -1,0 +1,118 @@
+package dev.distillery.distill.target;
+
+import java.util.List;
+
+/**
+ * What the student learns from the teacher's raw output: class probabilities (the full output or class
+ * groups) or a dense probability map. Detection would be a third kind (boxes as a dense objectness map plus
+ * regression), which is why the conversion lives behind this interface.
+ */
+public sealed interface Target permits Target.Classes, Target.Map {
+    /** Student outputs: classes, or map channels. */
+    int outputs();
+
+    /** Student output names (class names; "map" for dense). */
+    List<String> names();
+
+    /** Values per student output sample (classes, or H·W per channel). */
+    int targetSize(int outputHeight, int outputWidth);
+
+    /**
+     * Student classes from teacher class probabilities, grouped. {@code teacherGivesProbabilities}: the raw output
+     * is already softmaxed (else it is logits).
+     */
+    record Classes(ClassGroups groups, boolean teacherGivesProbabilities) implements Target {
+        @Override
+        public int outputs() {
+            return groups.size();
+        }
+
+        @Override
+        public List<String> names() {
+            return groups.names();
+        }
+
+        @Override
+        public int targetSize(int outputHeight, int outputWidth) {
+            return groups.size();
+        }
+
+        /** Teacher class probabilities at temperature T (T = 1: the teacher's own distribution). */
+        public float[] teacherProbabilities(float[] raw, float temperature) {
+            if (raw.length != groups.teacherClasses()) {
+                throw new IllegalArgumentException("The teacher gave " + raw.length + " scores, expected "
+                        + groups.teacherClasses());
+            }
+            double[] logits = new double[raw.length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < raw.length; i++) {
+                double l = teacherGivesProbabilities ? Math.log(Math.max(raw[i], 1e-12f)) : raw[i];
+                logits[i] = l / temperature;
+                max = Math.max(max, logits[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < raw.length; i++) {
+                logits[i] = Math.exp(logits[i] - max);
+                sum += logits[i];
+            }
+            float[] p = new float[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                p[i] = (float) (logits[i] / sum);
+            }
+            return p;
+        }
+
+        /** The soft target: student-class probabilities at temperature T. */
+        public float[] target(float[] raw, float temperature) {
+            return groups.apply(teacherProbabilities(raw, temperature));
+        }
+
+        /** The teacher's student class (argmax of the grouped distribution at T = 1). */
+        public int teacherClass(float[] raw) {
+            return argmax(target(raw, 1f));
+        }
+    }
+
+    /**
+     * A dense probability map (e.g. text regions). {@code threshold} binarizes maps for IoU.
+     */
+    record Map(boolean teacherGivesProbabilities, float threshold) implements Target {
+        @Override
+        public int outputs() {
+            return 1;
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of("map");
+        }
+
+        @Override
+        public int targetSize(int outputHeight, int outputWidth) {
+            return outputHeight * outputWidth;
+        }
+
+        /** The teacher's probability map (first channel) from its raw output. */
+        public float[] target(float[] raw, int size) {
+            if (raw.length < size) {
+                throw new IllegalArgumentException("The teacher's map has " + raw.length + " values, expected at least "
+                        + size + "; the teacher must run at the student's input size");
+            }
+            float[] p = new float[size];
+            for (int i = 0; i < size; i++) {
+                p[i] = teacherGivesProbabilities ? raw[i] : (float) (1 / (1 + Math.exp(-raw[i])));
+            }
+            return p;
+        }
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
