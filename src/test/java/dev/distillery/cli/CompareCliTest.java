@@ -277,6 +277,12 @@ class CompareCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).contains("nope.onnx does not exist").doesNotContain("\n");
 
+        Path garbage = Files.writeString(dir.resolve("garbage.onnx"), "<html>404</html>");
+        r = run("compare", "--teacher", teacher.toString(), "--student", garbage.toString(), "--images",
+                colourFolder().toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).contains("garbage.onnx").doesNotContain("\n", "\tat ");
+
         r = run("compare", "--teacher", teacher.toString(), "--student", student.toString(), "--images",
                 dir.resolve("no-such-folder").toString());
         assertThat(r.code()).isEqualTo(1);
