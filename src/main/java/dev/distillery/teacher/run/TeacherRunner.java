@@ -223,6 +223,20 @@ public final class TeacherRunner implements AutoCloseable {
         return out;
     }
 
+    /** One image's raw output and its shape without the batch axis ([K, h, w] for a dense map). */
+    public record RawOutput(float[] values, long[] shape) {
+    }
+
+    /**
+     * Like {@link #rawOutputBatch}, with each output's per-image shape: what a caller needs when the model's
+     * output size is dynamic (a dense map whose size follows the input).
+     */
+    public List<RawOutput> rawOutputsWithShape(List<Mat> images) {
+        List<RawOutput> out = new ArrayList<>(images.size());
+        run(images, (values, shape, t) -> out.add(new RawOutput(values, shape)));
+        return out;
+    }
+
     /** Predicts on several images, in chunks; the answers are in the order of the images. */
     public List<Prediction> predictBatch(List<Mat> images) {
         List<Prediction> predictions = new ArrayList<>(images.size());

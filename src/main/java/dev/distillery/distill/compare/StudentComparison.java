@@ -1,0 +1,715 @@
+package dev.distillery.distill.compare;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.distillery.distill.StudentMetadata;
+import dev.distillery.model.ModelInfo;
+import dev.distillery.model.Preprocessing;
+import dev.distillery.model.TaskKind;
+import dev.distillery.model.TeacherException;
+import dev.distillery.model.TeacherProfile;
+import dev.distillery.model.TensorSpec;
+import dev.distillery.onnx.ImageInputs;
+import dev.distillery.onnx.ModelVetter;
+import dev.distillery.onnx.OnnxModel;
+import dev.distillery.onnx.OnnxModelReader;
+import dev.distillery.onnx.ProfileInference;
+import dev.distillery.teacher.run.TeacherRunner;
+import dev.distillery.vision.Images;
+import dev.distillery.vision.Preprocessor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * The question every miner asks of a student: how close is it to its teacher, and how much smaller and faster?
+ *
+ * <p>Runs the teacher and the student (both through {@link TeacherRunner}, each with its own inferred
+ * profile) on every image of a folder and measures:
+ * <ul>
+ *   <li><b>classifier students</b>: agreement, the fraction of images where the student's top class equals
+ *       the top class of the teacher's probabilities mapped through the student's class groups
+ *       ({@code distillery.groups}; the identity when absent); the majority-class baseline (the share of the
+ *       most frequent mapped teacher class, what a constant answer would score); and, when the folder has one
+ *       sub-folder per student class (names compared case-insensitively), accuracy against those folders with
+ *       the most frequent confusions;</li>
+ *   <li><b>dense students</b>: IoU of the binarized maps (teacher probability ≥ threshold against
+ *       sigmoid(student) ≥ threshold), pooled (Σ∩ / Σ∪ over all images) and averaged per image (two empty
+ *       maps count as 1). A teacher with a dynamic input is fed the student's input size (stretched) so the
+ *       maps align; a teacher map of another size is resized (bilinear) to the student's;</li>
+ *   <li><b>both</b>: file sizes, parameter counts, CPU latency p50 at batch 1 (one preprocessed image, warm-up
+ *       runs in this process, then timed runs) and the student/teacher ratios.</li>
+ * </ul>
+ * Unreadable images are skipped and counted, never fatal. Runs on the calling thread; call it off the UI.
+ */
+public final class StudentComparison {
+    /** Default IoU threshold when neither the caller nor the student's metadata gives one. */
+    public static final double DEFAULT_THRESHOLD = 0.3;
+    static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
+    private static final int CHUNK = 8;
+
+    /** Progress: images done of total. */
+    public interface Listener {
+        void progress(int done, int total);
+    }
+
+    /**
+     * @param threads   intra-op CPU threads for both models (inference and latency)
+     * @param limit     compare at most this many images (the first in path order); 0 for all
+     * @param threshold dense IoU threshold; null for the student's {@code distillery.map_threshold}, else 0.3
+     * @param warmup    untimed runs before the latency measurement
+     * @param timedRuns timed runs for the latency p50 (at least 20)
+     */
+    public record Options(int threads, int limit, Double threshold, int warmup, int timedRuns) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit cannot be negative: " + limit);
+            }
+            if (threshold != null && !(threshold > 0 && threshold < 1)) {
+                throw new IllegalArgumentException("The threshold must be between 0 and 1 (exclusive), got " + threshold);
+            }
+            timedRuns = Math.max(20, timedRuns);
+            warmup = Math.max(1, warmup);
+        }
+
+        /** All images, the metadata threshold, 5 warm-up and 30 timed runs. */
+        public static Options defaults(int threads) {
+            return new Options(threads, 0, null, 5, 30);
+        }
+
+        public Options withLimit(int n) {
+            return new Options(threads, n, threshold, warmup, timedRuns);
+        }
+
+        public Options withThreshold(Double t) {
+            return new Options(threads, limit, t, warmup, timedRuns);
+        }
+    }
+
+    /** One model's side of the comparison. */
+    public record ModelStats(String name, String file, long sizeBytes, long parameters, int inputWidth,
+                             int inputHeight, int outputs, double latencyP50Ms) {
+    }
+
+    /** Student ÷ teacher. */
+    public record Ratios(double size, double parameters, double latency) {
+    }
+
+    /** {@code count} images of class {@code truth} that the student called {@code predicted}. */
+    public record Confusion(String truth, String predicted, int count) {
+    }
+
+    /**
+     * Accuracy against the folder names.
+     *
+     * @param labelled        images in a folder named like a student class
+     * @param unlabelled      images elsewhere (scored for agreement only)
+     * @param studentAccuracy fraction of labelled images whose folder is the student's top class
+     * @param teacherAccuracy the same for the teacher's mapped top class
+     * @param confusions      the most frequent student mistakes (truth ≠ predicted), at most ten, most first
+     */
+    public record GroundTruth(int labelled, int unlabelled, double studentAccuracy, double teacherAccuracy,
+                              List<Confusion> confusions) {
+    }
+
+    /**
+     * @param classes          the student's classes, in output order
+     * @param grouped          whether the teacher's classes were mapped through groups (else the identity)
+     * @param agreed           images where the student's top class equals the teacher's mapped top class
+     * @param agreement        agreed / compared
+     * @param majorityClass    the most frequent mapped teacher class
+     * @param majorityBaseline its share of the images: the agreement of a student that always says it
+     * @param groundTruth      null when the folder has no sub-folder named like a student class
+     */
+    public record Classification(List<String> classes, boolean grouped, int agreed, double agreement,
+                                 String majorityClass, double majorityBaseline, GroundTruth groundTruth) {
+    }
+
+    /**
+     * @param threshold       probability threshold for both maps
+     * @param pooledIou       Σ intersections / Σ unions over all images (1 when both are empty everywhere)
+     * @param meanIou         mean of the per-image IoUs (an image where both maps are empty counts as 1)
+     * @param mapWidth        compared map width (the student's)
+     * @param mapHeight       compared map height
+     * @param teacherResized  whether the teacher's maps had another size and were resized to the student's
+     * @param teacherPositive fraction of pixels the teacher marks
+     * @param studentPositive fraction of pixels the student marks
+     */
+    public record Dense(double threshold, double pooledIou, double meanIou, int mapWidth, int mapHeight,
+                        boolean teacherResized, double teacherPositive, double studentPositive) {
+    }
+
+    /**
+     * @param kind        "CLASSIFIER" or "DENSE"
+     * @param images      image files found (after the limit)
+     * @param compared    images both models ran on
+     * @param unreadable  images skipped because they could not be decoded
+     * @param unreadableExamples up to ten of their file names
+     * @param classification for a classifier student, else null
+     * @param dense       for a dense student, else null
+     * @param seconds     wall time
+     */
+    public record Result(String kind, ModelStats teacher, ModelStats student, Ratios ratios, int images, int compared,
+                         int unreadable, List<String> unreadableExamples, Classification classification, Dense dense,
+                         double seconds) {
+    }
+
+    private StudentComparison() {
+    }
+
+    /**
+     * Compares {@code student} with {@code teacher} on the images under {@code folder}.
+     *
+     * @param teacher        the teacher's ONNX file
+     * @param teacherName    its display name
+     * @param teacherProfile how to run it (from the library, or inferred)
+     * @param student        the student's ONNX file
+     * @throws CompareException when the two do not fit together ({@link CompareException#mismatch()}) or there
+     *                          are no images
+     * @throws TeacherException when a model cannot be read or run
+     */
+    public static Result compare(Path teacher, String teacherName, TeacherProfile teacherProfile, Path student,
+                                 Path folder, Options options, Listener listener, BooleanSupplier cancelled) {
+        long t0 = System.nanoTime();
+        List<Path> files = imagesIn(folder);
+        if (options.limit() > 0 && files.size() > options.limit()) {
+            files = files.subList(0, options.limit());
+        }
+        if (files.isEmpty()) {
+            throw new CompareException("No images (" + String.join(", ", EXTENSIONS) + ") found in " + folder + ".",
+                    false);
+        }
+        OnnxModel studentModel = OnnxModelReader.read(student);
+        ModelVetter.vet(studentModel, student);
+        ModelInfo studentInfo = studentModel.info();
+        TeacherProfile studentProfile = ProfileInference.infer(studentModel);
+        ModelInfo teacherInfo = OnnxModelReader.read(teacher).info();
+        Map<String, String> meta = studentInfo.metadata();
+        boolean dense = isDense(meta, studentProfile, student);
+
+        Plan plan = dense ? densePlan(teacherInfo, teacherProfile, studentProfile, meta, options)
+                : classifierPlan(teacherProfile, studentProfile, meta, student, folder);
+        Run run = new Run(plan, files.size());
+        Path sample = null;
+        try (TeacherRunner t = TeacherRunner.open(teacher, plan.teacherProfile, options.threads());
+             TeacherRunner s = TeacherRunner.open(student, studentProfile, options.threads())) {
+            for (int i = 0; i < files.size(); i += CHUNK) {
+                if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("Comparison cancelled");
+                }
+                List<Path> chunk = files.subList(i, Math.min(files.size(), i + CHUNK));
+                List<Mat> mats = new ArrayList<>();
+                List<Path> readable = new ArrayList<>();
+                try {
+                    for (Path f : chunk) {
+                        try {
+                            mats.add(Images.read(f));
+                            readable.add(f);
+                        } catch (TeacherException e) {
+                            run.unreadable(f);
+                        }
+                    }
+                    if (!mats.isEmpty()) {
+                        if (sample == null) {
+                            sample = readable.get(0);
+                        }
+                        List<TeacherRunner.RawOutput> to = t.rawOutputsWithShape(mats);
+                        List<TeacherRunner.RawOutput> so = s.rawOutputsWithShape(mats);
+                        for (int k = 0; k < mats.size(); k++) {
+                            run.add(readable.get(k), to.get(k), so.get(k));
+                        }
+                    }
+                } finally {
+                    mats.forEach(Mat::close);
+                }
+                if (listener != null) {
+                    listener.progress(Math.min(files.size(), i + CHUNK), files.size());
+                }
+            }
+        }
+        if (sample == null) {
+            throw new CompareException("None of the " + files.size() + " images in " + folder + " could be read.", false);
+        }
+        double teacherMs;
+        double studentMs;
+        try (Mat image = Images.read(sample)) {
+            teacherMs = latencyP50(teacher, plan.teacherProfile.preprocessing(), image, options);
+            studentMs = latencyP50(student, studentProfile.preprocessing(), image, options);
+        }
+        Preprocessing tp = plan.teacherProfile.preprocessing();
+        Preprocessing sp = studentProfile.preprocessing();
+        ModelStats ts = new ModelStats(teacherName, teacher.toString(), teacherInfo.fileSize(),
+                teacherInfo.parameterCount(), tp.width(), tp.height(), plan.teacherOutputs, teacherMs);
+        ModelStats ss = new ModelStats(student.getFileName().toString(), student.toString(), studentInfo.fileSize(),
+                studentInfo.parameterCount(), sp.width(), sp.height(), plan.studentOutputs, studentMs);
+        Ratios ratios = new Ratios(ratio(ss.sizeBytes(), ts.sizeBytes()), ratio(ss.parameters(), ts.parameters()),
+                ratio(studentMs, teacherMs));
+        return new Result(dense ? "DENSE" : "CLASSIFIER", ts, ss, ratios, files.size(), run.compared, run.unreadable,
+                List.copyOf(run.examples), dense ? null : run.classification(), dense ? run.dense() : null,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static boolean isDense(Map<String, String> meta, TeacherProfile studentProfile, Path student) {
+        String kind = meta.get(StudentMetadata.KIND);
+        if (kind != null) {
+            return "DENSE".equalsIgnoreCase(kind.strip());
+        }
+        TaskKind k = studentProfile.task().kind();
+        if (k == TaskKind.DENSE) {
+            return true;
+        }
+        if (k == TaskKind.CLASSIFICATION || k == TaskKind.EMBEDDING) {
+            // a plain [N, C] model: compare it as a classifier
+            return false;
+        }
+        throw new CompareException(student.getFileName() + " is neither a classifier nor a dense map (its output "
+                + "reads as " + k.title() + "); only those students can be compared.", true);
+    }
+
+    /** What the comparison needs to know before the first image. */
+    private static final class Plan {
+        TeacherProfile teacherProfile;
+        TeacherProfile studentProfile;
+        boolean dense;
+        int teacherOutputs;
+        int studentOutputs;
+        // classifier
+        GroupMapping mapping;
+        boolean grouped;
+        Path root;
+        Map<String, Integer> classByFolder = Map.of();
+        // dense
+        double threshold;
+    }
+
+    private static Plan classifierPlan(TeacherProfile teacherProfile, TeacherProfile studentProfile,
+                                       Map<String, String> meta, Path student, Path folder) {
+        if (teacherProfile.task().kind() != TaskKind.CLASSIFICATION) {
+            throw new CompareException("The student " + student.getFileName() + " is a classifier but the teacher is "
+                    + "set to " + teacherProfile.task().kind().title() + ".", true);
+        }
+        int teacherClasses = teacherProfile.task().numClasses();
+        int studentClasses = studentProfile.task().numClasses();
+        boolean isStudent = meta.keySet().stream().anyMatch(k -> k.startsWith("distillery."));
+        String declared = meta.get(StudentMetadata.TEACHER_CLASSES);
+        if (declared != null) {
+            try {
+                int n = Integer.parseInt(declared.strip());
+                if (n != teacherClasses) {
+                    throw new CompareException("The student " + student.getFileName() + " was distilled from a teacher "
+                            + "with " + n + " classes; this teacher has " + teacherClasses + ".", true);
+                }
+            } catch (NumberFormatException e) {
+                // an unreadable count: the class counts below still decide
+            }
+        }
+        Plan plan = new Plan();
+        String groups = meta.get(StudentMetadata.GROUPS);
+        if (groups != null && !groups.isBlank()) {
+            try {
+                plan.mapping = GroupMapping.decode(groups, teacherClasses);
+            } catch (IllegalArgumentException e) {
+                throw new CompareException(e.getMessage() + ".", true);
+            }
+            plan.grouped = true;
+            if (plan.mapping.studentClasses() != studentClasses) {
+                throw new CompareException("The student " + student.getFileName() + " has " + studentClasses
+                        + " classes but its groups over the teacher's " + teacherClasses + " classes make "
+                        + plan.mapping.studentClasses() + " " + plan.mapping.names() + ".", true);
+            }
+        } else {
+            if (studentClasses != teacherClasses) {
+                throw new CompareException(isStudent
+                        ? "The student " + student.getFileName() + " has " + studentClasses + " classes and no class "
+                        + "groups, but the teacher has " + teacherClasses + "."
+                        : student.getFileName() + " is not a Distillery student (no distillery.* metadata) and its "
+                        + studentClasses + " classes differ from the teacher's " + teacherClasses
+                        + ": only a model with the teacher's classes can be compared without groups.", true);
+            }
+            List<String> names = studentProfile.labels().size() == studentClasses ? studentProfile.labels()
+                    : teacherProfile.labels();
+            plan.mapping = GroupMapping.identity(teacherClasses, names);
+        }
+        List<String> names = studentProfile.labels().size() == studentClasses ? studentProfile.labels()
+                : plan.mapping.names();
+        plan.mapping = plan.mapping.withNames(names);
+        plan.teacherProfile = teacherProfile;
+        plan.studentProfile = studentProfile;
+        plan.teacherOutputs = teacherClasses;
+        plan.studentOutputs = studentClasses;
+        plan.root = folder;
+        plan.classByFolder = truthFolders(folder, names);
+        return plan;
+    }
+
+    /** Sub-folders of {@code root} named like a class (case-insensitive) → class index. */
+    private static Map<String, Integer> truthFolders(Path root, List<String> names) {
+        Map<String, Integer> byName = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            byName.putIfAbsent(names.get(i).strip().toLowerCase(Locale.ROOT), i);
+        }
+        Map<String, Integer> found = new HashMap<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(Files::isDirectory).forEach(d -> {
+                Integer c = byName.get(d.getFileName().toString().strip().toLowerCase(Locale.ROOT));
+                if (c != null) {
+                    found.put(d.getFileName().toString(), c);
+                }
+            });
+        } catch (IOException e) {
+            throw new CompareException("Cannot list " + root + ": " + e.getMessage(), false);
+        }
+        return found;
+    }
+
+    private static Plan densePlan(ModelInfo teacherInfo, TeacherProfile teacherProfile, TeacherProfile studentProfile,
+                                  Map<String, String> meta, Options options) {
+        if (teacherProfile.task().kind() != TaskKind.DENSE) {
+            throw new CompareException("The student is a dense map but the teacher is set to "
+                    + teacherProfile.task().kind().title() + ".", true);
+        }
+        Plan plan = new Plan();
+        plan.dense = true;
+        Preprocessing sp = studentProfile.preprocessing();
+        Preprocessing tp = teacherProfile.preprocessing();
+        TensorSpec input = ImageInputs.find(teacherInfo).orElse(null);
+        boolean nchw = tp.layout() == Preprocessing.Layout.NCHW;
+        boolean dynamicSize = input != null && (input.dim(nchw ? 2 : 1) <= 0 || input.dim(nchw ? 3 : 2) <= 0);
+        plan.teacherProfile = dynamicSize
+                ? new TeacherProfile(teacherProfile.task(), stretched(tp, sp.width(), sp.height()), teacherProfile.labels())
+                : teacherProfile;
+        plan.studentProfile = studentProfile;
+        plan.teacherOutputs = teacherProfile.task().numClasses();
+        plan.studentOutputs = studentProfile.task().numClasses();
+        Double t = options.threshold();
+        if (t == null) {
+            String m = meta.get(StudentMetadata.MAP_THRESHOLD);
+            try {
+                t = m == null ? null : Double.valueOf(m.strip());
+            } catch (NumberFormatException e) {
+                t = null;
+            }
+            if (t == null || !(t > 0 && t < 1)) {
+                t = DEFAULT_THRESHOLD;
+            }
+        }
+        plan.threshold = t;
+        return plan;
+    }
+
+    private static Preprocessing stretched(Preprocessing p, int width, int height) {
+        return new Preprocessing(width, height, p.layout(), p.channelOrder(), p.scale(), p.mean(), p.std(),
+                Preprocessing.ResizeMode.STRETCH, 1.0, p.padValue(), p.batchSize(), p.elementType());
+    }
+
+    /** Running sums over the images. */
+    private static final class Run {
+        final Plan plan;
+        int compared;
+        int unreadable;
+        final List<String> examples = new ArrayList<>();
+        // classifier
+        int agreed;
+        int[] teacherCounts;
+        int labelled;
+        int unlabelled;
+        int studentRight;
+        int teacherRight;
+        int[][] confusion;
+        // dense
+        long intersection;
+        long union;
+        double iouSum;
+        long teacherPositive;
+        long studentPositive;
+        long pixels;
+        int mapWidth;
+        int mapHeight;
+        boolean resized;
+
+        Run(Plan plan, int files) {
+            this.plan = plan;
+            if (!plan.dense) {
+                int n = plan.mapping.studentClasses();
+                teacherCounts = new int[n];
+                confusion = new int[n][n];
+            }
+        }
+
+        void unreadable(Path f) {
+            unreadable++;
+            if (examples.size() < 10) {
+                examples.add(f.getFileName().toString());
+            }
+        }
+
+        void add(Path file, TeacherRunner.RawOutput teacher, TeacherRunner.RawOutput student) {
+            compared++;
+            if (plan.dense) {
+                addDense(teacher, student);
+            } else {
+                addClasses(file, teacher.values(), student.values());
+            }
+        }
+
+        private void addClasses(Path file, float[] teacher, float[] student) {
+            if (teacher.length != plan.mapping.teacherClasses()) {
+                throw new CompareException("The teacher gave " + teacher.length + " scores but its profile says "
+                        + plan.mapping.teacherClasses() + " classes.", true);
+            }
+            if (student.length != plan.mapping.studentClasses()) {
+                throw new CompareException("The student gave " + student.length + " scores but has "
+                        + plan.mapping.studentClasses() + " classes.", true);
+            }
+            float[] probs = plan.teacherProfile.task().outputIsProbability() ? teacher : softmax(teacher);
+            int t = argmax(plan.mapping.apply(probs));
+            int s = argmax(student);
+            teacherCounts[t]++;
+            if (t == s) {
+                agreed++;
+            }
+            if (!plan.classByFolder.isEmpty()) {
+                Path rel = plan.root.relativize(file);
+                Integer truth = rel.getNameCount() >= 2 ? plan.classByFolder.get(rel.getName(0).toString()) : null;
+                if (truth == null) {
+                    unlabelled++;
+                } else {
+                    labelled++;
+                    studentRight += truth == s ? 1 : 0;
+                    teacherRight += truth == t ? 1 : 0;
+                    confusion[truth][s]++;
+                }
+            }
+        }
+
+        private void addDense(TeacherRunner.RawOutput teacher, TeacherRunner.RawOutput student) {
+            int sh = dim(student.shape(), 2);
+            int sw = dim(student.shape(), 1);
+            int th = dim(teacher.shape(), 2);
+            int tw = dim(teacher.shape(), 1);
+            float[] tmap = probabilities(teacher.values(), tw * th, plan.teacherProfile.task().outputIsProbability());
+            float[] smap = probabilities(student.values(), sw * sh, plan.studentProfile.task().outputIsProbability());
+            if (tw != sw || th != sh) {
+                tmap = resize(tmap, tw, th, sw, sh);
+                resized = true;
+            }
+            mapWidth = sw;
+            mapHeight = sh;
+            double thr = plan.threshold;
+            long inter = 0;
+            long uni = 0;
+            for (int i = 0; i < smap.length; i++) {
+                boolean a = tmap[i] >= thr;
+                boolean b = smap[i] >= thr;
+                inter += a && b ? 1 : 0;
+                uni += a || b ? 1 : 0;
+                teacherPositive += a ? 1 : 0;
+                studentPositive += b ? 1 : 0;
+            }
+            pixels += smap.length;
+            intersection += inter;
+            union += uni;
+            iouSum += uni == 0 ? 1 : inter / (double) uni;
+        }
+
+        Classification classification() {
+            int majority = argmax(Arrays.stream(teacherCounts).asDoubleStream().toArray());
+            List<String> names = plan.mapping.names();
+            GroundTruth truth = null;
+            if (!plan.classByFolder.isEmpty()) {
+                List<Confusion> mistakes = new ArrayList<>();
+                for (int a = 0; a < confusion.length; a++) {
+                    for (int b = 0; b < confusion.length; b++) {
+                        if (a != b && confusion[a][b] > 0) {
+                            mistakes.add(new Confusion(names.get(a), names.get(b), confusion[a][b]));
+                        }
+                    }
+                }
+                mistakes.sort(Comparator.comparingInt(Confusion::count).reversed());
+                truth = new GroundTruth(labelled, unlabelled, fraction(studentRight, labelled),
+                        fraction(teacherRight, labelled), List.copyOf(mistakes.subList(0, Math.min(10, mistakes.size()))));
+            }
+            return new Classification(names, plan.grouped, agreed, fraction(agreed, compared), names.get(majority),
+                    fraction(teacherCounts[majority], compared), truth);
+        }
+
+        Dense dense() {
+            return new Dense(plan.threshold, union == 0 ? 1 : intersection / (double) union,
+                    compared == 0 ? 0 : iouSum / compared, mapWidth, mapHeight, resized,
+                    fraction(teacherPositive, pixels), fraction(studentPositive, pixels));
+        }
+    }
+
+    /** The size of axis {@code fromEnd} counted from the end (1 = width, 2 = height) of a per-image shape. */
+    private static int dim(long[] shape, int fromEnd) {
+        if (shape.length < 2) {
+            throw new CompareException("A dense map needs an output [N, K, h, w] or [N, h, w]; got per-image shape "
+                    + Arrays.toString(shape) + ".", true);
+        }
+        return Math.toIntExact(shape[shape.length - fromEnd]);
+    }
+
+    /** The first channel as probabilities (sigmoid of logits unless the model gives probabilities). */
+    private static float[] probabilities(float[] values, int n, boolean probability) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = probability ? values[i] : (float) (1 / (1 + Math.exp(-values[i])));
+        }
+        return out;
+    }
+
+    private static float[] resize(float[] map, int w, int h, int toW, int toH) {
+        try (Mat src = new Mat(h, w, opencv_core.CV_32FC1); Mat dst = new Mat(); Size size = new Size(toW, toH)) {
+            FloatBuffer in = src.createBuffer();
+            in.put(map);
+            opencv_imgproc.resize(src, dst, size, 0, 0, opencv_imgproc.INTER_LINEAR);
+            float[] out = new float[toW * toH];
+            FloatBuffer b = dst.createBuffer();
+            b.get(out);
+            return out;
+        }
+    }
+
+    static float[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            e[i] = Math.exp(logits[i] - max);
+            sum += e[i];
+        }
+        float[] out = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = (float) (e[i] / sum);
+        }
+        return out;
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double fraction(long a, long b) {
+        return b == 0 ? 0 : a / (double) b;
+    }
+
+    private static double ratio(double student, double teacher) {
+        return teacher > 0 ? student / teacher : 0;
+    }
+
+    /** Image files under {@code folder}, recursively, in path order. */
+    static List<Path> imagesIn(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new CompareException("The image folder " + folder + " does not exist or is not a folder.", false);
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> EXTENSIONS.stream().anyMatch(x -> p.getFileName().toString()
+                            .toLowerCase(Locale.ROOT).endsWith(x)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new CompareException("Cannot list the images in " + folder + ": " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * p50 latency in milliseconds of one inference at batch 1 (or the model's fixed batch) on {@code image}
+     * preprocessed once, after warm-up runs in this process.
+     */
+    static double latencyP50(Path model, Preprocessing p, Mat image, Options options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int batch = Math.max(1, p.batchSize());
+        long[] shape = p.layout() == Preprocessing.Layout.NCHW
+                ? new long[] {batch, 3, p.height(), p.width()}
+                : new long[] {batch, p.height(), p.width(), 3};
+        Preprocessor.Prepared prepared;
+        try (Preprocessor pre = new Preprocessor()) {
+            prepared = pre.prepare(image, p);
+        }
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(options.threads());
+            o.setInterOpNumThreads(1);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(model.toString(), o);
+                 OnnxTensor tensor = tensor(env, prepared, batch, shape)) {
+                Map<String, OnnxTensor> feed = Map.of(session.getInputNames().iterator().next(), tensor);
+                for (int i = 0; i < options.warmup(); i++) {
+                    session.run(feed).close();
+                }
+                double[] ms = new double[options.timedRuns()];
+                for (int i = 0; i < ms.length; i++) {
+                    long t0 = System.nanoTime();
+                    session.run(feed).close();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(ms);
+                return ms[(ms.length - 1) / 2];
+            }
+        } catch (OrtException e) {
+            throw new TeacherException("Cannot time " + model.getFileName() + ": ONNX Runtime says: " + e.getMessage(), e);
+        }
+    }
+
+    private static OnnxTensor tensor(OrtEnvironment env, Preprocessor.Prepared prepared, int batch, long[] shape)
+            throws OrtException {
+        if (prepared.bytes() != null) {
+            byte[] one = prepared.bytes();
+            ByteBuffer b = ByteBuffer.allocateDirect(one.length * batch).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < batch; i++) {
+                b.put(one);
+            }
+            return OnnxTensor.createTensor(env, b.flip(), shape, OnnxJavaType.UINT8);
+        }
+        float[] one = prepared.floats();
+        FloatBuffer f = ByteBuffer.allocateDirect(one.length * batch * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        for (int i = 0; i < batch; i++) {
+            f.put(one);
+        }
+        return OnnxTensor.createTensor(env, f.flip(), shape);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.vision.Images;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code distillery generate}: layout, sizes, repeatability, bad options. */
+class GenerateCliTest {
+    @TempDir
+    Path dir;
+
+    static List<String> files(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .sorted().toList();
+        }
+    }
+
+    static byte[] bytes(Path p) throws Exception {
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void linesGoHalfUprightHalfUpsideDownAndRepeatWithTheSeed() throws Exception {
+        CliTest.Result r = CliTest.run("generate", "--kind", "lines", "--count", "5", "--seed", "3", "--out",
+                dir.resolve("a").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Wrote 5 text lines", "3 upright in 0/", "2 upside down in 1/");
+        assertThat(files(dir.resolve("a"))).containsExactly("0/line-00000.png", "0/line-00002.png",
+                "0/line-00004.png", "1/line-00001.png", "1/line-00003.png");
+        try (Mat m = Images.read(dir.resolve("a/1/line-00001.png"))) {
+            assertThat(m.cols()).isEqualTo(192);
+            assertThat(m.rows()).isEqualTo(48);
+        }
+
+        assertThat(CliTest.run("generate", "--kind", "LINES", "--count", "5", "--seed", "3", "--out",
+                dir.resolve("b").toString()).code()).isZero();
+        assertThat(CliTest.run("generate", "--kind", "lines", "--count", "5", "--seed", "4", "--out",
+                dir.resolve("c").toString()).code()).isZero();
+        for (String f : files(dir.resolve("a"))) {
+            assertThat(bytes(dir.resolve("b").resolve(f))).as(f).isEqualTo(bytes(dir.resolve("a").resolve(f)));
+        }
+        assertThat(bytes(dir.resolve("c/0/line-00000.png"))).isNotEqualTo(bytes(dir.resolve("a/0/line-00000.png")));
+    }
+
+    @Test
+    void scenesAtTheGivenSize() throws Exception {
+        CliTest.Result r = CliTest.run("generate", "--kind", "scenes", "--count", "3", "--seed", "1", "--size", "64",
+                "--out", dir.resolve("s").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Wrote 3 scenes (64×64)");
+        assertThat(files(dir.resolve("s"))).containsExactly("scene-00000.png", "scene-00001.png", "scene-00002.png");
+        try (Mat m = Images.read(dir.resolve("s/scene-00002.png"))) {
+            assertThat(m.cols()).isEqualTo(64);
+            assertThat(m.rows()).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        CliTest.Result r = CliTest.run("generate", "--kind", "faces", "--count", "3", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--kind must be scenes or lines");
+        r = CliTest.run("generate", "--kind", "scenes", "--count", "0", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--count must be at least 1");
+        r = CliTest.run("generate", "--kind", "scenes", "--count", "2", "--size", "8", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--size must be at least 32");
+        assertThat(dir.resolve("scene-00000.png")).doesNotExist();
+    }
+}
