@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate",
         description = {"Write fresh synthetic text images (the same --seed gives the same files).",
             "scenes: scene-NNNNN.png at --size×--size, for text-detection students.",
-            "lines:  192×48 text lines in sub-folders 0 (upright) and 1 (upside down), half each, for "
+            "lines:  192×48 text lines in sub-folders 0 (upright) and 180 (upside down), half each, for "
                 + "text-direction students: the folder names are the classes, so 'compare' can use them as ground truth."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec

@@ -32,10 +32,10 @@ class GenerateCliTest {
         CliTest.Result r = CliTest.run("generate", "--kind", "lines", "--count", "5", "--seed", "3", "--out",
                 dir.resolve("a").toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Wrote 5 text lines", "3 upright in 0/", "2 upside down in 1/");
+        assertThat(r.out()).contains("Wrote 5 text lines", "3 upright in 0/", "2 upside down in 180/");
         assertThat(files(dir.resolve("a"))).containsExactly("0/line-00000.png", "0/line-00002.png",
-                "0/line-00004.png", "1/line-00001.png", "1/line-00003.png");
-        try (Mat m = Images.read(dir.resolve("a/1/line-00001.png"))) {
+                "0/line-00004.png", "180/line-00001.png", "180/line-00003.png");
+        try (Mat m = Images.read(dir.resolve("a/180/line-00001.png"))) {
             assertThat(m.cols()).isEqualTo(192);
             assertThat(m.rows()).isEqualTo(48);
         }

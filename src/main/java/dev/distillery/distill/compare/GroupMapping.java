@@ -1,21 +1,19 @@
 package dev.distillery.distill.compare;
 
+import dev.distillery.distill.target.ClassGroups;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * How a student's classes relate to its teacher's: each student class is a group of teacher classes, plus
  * "other" for the teacher classes in no group; or the identity when the student copies the teacher's list.
  *
- * <p>Reads the {@code distillery.groups} metadata ({@code name=spec;name=spec}, a spec being indices and
- * ranges separated by commas: {@code dog=151-268;cat=281-285,287}). A teacher class named by two groups
- * counts for the first. This is a reader of the encoded form for comparisons only; the distill wizard's own
- * {@code ClassGroups} type (not on this branch yet) is the one that writes it.
+ * <p>Reads the {@code distillery.groups} metadata through {@link ClassGroups#decode} and adds what a comparison
+ * needs on top: renaming (the student's own labels win) and probabilities in double.
  */
 public final class GroupMapping {
     /** The student class that collects every teacher class in no group. */
-    public static final String OTHER = "other";
+    public static final String OTHER = ClassGroups.OTHER;
 
     private final List<String> names;
     /** Student class of each teacher class. */
@@ -44,61 +42,12 @@ public final class GroupMapping {
      *                                  teacher class that does not exist
      */
     public static GroupMapping decode(String encoded, int teacherClasses) {
+        ClassGroups groups = ClassGroups.decode(encoded, teacherClasses);
         int[] map = new int[teacherClasses];
-        Arrays.fill(map, -1);
-        List<String> names = new ArrayList<>();
-        for (String entry : encoded.split(";")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.lastIndexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Cannot read the class group \"" + entry.strip()
-                        + "\": expected NAME=SPEC");
-            }
-            String name = entry.substring(0, eq).strip();
-            int group = names.size();
-            names.add(name);
-            for (String item : entry.substring(eq + 1).split(",")) {
-                String t = item.strip();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                int dash = t.indexOf('-', 1);
-                int from;
-                int to;
-                try {
-                    from = Integer.parseInt(dash < 0 ? t : t.substring(0, dash).strip());
-                    to = dash < 0 ? from : Integer.parseInt(t.substring(dash + 1).strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("Cannot read \"" + t + "\" in the class group \"" + name
-                            + "\": expected a class index or a range like 151-268");
-                }
-                if (from < 0 || to < from || to >= teacherClasses) {
-                    throw new IllegalArgumentException("The class group \"" + name + "\" names teacher classes "
-                            + t + " but the teacher has " + teacherClasses + " classes (0-" + (teacherClasses - 1) + ")");
-                }
-                for (int c = from; c <= to; c++) {
-                    if (map[c] < 0) {
-                        map[c] = group;
-                    }
-                }
-            }
+        for (int i = 0; i < teacherClasses; i++) {
+            map[i] = groups.studentClass(i);
         }
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("The class groups \"" + encoded + "\" name no group");
-        }
-        boolean rest = false;
-        for (int i = 0; i < map.length; i++) {
-            if (map[i] < 0) {
-                map[i] = names.size();
-                rest = true;
-            }
-        }
-        if (rest) {
-            names.add(OTHER);
-        }
-        return new GroupMapping(names, map);
+        return new GroupMapping(groups.names(), map);
     }
 
     /** The same classes under other names (the student's own labels win over group names). */

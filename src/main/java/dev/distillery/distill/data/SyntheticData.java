@@ -28,8 +28,8 @@ public final class SyntheticData {
 
     /** Sub-folder of upright lines. */
     public static final String UPRIGHT = "0";
-    /** Sub-folder of upside-down lines. */
-    public static final String UPSIDE_DOWN = "1";
+    /** Sub-folder of upside-down lines (named like the direction classifier's class "180"). */
+    public static final String UPSIDE_DOWN = "180";
 
     private SyntheticData() {
     }

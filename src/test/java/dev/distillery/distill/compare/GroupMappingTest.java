@@ -21,10 +21,11 @@ class GroupMappingTest {
     }
 
     @Test
-    void noOtherWhenEveryClassIsInAGroupAndOverlapsCountForTheFirstGroup() {
-        GroupMapping m = GroupMapping.decode("a=0-1;b=1-2", 3);
+    void noOtherWhenEveryClassIsInAGroupAndOverlapsAreRefused() {
+        GroupMapping m = GroupMapping.decode("a=0-1;b=2", 3);
         assertThat(m.names()).containsExactly("a", "b");
         assertThat(m.studentClassOf(1)).isZero();
+        assertThatThrownBy(() -> GroupMapping.decode("a=0-1;b=1-2", 3)).hasMessageContaining("in both 'a' and 'b'");
         assertThat(m.withNames(List.of("x", "y")).names()).containsExactly("x", "y");
     }
 
@@ -37,9 +38,10 @@ class GroupMappingTest {
 
     @Test
     void badGroupsSaySo() {
-        assertThatThrownBy(() -> GroupMapping.decode("dog=1-9", 5)).hasMessageContaining("the teacher has 5 classes");
-        assertThatThrownBy(() -> GroupMapping.decode("dog=x", 5)).hasMessageContaining("\"x\"");
+        assertThatThrownBy(() -> GroupMapping.decode("dog=1-9", 5)).hasMessageContaining("outside the teacher's "
+                + "classes 0-4");
+        assertThatThrownBy(() -> GroupMapping.decode("dog=x", 5)).hasMessageContaining("'x'");
         assertThatThrownBy(() -> GroupMapping.decode("dog", 5)).hasMessageContaining("NAME=SPEC");
-        assertThatThrownBy(() -> GroupMapping.decode(" ; ", 5)).hasMessageContaining("no group");
+        assertThatThrownBy(() -> GroupMapping.decode(" ; ", 5)).hasMessageContaining("NAME=SPEC");
     }
 }
