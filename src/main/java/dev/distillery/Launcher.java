@@ -1,6 +1,7 @@
 package dev.distillery;
 
 import dev.distillery.cli.DistilleryCommand;
+import dev.distillery.core.NativeThreads;
 
 /**
  * The main class. Kept apart from the JavaFX {@code Application} so the app starts from a plain
@@ -15,7 +16,17 @@ public final class Launcher {
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         }
+        // Everything runs on a thread with a large stack: see NativeThreads.
+        int[] code = {DistilleryCommand.EXIT_ERROR};
+        Thread main = NativeThreads.create(() -> code[0] = DistilleryCommand.execute(args), "distillery-main");
+        main.start();
+        try {
+            main.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // Exit explicitly: native runtimes may leave non-daemon threads behind.
-        System.exit(DistilleryCommand.execute(args));
+        System.exit(code[0]);
     }
+
 }

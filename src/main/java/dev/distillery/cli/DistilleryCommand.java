@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
             "Data lives in ~/.distillery unless DISTILLERY_HOME or --data-dir says otherwise.",
             "Exit codes: 0 ok, 1 error, 2 bad usage, 3 data directory in use by another Distillery."},
         subcommands = {GuiCommand.class, InfoCommand.class, TeacherCommand.class, LiveCommand.class, BenchCommand.class,
-            CompareCommand.class, GenerateCommand.class,
+            DistillCommand.class, CompareCommand.class, GenerateCommand.class,
             CommandLine.HelpCommand.class})
 public final class DistilleryCommand implements Callable<Integer> {
     public static final int EXIT_ERROR = 1;
@@ -69,7 +69,9 @@ public final class DistilleryCommand implements Callable<Integer> {
         if (e instanceof DataDirectoryException || e instanceof StoreException
                 || e instanceof dev.distillery.model.TeacherException
                 || e instanceof dev.distillery.vision.SourceException
-                || e instanceof dev.distillery.live.LiveException) {
+                || e instanceof dev.distillery.live.LiveException
+                || e instanceof dev.distillery.distill.ParityException
+                || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
             err.println(cmd.getColorScheme().errorText("distillery: " + e.getMessage()));
             return EXIT_ERROR;
         }

@@ -357,6 +357,13 @@ public final class DistillService {
                         FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
                         float[] outArr = new float[fb.remaining()];
                         fb.get(outArr);
+                        if (spec.kind() == StudentSpec.Kind.DENSE) {
+                            // probabilities → logits, the form Distiller.evaluate compares (clamped away from 0/1)
+                            for (int i = 0; i < outArr.length; i++) {
+                                double p = Math.min(1 - 1e-7, Math.max(1e-7, outArr[i]));
+                                outArr[i] = (float) Math.log(p / (1 - p));
+                            }
+                        }
                         return outArr;
                     } catch (OrtException e) {
                         throw new IllegalStateException("ONNX Runtime could not run the student: " + e.getMessage(), e);

@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Writes a trained student as ONNX (opset 13): Conv (with group), Resize (nearest 2×), BatchNormalization
  * (inference form, running statistics), Relu, GlobalAveragePool + Flatten, Gemm. Input "input"
- * [N, C, S, S], output "logits" ([N, K] or [N, K, S, S]).
+ * [N, C, H, W], output "logits" ([N, K] class logits, or [N, K, H, W] probabilities after a Sigmoid for dense
+ * students, whose teachers give probability maps).
  *
  * <p>Every export is checked: the model is run in ONNX Runtime on the given samples and compared with
  * the DJL block in inference mode; a max abs difference above {@link #PARITY_TOLERANCE} throws
@@ -70,6 +71,9 @@ public final class OnnxExporter {
         byte[] onnx = toOnnx(spec, weights, meta);
 
         float[] expected = djlOutputs(reference, samples);
+        if (spec.kind() == StudentSpec.Kind.DENSE) {
+            sigmoidInPlace(expected); // the exported dense student outputs its probability map, like its teacher
+        }
         float[] actual = ortOutputs(onnx, samples);
         double diff = maxAbsDiff(expected, actual);
         if (!(diff <= PARITY_TOLERANCE)) {
@@ -100,7 +104,9 @@ public final class OnnxExporter {
         String cur = INPUT;
         boolean scalesWritten = false;
         for (int i = 0; i < layers.size(); i++) {
-            String out = i == layers.size() - 1 ? OUTPUT : "t" + i;
+            boolean last = i == layers.size() - 1;
+            // a dense student ends in Sigmoid: its output is a probability map, like the teacher's
+            String out = last && spec.kind() == StudentSpec.Kind.CLASSIFIER ? OUTPUT : last ? "map_logits" : "t" + i;
             String p = "l" + i + ".";
             StudentLayer layer = layers.get(i);
             if (layer instanceof StudentLayer.Conv c) {
@@ -135,6 +141,9 @@ public final class OnnxExporter {
                 throw new IllegalArgumentException("cannot export " + layer);
             }
             cur = out;
+        }
+        if (spec.kind() == StudentSpec.Kind.DENSE) {
+            b.node("Sigmoid", List.of(cur), List.of(OUTPUT));
         }
         if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
             b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs());
@@ -177,6 +186,12 @@ public final class OnnxExporter {
         } catch (OrtException e) {
             throw new ParityException("ONNX Runtime could not run the exported model: " + e.getMessage(),
                     Double.POSITIVE_INFINITY);
+        }
+    }
+
+    static void sigmoidInPlace(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (1 / (1 + Math.exp(-v[i])));
         }
     }
 

@@ -197,7 +197,7 @@ public final class LivePipeline implements AutoCloseable {
         all.add(new Thread(this::decodeLoop, "live-decode"));
         for (int i = 0; i < models.size(); i++) {
             int index = i;
-            all.add(new Thread(() -> workerLoop(index), "live-model-" + i));
+            all.add(dev.distillery.core.NativeThreads.create(() -> workerLoop(index), "live-model-" + i));
         }
         aliveThreads.set(all.size());
         threads = List.copyOf(all);

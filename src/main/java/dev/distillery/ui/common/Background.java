@@ -47,7 +47,8 @@ public final class Background {
     private static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            // tasks run native inference, which needs a large stack
+            Thread t = dev.distillery.core.NativeThreads.create(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

@@ -1,0 +1,94 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distillery.Launcher;
+import dev.distillery.core.DataDirectory;
+import dev.distillery.store.Database;
+import dev.distillery.store.RunRow;
+import dev.distillery.teacher.library.Json;
+import dev.distillery.testing.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code distillery distill} on the built-in PaddleOCR teachers with CI-sized budgets (the full budgets run in
+ * benchmarks/), and a training process killed with SIGKILL that resumes from its checkpoint.
+ */
+class DistillCliTest {
+    @TempDir
+    Path dir;
+
+    CliTest.Result run(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--data-dir";
+        all[1] = dir.resolve("data").toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliTest.run(all);
+    }
+
+    @Test
+    void denseStudentCopiesTheTextDetectorWithinAMinute() throws Exception {
+        assertThat(run("teacher", "import", "--catalog", "ppocr-v4-det").code()).isZero();
+        Path student = dir.resolve("det-student.onnx");
+        CliTest.Result r = run("distill", "--teacher", "1", "--data", "generated:260", "--preset", "dense-tiny",
+                "--minutes", "1", "--out", student.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        System.out.println(r.err());
+        JsonNode report = Json.mapper().readTree(r.out());
+        System.out.println("dense report: " + report);
+        assertThat(report.get("metricName").asText()).startsWith("IoU");
+        assertThat(report.get("valMetric").asDouble()).isGreaterThanOrEqualTo(0.3);
+        assertThat(report.get("studentParams").asLong()).isLessThanOrEqualTo(100_000);
+        assertThat(report.get("studentBytes").asLong()).isLessThanOrEqualTo(1_500_000);
+        assertThat(student).exists();
+
+        // fresh scenes the student never saw
+        Path fresh = dir.resolve("fresh");
+        assertThat(run("generate", "--kind", "scenes", "--count", "24", "--seed", "987", "--out", fresh.toString())
+                .code()).isZero();
+        CliTest.Result c = run("compare", "--teacher", "1", "--student", student.toString(), "--images",
+                fresh.toString(), "--json");
+        assertThat(c.code()).as(c.err()).isZero();
+        JsonNode dense = Json.mapper().readTree(c.out()).get("dense");
+        System.out.println("fresh scenes: " + dense);
+        assertThat(dense.get("pooledIou").asDouble()).isGreaterThanOrEqualTo(0.3);
+    }
+
+    @Test
+    void aTrainingProcessKilledWithSigkillResumesFromItsCheckpoint() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(run("teacher", "import", "--catalog", "ppocr-mobile-v2-cls").code()).isZero();
+        int epochs = 40;
+        List<String> args = List.of("--data-dir", data.toString(), "distill", "--teacher", "1", "--data",
+                "generated:160", "--preset", "cls-tiny", "--epochs", Integer.toString(epochs), "--patience", "0",
+                "--threads", "1");
+        try (ChildJvm child = ChildJvm.start(Launcher.class, List.of("-Xmx512m"), Map.of(),
+                args.toArray(String[]::new))) {
+            child.awaitLine("epoch   3", 180);
+            child.kill();
+        }
+        Path state = data.resolve("runs/1/checkpoint/state.json");
+        assertThat(state).exists();
+        int killedAfter = Json.mapper().readTree(Files.readString(state)).get("epoch").asInt();
+        assertThat(killedAfter).isBetween(3, epochs - 1);
+
+        CliTest.Result r = run("distill", "--resume", "1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Resumed after epoch " + killedAfter);
+        JsonNode report = Json.mapper().readTree(r.out());
+        assertThat(report.get("epochs").asInt()).isEqualTo(epochs);
+        assertThat(report.get("valMetric").asDouble()).isGreaterThanOrEqualTo(0.7);
+        try (Database db = Database.open(DataDirectory.open(data).databaseBase())) {
+            RunRow row = db.runs().find(1).orElseThrow();
+            assertThat(row.status()).isEqualTo(RunRow.COMPLETED);
+            // every epoch has its row: those before the kill and those after the resume
+            assertThat(db.runs().epochs(1)).hasSize(epochs);
+        }
+    }
+}
