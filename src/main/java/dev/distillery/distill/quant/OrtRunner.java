@@ -26,11 +26,19 @@ final class OrtRunner implements AutoCloseable {
 
     /** {@code sampleShape}: the input shape of one sample without the batch axis, e.g. [C, H, W]. */
     OrtRunner(byte[] model, String input, long[] sampleShape, int threads) {
+        this(model, input, sampleShape, threads, true);
+    }
+
+    /** {@code optimize} false: ONNX Runtime runs the graph as written (no QDQ fusion), to check its arithmetic. */
+    OrtRunner(byte[] model, String input, long[] sampleShape, int threads, boolean optimize) {
         this.input = input;
         this.sampleShape = sampleShape.clone();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
+            if (!optimize) {
+                opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            }
             session = env.createSession(model, opts);
             output = session.getOutputNames().iterator().next();
         } catch (OrtException e) {

@@ -53,11 +53,11 @@ class Int8QuantizerTest {
     @Test
     void trainedClassifierKeepsItsTop1Answers() throws Exception {
         StudentSpec spec = StudentZoo.preset("cls-tiny").withInputSize(32);
-        QuantFixtures.Task task = QuantFixtures.colourTask(32, spec.outputs(), 768 + 32 + 200, 5);
-        Path floatFile = QuantFixtures.trainAndExport(spec, task, 768, new KdTrainer.Config(4, 32, 1e-2f, 1e-4f, 2f, 3),
+        QuantFixtures.Task task = QuantFixtures.colourTask(32, spec.outputs(), 384 + 200, 5);
+        Path floatFile = QuantFixtures.trainAndExport(spec, task, 384, new KdTrainer.Config(3, 32, 1e-2f, 1e-4f, 2f, 3),
                 dir.resolve("cls.onnx"));
         List<float[]> calibration = task.inputs().subList(0, 32);
-        List<float[]> validation = task.inputs().subList(800, 1000);
+        List<float[]> validation = task.inputs().subList(384, 584);
         Path out = dir.resolve("out").resolve("cls-int8.onnx");
 
         QuantReport rep = new Int8Quantizer(5, 40).quantize(floatFile, calibration, validation, out);
@@ -82,16 +82,16 @@ class Int8QuantizerTest {
     /** A dense student trained on a brightness map: the int8 maps must overlap the float ones (IoU). */
     @Test
     void trainedDenseStudentKeepsItsMaps() throws Exception {
-        StudentSpec spec = StudentZoo.preset("dense-tiny").withInputSize(64);
-        QuantFixtures.Task task = QuantFixtures.rectangleTask(64, 256 + 32 + 48, 21);
-        Path floatFile = QuantFixtures.trainAndExport(spec, task, 256, new KdTrainer.Config(5, 16, 1e-2f, 1e-4f, 1f, 9),
+        StudentSpec spec = StudentZoo.preset("dense-tiny").withInputSize(48);
+        QuantFixtures.Task task = QuantFixtures.rectangleTask(48, 192 + 48, 21);
+        Path floatFile = QuantFixtures.trainAndExport(spec, task, 192, new KdTrainer.Config(4, 16, 1e-2f, 1e-4f, 1f, 9),
                 dir.resolve("dense.onnx"));
         List<float[]> calibration = task.inputs().subList(0, 32);
-        List<float[]> validation = task.inputs().subList(288, 336);
+        List<float[]> validation = task.inputs().subList(192, 240);
         Path out = dir.resolve("dense-int8.onnx");
 
         QuantReport rep = new Int8Quantizer(5, 40).quantize(floatFile, calibration, validation, out);
-        System.out.println("dense-tiny@64 trained: " + rep.summary());
+        System.out.println("dense-tiny@48 trained: " + rep.summary());
 
         assertThat(rep.metric()).isEqualTo(Agreement.Metric.MEAN_IOU);
         assertThat(rep.agreement()).isGreaterThanOrEqualTo(0.8);
@@ -190,11 +190,17 @@ class Int8QuantizerTest {
         ModelProto m = ModelProto.parseFrom(q.onnx());
         assertThat(count(m, "Sigmoid")).isEqualTo(1);
         assertThat(metadata(m)).containsEntry("keep", "me").containsEntry("distillery.quantization", "int8-qdq");
-        try (OrtRunner f = new OrtRunner(b.toBytes(), "x", new long[] {2, 8, 8}, 1);
-             OrtRunner i8 = new OrtRunner(q.onnx(), "x", new long[] {2, 8, 8}, 1)) {
-            double diff = QuantFixtures.maxAbsDiff(f.outputs(calibration), i8.outputs(calibration));
-            System.out.printf("odd model: int8 vs float max |diff| %.3g%n", diff);
-            assertThat(diff).isLessThan(0.05);
+        // Both as written (the QDQ arithmetic literally) and as ONNX Runtime fuses it into integer kernels.
+        for (boolean optimize : new boolean[] {false, true}) {
+            try (OrtRunner f = new OrtRunner(b.toBytes(), "x", new long[] {2, 8, 8}, 1);
+                 OrtRunner i8 = new OrtRunner(q.onnx(), "x", new long[] {2, 8, 8}, 1, optimize)) {
+                List<float[]> expected = f.outputs(calibration);
+                double diff = QuantFixtures.maxAbsDiff(expected, i8.outputs(calibration));
+                double range = QuantFixtures.maxAbsDiff(expected, expected.stream().map(v -> new float[v.length]).toList());
+                System.out.printf("odd model (ORT %s): int8 vs float max |diff| %.3g of max |y| %.3g%n",
+                        optimize ? "fused" : "as written", diff, range);
+                assertThat(diff).isLessThan(0.02 * range);
+            }
         }
     }
 
@@ -262,8 +268,17 @@ class Int8QuantizerTest {
                     assertThat(inits.get(w.getInput(1)).getDims(0)).as("per-channel scales").isEqualTo(wq.getDims(0));
                 }
                 if (n.getInputCount() > 2) {
-                    TensorProto bq = inits.get(producer(q, n.getInput(2)).getInput(0));
+                    NodeProto bdq = producer(q, n.getInput(2));
+                    TensorProto bq = inits.get(bdq.getInput(0));
                     assertThat(bq.getDataType()).isEqualTo(TensorProto.DataType.INT32.getNumber());
+                    // bias scale = input scale × weight scale (per output channel): what QLinearConv assumes
+                    float inScale = Tensors.floats(inits.get(in.getInput(1)))[0];
+                    float[] ws = Tensors.floats(inits.get(w.getInput(1)));
+                    float[] bs = Tensors.floats(inits.get(bdq.getInput(1)));
+                    assertThat(bs).hasSize((int) bq.getDims(0));
+                    for (int o = 0; o < bs.length; o++) {
+                        assertThat(bs[o]).isEqualTo(inScale * ws[ws.length == 1 ? 0 : o]);
+                    }
                 }
             }
         }
