@@ -60,8 +60,8 @@ public final class Int8Quantizer {
     public static final int BENCH_THREADS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(Int8Quantizer.class);
-    private static final Set<String> FLOAT_OK = Set.of("Relu", "GlobalAveragePool", "Flatten", "Resize",
-            "BatchNormalization");
+    /** Ops that need no int8 form of their own: they pass (de)quantized tensors through. */
+    private static final Set<String> FLOAT_OK = Set.of("Relu", "GlobalAveragePool", "Flatten", "Resize");
     private static final int FOLD_CHECK_SAMPLES = 8;
     private static final int ROUNDS = 5;
 
@@ -173,7 +173,7 @@ public final class Int8Quantizer {
             throw new IllegalStateException("the quantized model does not run in ONNX Runtime: " + e.getMessage(), e);
         }
         for (String op : plan.floatOps) {
-            LOG.info("int8 quantization: left in float: {}", op);
+            LOG.warn("int8 quantization: {} is not quantized, left in float", op);
         }
         return new Quantized(bytes, plan.quantized.size(), folded.folded(), foldDiff, plan.floatOps);
     }
