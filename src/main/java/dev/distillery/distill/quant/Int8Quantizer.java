@@ -105,10 +105,9 @@ public final class Int8Quantizer {
                     + "model is measured on them; give a few dozen held-out samples in the model's input layout");
         }
         byte[] floatBytes = Files.readAllBytes(floatModel);
-        Quantized q = quantize(floatBytes, calibration);
         Input in = Input.of(parse(floatBytes));
         in.check(validation, "validation");
-        write(q.onnx(), out);
+        Quantized q = quantize(floatBytes, calibration);
 
         try (OrtRunner f = new OrtRunner(floatBytes, in.name(), in.sampleShape(), BENCH_THREADS);
              OrtRunner i8 = new OrtRunner(q.onnx(), in.name(), in.sampleShape(), BENCH_THREADS)) {
@@ -127,6 +126,8 @@ public final class Int8Quantizer {
                     tq.add(t);
                 }
             }
+            // Written only once everything is measured, so a failure leaves no half-checked file behind.
+            write(q.onnx(), out);
             QuantReport report = new QuantReport(out, floatBytes.length, Files.size(out),
                     OrtRunner.median(tf.stream().mapToDouble(Double::doubleValue).toArray()),
                     OrtRunner.median(tq.stream().mapToDouble(Double::doubleValue).toArray()), metric, agreement,

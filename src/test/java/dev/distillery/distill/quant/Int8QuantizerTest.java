@@ -158,6 +158,9 @@ class Int8QuantizerTest {
         assertThatThrownBy(() -> quantizer.quantize(floatFile, ok, List.of(), out))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no validation inputs");
+        assertThatThrownBy(() -> quantizer.quantize(floatFile, ok, List.of(new float[3]), out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("validation sample 0 has 3 values");
         assertThatThrownBy(() -> quantizer.quantize(new byte[] {1, 2, 3}, ok))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not an ONNX model");
