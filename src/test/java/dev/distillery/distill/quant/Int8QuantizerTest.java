@@ -53,11 +53,11 @@ class Int8QuantizerTest {
     @Test
     void trainedClassifierKeepsItsTop1Answers() throws Exception {
         StudentSpec spec = StudentZoo.preset("cls-tiny").withInputSize(32);
-        QuantFixtures.Task task = QuantFixtures.colourTask(32, spec.outputs(), 384 + 200, 5);
-        Path floatFile = QuantFixtures.trainAndExport(spec, task, 384, new KdTrainer.Config(3, 32, 1e-2f, 1e-4f, 2f, 3),
+        QuantFixtures.Task task = QuantFixtures.colourTask(32, spec.outputs(), 320 + 200, 5);
+        Path floatFile = QuantFixtures.trainAndExport(spec, task, 320, new KdTrainer.Config(3, 32, 1e-2f, 1e-4f, 2f, 3),
                 dir.resolve("cls.onnx"));
         List<float[]> calibration = task.inputs().subList(0, 32);
-        List<float[]> validation = task.inputs().subList(384, 584);
+        List<float[]> validation = task.inputs().subList(320, 520);
         Path out = dir.resolve("out").resolve("cls-int8.onnx");
 
         QuantReport rep = new Int8Quantizer(5, 40).quantize(floatFile, calibration, validation, out);
@@ -83,11 +83,11 @@ class Int8QuantizerTest {
     @Test
     void trainedDenseStudentKeepsItsMaps() throws Exception {
         StudentSpec spec = StudentZoo.preset("dense-tiny").withInputSize(48);
-        QuantFixtures.Task task = QuantFixtures.rectangleTask(48, 192 + 48, 21);
-        Path floatFile = QuantFixtures.trainAndExport(spec, task, 192, new KdTrainer.Config(4, 16, 1e-2f, 1e-4f, 1f, 9),
+        QuantFixtures.Task task = QuantFixtures.rectangleTask(48, 160 + 48, 21);
+        Path floatFile = QuantFixtures.trainAndExport(spec, task, 160, new KdTrainer.Config(3, 16, 1e-2f, 1e-4f, 1f, 9),
                 dir.resolve("dense.onnx"));
         List<float[]> calibration = task.inputs().subList(0, 32);
-        List<float[]> validation = task.inputs().subList(192, 240);
+        List<float[]> validation = task.inputs().subList(160, 208);
         Path out = dir.resolve("dense-int8.onnx");
 
         QuantReport rep = new Int8Quantizer(5, 40).quantize(floatFile, calibration, validation, out);
