@@ -31,7 +31,7 @@ public record QuantReport(Path file, long floatBytes, long int8Bytes, double flo
     }
 
     public String summary() {
-        return String.format("int8: %,d → %,d bytes (%.2f×), p50 %.2f → %.2f ms (%.2f× faster), %s %.3f on %d samples"
+        return String.format("int8: %,d → %,d bytes (%.2f×), p50 %.2f → %.2f ms (speed-up ×%.2f), %s %.3f on %d samples"
                         + " (%d calibration, %d BN folded, max fold diff %.1e)%s",
                 floatBytes, int8Bytes, sizeRatio(), floatP50Millis, int8P50Millis, speedup(), metric.label(),
                 agreement, validationSamples, calibrationSamples, foldedBatchNorms, bnFoldMaxAbsDiff,
