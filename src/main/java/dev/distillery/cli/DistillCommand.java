@@ -87,6 +87,9 @@ final class DistillCommand implements Callable<Integer> {
     String name;
     @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue an interrupted run from its checkpoint")
     Long resume;
+    @Option(names = "--int8", description = "Also write a static int8 (QDQ) copy, calibrated on validation images, "
+            + "with its size, latency and agreement")
+    boolean int8;
     @Option(names = "--json", description = "Print the report as one JSON object")
     boolean json;
 
@@ -139,7 +142,7 @@ final class DistillCommand implements Callable<Integer> {
                 try {
                     runId = service.create(new DistillService.Request(name, t.id(), datasetId, groups, preset,
                             wh != null ? wh[0] : 0, wh != null ? wh[1] : 0, settings,
-                            outFile == null ? null : outFile.toAbsolutePath().toString(), false));
+                            outFile == null ? null : outFile.toAbsolutePath().toString(), int8));
                 } catch (IllegalArgumentException e) {
                     err.println(spec.commandLine().getColorScheme().errorText("distillery: " + e.getMessage()));
                     return DistilleryCommand.EXIT_USAGE;

@@ -324,12 +324,39 @@ public final class DistillService {
         if (r.exportPath() != null && !r.exportPath().isBlank()) {
             finalPath = copy(out, Path.of(r.exportPath()));
         }
+        DistillReport.Int8 int8 = null;
+        if (r.int8()) {
+            int8 = quantize(plan, d, spec, out, finalPath);
+        }
         return new DistillReport(t.name(), t.sizeBytes(), t.info().parameterCount(), tb.p50Ms(),
                 finalPath.toAbsolutePath().toString(), spec.name(), spec.inputWidth(), spec.inputHeight(),
                 exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured[0],
                 Double.isNaN(measured[1]) ? null : measured[1], d.validationCount(), outcome.epochs(),
                 outcome.bestEpoch(), stopText(outcome.stop()), outcome.trainSeconds(), outcome.samplesPerSecond(),
-                exported.maxAbsDiff(), null);
+                exported.maxAbsDiff(), int8);
+    }
+
+    /** Static int8 QDQ, calibrated on validation inputs; measured against the float student. */
+    private static DistillReport.Int8 quantize(Distiller.Plan plan, Distiller d, StudentSpec spec, Path floatFile,
+                                               Path finalPath) throws IOException {
+        int per = spec.inputValues();
+        int m = Math.min(200, d.validationCount());
+        float[] all = d.validationInputs(m);
+        List<float[]> samples = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            samples.add(java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per));
+        }
+        List<float[]> calibration = samples.subList(0, Math.min(64, m));
+        Path q = plan.runDir().resolve("student-int8.onnx");
+        var report = new dev.distillery.distill.quant.Int8Quantizer().quantize(floatFile, calibration, samples, q);
+        double[] measured = evaluateOnnx(q, d, spec);
+        Path target = q;
+        if (!finalPath.equals(floatFile)) {
+            String name = finalPath.getFileName().toString().replaceFirst("(?i)\\.onnx$", "") + "-int8.onnx";
+            target = copy(q, finalPath.resolveSibling(name));
+        }
+        return new DistillReport.Int8(target.toAbsolutePath().toString(), report.int8Bytes(), report.int8P50Millis(),
+                measured[0]);
     }
 
     /** Copies the student next to where the user wants it (atomically); returns the target. */

@@ -62,7 +62,7 @@ class DistillServiceTest {
         Distiller.Settings settings = Distiller.Settings.defaults(StudentSpec.Kind.CLASSIFIER).withBudget(40, 100);
         Path out = tmp.resolve("out/direction.onnx");
         long id = service.create(new DistillService.Request(null, teacher.id(), data.id(), List.of(), "cls-tiny", 0, 0,
-                settings, out.toString(), false));
+                settings, out.toString(), true));
         List<Distiller.EpochInfo> epochs = new ArrayList<>();
         List<Distiller.StepInfo> steps = new ArrayList<>();
         DistillService.Result result = service.run(id, new Distiller.Listener() {
@@ -85,6 +85,10 @@ class DistillServiceTest {
         assertThat(r.studentBytes()).isLessThanOrEqualTo(200_000);
         assertThat(r.parityMaxAbsDiff()).isLessThanOrEqualTo(1e-4);
         assertThat(Path.of(r.studentPath())).isEqualTo(out.toAbsolutePath()).exists();
+        assertThat(r.int8()).isNotNull();
+        assertThat(r.int8().bytes()).isLessThan(r.studentBytes() / 2);
+        assertThat(r.int8().valMetric()).isGreaterThanOrEqualTo(r.valMetric() - 0.1);
+        assertThat(Path.of(r.int8().path())).exists().hasFileName("direction-int8.onnx");
         assertThat(steps).isNotEmpty();
         assertThat(steps.get(steps.size() - 1).learningRate()).isLessThan(steps.get(0).learningRate() * 10);
         assertThat(epochs).isNotEmpty();

@@ -35,6 +35,11 @@ public final class Agreement {
     }
 
     public static double of(Metric metric, List<float[]> reference, List<float[]> candidate) {
+        return of(metric, reference, candidate, false);
+    }
+
+    /** {@code probabilities}: dense maps are already probabilities (the model ends in Sigmoid), not logits. */
+    public static double of(Metric metric, List<float[]> reference, List<float[]> candidate, boolean probabilities) {
         if (reference.size() != candidate.size() || reference.isEmpty()) {
             throw new IllegalArgumentException("need the same, non-zero number of outputs: " + reference.size()
                     + " vs " + candidate.size());
@@ -42,14 +47,19 @@ public final class Agreement {
         double sum = 0;
         for (int i = 0; i < reference.size(); i++) {
             sum += metric == Metric.TOP1 ? (argmax(reference.get(i)) == argmax(candidate.get(i)) ? 1 : 0)
-                    : iou(reference.get(i), candidate.get(i));
+                    : iou(reference.get(i), candidate.get(i), probabilities);
         }
         return sum / reference.size();
     }
 
     /** IoU of two logit maps binarized at sigmoid ≥ {@link #DENSE_THRESHOLD}; two empty maps agree fully (1). */
     public static double iou(float[] a, float[] b) {
-        double logit = Math.log(DENSE_THRESHOLD / (1 - DENSE_THRESHOLD));
+        return iou(a, b, false);
+    }
+
+    /** As {@link #iou(float[], float[])}, on probability maps when {@code probabilities}. */
+    public static double iou(float[] a, float[] b, boolean probabilities) {
+        double logit = probabilities ? DENSE_THRESHOLD : Math.log(DENSE_THRESHOLD / (1 - DENSE_THRESHOLD));
         long inter = 0;
         long union = 0;
         for (int i = 0; i < a.length; i++) {

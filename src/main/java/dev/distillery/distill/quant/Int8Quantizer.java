@@ -105,14 +105,18 @@ public final class Int8Quantizer {
                     + "model is measured on them; give a few dozen held-out samples in the model's input layout");
         }
         byte[] floatBytes = Files.readAllBytes(floatModel);
-        Input in = Input.of(parse(floatBytes));
+        var proto = parse(floatBytes);
+        Input in = Input.of(proto);
         in.check(validation, "validation");
+        String outName = proto.getGraph().getOutput(0).getName();
+        boolean probabilities = proto.getGraph().getNodeList().stream()
+                .anyMatch(nd -> nd.getOutputList().contains(outName) && nd.getOpType().equals("Sigmoid"));
         Quantized q = quantize(floatBytes, calibration);
 
         try (OrtRunner f = new OrtRunner(floatBytes, in.name(), in.sampleShape(), BENCH_THREADS);
              OrtRunner i8 = new OrtRunner(q.onnx(), in.name(), in.sampleShape(), BENCH_THREADS)) {
             Agreement.Metric metric = Agreement.metricFor(f.outputShape(validation.get(0)));
-            double agreement = Agreement.of(metric, f.outputs(validation), i8.outputs(validation));
+            double agreement = Agreement.of(metric, f.outputs(validation), i8.outputs(validation), probabilities);
             // Alternate the two models in rounds so that load from elsewhere on the machine hits both alike.
             List<Double> tf = new ArrayList<>();
             List<Double> tq = new ArrayList<>();

@@ -97,11 +97,14 @@ class Int8QuantizerTest {
         assertThat(rep.agreement()).isGreaterThanOrEqualTo(0.8);
         assertThat(rep.foldedBatchNorms()).isEqualTo(15);
         assertThat(rep.bnFoldMaxAbsDiff()).isLessThan(1e-4);
-        assertThat(rep.floatOps()).isEmpty();
+        // the output Sigmoid (dense students give probability maps) stays float, and is reported as such
+        assertThat(rep.floatOps()).containsExactly("Sigmoid");
         ModelProto q = assertQdqStudent(read(floatFile), out);
         assertThat(count(q, "Resize")).isEqualTo(4);
-        // The head Conv keeps float logits: nothing quantizes the model output.
-        assertThat(producer(q, "logits").getOpType()).isEqualTo("Conv");
+        // The head Conv keeps float logits and the Sigmoid float probabilities: nothing quantizes the output.
+        NodeProto sigmoid = producer(q, "logits");
+        assertThat(sigmoid.getOpType()).isEqualTo("Sigmoid");
+        assertThat(producer(q, sigmoid.getInput(0)).getOpType()).isEqualTo("Conv");
     }
 
     /**
