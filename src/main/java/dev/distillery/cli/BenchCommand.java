@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code distillery bench …}: measured, never guessed. */
 @Command(name = "bench", description = "Benchmarks on this machine.",
-        subcommands = {BenchCommand.Teacher_.class, BenchCommand.Decode.class, BenchCommand.Live.class})
+        subcommands = {BenchCommand.Teacher_.class, BenchCommand.Decode.class, BenchCommand.Live.class,
+            BenchLabelCommand.class})
 final class BenchCommand {
     @ParentCommand
     DistilleryCommand root;
