@@ -82,29 +82,42 @@ def main():
         targets = torch.rand([n] + cfg["output_shape"])  # maps in [0, 1]
     model.train()
 
-    def epoch():
+    clock = time.perf_counter
+    phases = [0.0] * 4  # data, forward + loss, backward, optimizer step (seconds, timed epochs only)
+    steps = [0]
+
+    def epoch(timed):
         order = torch.randperm(n)
         seen = 0
         for start in range(0, n, bs):
             idx = order[start:start + bs]
             if idx.numel() < 2:
                 continue  # as the Java trainer: BatchNorm needs more than one value per channel
+            t0 = clock()
             x = inputs.index_select(0, idx)
             y = targets.index_select(0, idx)
+            t1 = clock()
             opt.zero_grad(set_to_none=True)
             value = loss(model(x), y)
+            t2 = clock()
             value.backward()
-            opt.step()
             value.item()  # the Java trainer reads every step's loss too
+            t3 = clock()
+            opt.step()
+            t4 = clock()
+            if timed:
+                for i, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                    phases[i] += dt
+                steps[0] += 1
             seen += idx.numel()
         return seen
 
     for _ in range(cfg.get("warmup_epochs", 1)):
-        epoch()
+        epoch(False)
     samples, epochs = 0, 0
     start = time.perf_counter()
     while True:
-        samples += epoch()
+        samples += epoch(True)
         epochs += 1
         elapsed = time.perf_counter() - start
         if elapsed >= cfg["seconds"] or epochs >= cfg.get("max_epochs", 1 << 30):
@@ -118,6 +131,8 @@ def main():
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),
+        "ms_per_step": {name: round(1e3 * t / max(1, steps[0]), 3)
+                        for name, t in zip(("data", "forward_loss", "backward", "step"), phases)},
     }))
 
 

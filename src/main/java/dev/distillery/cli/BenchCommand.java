@@ -299,8 +299,9 @@ final class BenchCommand {
                     try {
                         var r = dev.distillery.distill.bench.TorchReference.run(ref,
                                 dev.distillery.distill.bench.StudentJson.job(s, config(), n, threads, seconds), seconds);
-                        out.printf(Locale.ROOT, "  round %d  PyTorch %8.1f samples/s (%d samples in %.1f s, %d/%d threads)%n",
-                                round, r.samplesPerSecond(), r.samples(), r.seconds(), r.threads(), r.interopThreads());
+                        out.printf(Locale.ROOT, "  round %d  PyTorch %8.1f samples/s (%d samples in %.1f s, %d/%d threads;"
+                                        + " ms/step %s)%n", round, r.samplesPerSecond(), r.samples(), r.seconds(),
+                                r.threads(), r.interopThreads(), r.msPerStep());
                         out.flush();
                         torchVersion = r.torchVersion();
                         if (r.params() != s.parameterCount()) {

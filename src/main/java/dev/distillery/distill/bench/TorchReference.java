@@ -24,9 +24,9 @@ public final class TorchReference {
     /** Tried in this order when no interpreter is named: the PATH's python3, then Debian's. */
     public static final List<String> DEFAULT_PYTHONS = List.of("python3", "/usr/bin/python3");
 
-    /** What the reference measured. */
+    /** What the reference measured; {@code msPerStep} splits a step into data, forward + loss, backward, step. */
     public record Result(double samplesPerSecond, long samples, double seconds, int epochs, long params,
-                         String torchVersion, int threads, int interopThreads) {
+                         String torchVersion, int threads, int interopThreads, String msPerStep) {
     }
 
     /** A Python with torch, or why there is none. */
@@ -76,7 +76,8 @@ public final class TorchReference {
             JsonNode j = MAPPER.readTree(line);
             return new Result(j.get("samples_per_second").asDouble(), j.get("samples").asLong(),
                     j.get("seconds").asDouble(), j.get("epochs").asInt(), j.get("params").asLong(),
-                    j.get("torch").asText(), j.get("threads").asInt(), j.get("interop_threads").asInt());
+                    j.get("torch").asText(), j.get("threads").asInt(), j.get("interop_threads").asInt(),
+                    j.path("ms_per_step").toString());
         } finally {
             Files.deleteIfExists(script);
         }

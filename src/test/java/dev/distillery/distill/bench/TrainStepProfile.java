@@ -1,0 +1,156 @@
+package dev.distillery.distill.bench;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.distillery.distill.KdTrainer;
+import dev.distillery.distill.StudentBuilder;
+import dev.distillery.distill.StudentSpec;
+import dev.distillery.distill.StudentZoo;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Not a test: a local, experimental re-implementation of {@code KdTrainer}'s training step with a stopwatch
+ * around each phase, to see where DJL spends the time that PyTorch-in-Python does not. Variants:
+ * {@code copy} (as KdTrainer: gather float[] batch, create an NDArray per step), {@code resident} (the
+ * whole data set created once as NDArrays, batches gathered natively by an index array).
+ *
+ * <pre>java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
+ *   -cp target/test-classes:target/classes:target/lib/* dev.distillery.distill.bench.TrainStepProfile cls-tiny copy 20</pre>
+ */
+public final class TrainStepProfile {
+    private TrainStepProfile() {
+    }
+
+    public static void main(String[] args) {
+        StudentSpec spec = StudentZoo.preset(args[0]);
+        String variant = args[1];
+        double seconds = Double.parseDouble(args[2]);
+        int batch = 32;
+        int n = TrainBenchmark.defaultSamples(spec, batch);
+        KdTrainer.Config config = KdTrainer.Config.defaults();
+        float[][] d = TrainBenchmark.data(spec, n, 42);
+        long[] f = TrainBenchmark.sampleFloats(spec);
+        int sampleSize = (int) f[0];
+        int targetSize = (int) f[1];
+        long[] ts = new long[spec.outputShape().length + 1];
+        System.arraycopy(spec.outputShape(), 0, ts, 1, spec.outputShape().length);
+
+        Engine.getEngine("PyTorch").setRandomSeed(42);
+        try (Model model = Model.newInstance(spec.name(), Device.cpu(), "PyTorch")) {
+            model.setBlock(StudentBuilder.build(spec));
+            Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER
+                    ? new KdTrainer.DistillationLoss(config.temperature()) : new KdTrainer.BceWithLogitsLoss();
+            Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(config.learningRate()))
+                    .optWeightDecays(config.weightDecay()).build();
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adamW)
+                    .optDevices(new Device[] {Device.cpu()}))) {
+                trainer.initialize(StudentBuilder.inputShape(spec, batch));
+                NDManager base = model.getNDManager();
+                long[] xs = new long[] {n, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
+                ts[0] = n;
+                NDArray allX = variant.equals("resident") ? base.create(d[0], new Shape(xs)) : null;
+                NDArray allY = variant.equals("resident") ? base.create(d[1], new Shape(ts)) : null;
+                Random random = new Random(42);
+                int[] order = new int[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                long[] phase = new long[6]; // data, forward+loss, backward, loss value, step, cleanup
+                long steps = 0;
+                long samples = 0;
+                boolean warm = false;
+                long start = 0;
+                while (true) {
+                    shuffle(order, random);
+                    for (int from = 0; from + batch <= n; from += batch) {
+                        long t0 = System.nanoTime();
+                        NDManager scope = base.newSubManager();
+                        NDArray in;
+                        NDArray target;
+                        if (allX != null) {
+                            int[] idx = new int[batch];
+                            System.arraycopy(order, from, idx, 0, batch);
+                            NDArray index = scope.create(idx);
+                            in = allX.get(index);
+                            target = allY.get(index);
+                        } else {
+                            float[] x = new float[batch * sampleSize];
+                            float[] y = new float[batch * targetSize];
+                            for (int j = 0; j < batch; j++) {
+                                System.arraycopy(d[0], order[from + j] * sampleSize, x, j * sampleSize, sampleSize);
+                                System.arraycopy(d[1], order[from + j] * targetSize, y, j * targetSize, targetSize);
+                            }
+                            in = scope.create(x, StudentBuilder.inputShape(spec, batch));
+                            ts[0] = batch;
+                            target = scope.create(y, new Shape(ts));
+                        }
+                        long t1 = System.nanoTime();
+                        long t2;
+                        long t3;
+                        long t4;
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDList pred = trainer.forward(new NDList(in));
+                            NDArray l = trainer.getLoss().evaluate(new NDList(target), pred);
+                            t2 = System.nanoTime();
+                            gc.backward(l);
+                            t3 = System.nanoTime();
+                            l.getFloat();
+                            t4 = System.nanoTime();
+                        }
+                        trainer.step();
+                        long t5 = System.nanoTime();
+                        scope.close();
+                        long t6 = System.nanoTime();
+                        if (warm) {
+                            phase[0] += t1 - t0;
+                            phase[1] += t2 - t1;
+                            phase[2] += t3 - t2;
+                            phase[3] += t4 - t3;
+                            phase[4] += t5 - t4;
+                            phase[5] += t6 - t5;
+                            steps++;
+                            samples += batch;
+                        }
+                    }
+                    if (!warm) {
+                        warm = true;
+                        start = System.nanoTime();
+                    } else if ((System.nanoTime() - start) / 1e9 >= seconds) {
+                        break;
+                    }
+                }
+                double wall = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "%s %s: %.1f samples/s over %d steps; ms/step: data %.2f, forward+loss "
+                                + "%.2f, backward %.2f, loss value %.2f, optimizer step %.2f, free %.2f (total %.2f)%n",
+                        spec.name(), variant, samples / wall, steps, ms(phase[0], steps), ms(phase[1], steps),
+                        ms(phase[2], steps), ms(phase[3], steps), ms(phase[4], steps), ms(phase[5], steps),
+                        wall * 1e3 / steps);
+            }
+        }
+    }
+
+    private static double ms(long nanos, long steps) {
+        return nanos / 1e6 / steps;
+    }
+
+    private static void shuffle(int[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
