@@ -328,12 +328,17 @@ final class BenchCommand {
                 rows.add(row);
             }
             if (write != null) {
-                writeSection(write, "train", "Student training throughput", trainTable(rows, ref, torchVersion,
-                        djlThreads, load));
+                // One section per thread count, so a 1-thread and a 2-thread table can stand side by side.
+                writeSection(write, trainSection(djlThreads[0]), "Student training throughput, " + djlThreads[0]
+                        + (djlThreads[0] == 1 ? " thread" : " threads"), trainTable(rows, ref, torchVersion, djlThreads, load));
                 out.println("Wrote " + write);
             }
             out.flush();
             return 0;
+        }
+
+        static String trainSection(int threads) {
+            return "train-" + threads + "t";
         }
 
         private dev.distillery.distill.KdTrainer.Config config() {

@@ -103,27 +103,43 @@ public final class TorchReference {
         Path out = Files.createTempFile("distillery-python", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
+            // If this JVM is stopped (Ctrl+C, kill) the child must not go on using the CPU.
+            Thread reaper = new Thread(p::destroyForcibly, "python-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
             try {
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IOException(command.get(0) + " did not finish in " + timeoutSeconds + " s");
+                return finish(p, command, stdin, timeoutSeconds, out, err);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(reaper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
                 }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
             }
-            return new Output(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(err);
             Files.deleteIfExists(out);
         }
+    }
+
+    private static Output finish(Process p, List<String> command, String stdin, long timeoutSeconds, Path out, Path err)
+            throws IOException {
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(command.get(0) + " did not finish in " + timeoutSeconds + " s");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return new Output(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     private static String lastLine(String text) {
