@@ -116,10 +116,12 @@ def main():
         epoch(False)
     samples, epochs = 0, 0
     start = time.perf_counter()
+    cpu_start = time.thread_time()  # this thread only: with 1 intra-op thread it does all the work
     while True:
         samples += epoch(True)
         epochs += 1
         elapsed = time.perf_counter() - start
+        cpu = time.thread_time() - cpu_start
         if elapsed >= cfg["seconds"] or epochs >= cfg.get("max_epochs", 1 << 30):
             break
     print(json.dumps({
@@ -128,6 +130,7 @@ def main():
         "seconds": elapsed,
         "epochs": epochs,
         "params": params,
+        "thread_cpu_ms_per_step": round(1e3 * cpu / max(1, steps[0]), 3),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),

@@ -72,6 +72,8 @@ public final class TrainStepProfile {
                 long samples = 0;
                 boolean warm = false;
                 long start = 0;
+                long cpuStart = 0;
+                java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
                 while (true) {
                     shuffle(order, random);
                     for (int from = 0; from + batch <= n; from += batch) {
@@ -127,16 +129,21 @@ public final class TrainStepProfile {
                     if (!warm) {
                         warm = true;
                         start = System.nanoTime();
+                        cpuStart = cpu.getCurrentThreadCpuTime();
                     } else if ((System.nanoTime() - start) / 1e9 >= seconds) {
                         break;
                     }
                 }
                 double wall = (System.nanoTime() - start) / 1e9;
+                // With one intra-op thread all the work runs on this thread: its CPU time hardly depends on
+                // what else the machine is doing, unlike wall time.
+                double threadCpuMs = (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e6 / steps;
                 System.out.printf(Locale.ROOT, "%s %s: %.1f samples/s over %d steps; ms/step: data %.2f, forward+loss "
-                                + "%.2f, backward %.2f, loss value %.2f, optimizer step %.2f, free %.2f (total %.2f)%n",
+                                + "%.2f, backward %.2f, loss value %.2f, optimizer step %.2f, free %.2f (total %.2f); thread CPU "
+                                + "%.2f ms/step%n",
                         spec.name(), variant, samples / wall, steps, ms(phase[0], steps), ms(phase[1], steps),
                         ms(phase[2], steps), ms(phase[3], steps), ms(phase[4], steps), ms(phase[5], steps),
-                        wall * 1e3 / steps);
+                        wall * 1e3 / steps, threadCpuMs);
             }
         }
     }
