@@ -49,9 +49,10 @@ public final class TrainStepProfile {
 
         Engine.getEngine("PyTorch").setRandomSeed(42);
         try (Model model = Model.newInstance(spec.name(), Device.cpu(), "PyTorch")) {
-            model.setBlock(StudentBuilder.build(spec));
+            model.setBlock(variant.contains("interp") ? withNativeUpsample(spec) : StudentBuilder.build(spec));
             Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER
-                    ? new KdTrainer.DistillationLoss(config.temperature()) : new KdTrainer.BceWithLogitsLoss();
+                    ? new KdTrainer.DistillationLoss(config.temperature())
+                    : variant.contains("softplus") ? new SoftplusBce() : new KdTrainer.BceWithLogitsLoss();
             Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(config.learningRate()))
                     .optWeightDecays(config.weightDecay()).build();
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adamW)
@@ -60,8 +61,8 @@ public final class TrainStepProfile {
                 NDManager base = model.getNDManager();
                 long[] xs = new long[] {n, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
                 ts[0] = n;
-                NDArray allX = variant.equals("resident") ? base.create(d[0], new Shape(xs)) : null;
-                NDArray allY = variant.equals("resident") ? base.create(d[1], new Shape(ts)) : null;
+                NDArray allX = variant.contains("resident") ? base.create(d[0], new Shape(xs)) : null;
+                NDArray allY = variant.contains("resident") ? base.create(d[1], new Shape(ts)) : null;
                 Random random = new Random(42);
                 int[] order = new int[n];
                 for (int i = 0; i < n; i++) {
@@ -145,6 +146,43 @@ public final class TrainStepProfile {
                         ms(phase[2], steps), ms(phase[3], steps), ms(phase[4], steps), ms(phase[5], steps),
                         wall * 1e3 / steps, threadCpuMs);
             }
+        }
+    }
+
+    /**
+     * StudentBuilder's block with each nearest 2× upsampling done by libtorch's own interpolate (one op, one
+     * backward kernel) instead of reshape → broadcast → reshape (whose backward is a strided 6-D sum).
+     */
+    static ai.djl.nn.SequentialBlock withNativeUpsample(StudentSpec spec) {
+        ai.djl.nn.SequentialBlock built = StudentBuilder.build(spec);
+        ai.djl.nn.SequentialBlock out = new ai.djl.nn.SequentialBlock();
+        java.util.List<dev.distillery.distill.StudentLayer> layers = spec.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof dev.distillery.distill.StudentLayer.UpsampleNearest2x) {
+                out.add(new ai.djl.nn.LambdaBlock(x -> {
+                    NDArray a = x.singletonOrThrow();
+                    long[] sh = a.getShape().getShape();
+                    // mode 0 = nearest (ai.djl.modality.cv.Image.Interpolation order)
+                    return new NDList(a.getNDArrayInternal().interpolation(new long[] {sh[2] * 2, sh[3] * 2}, 0, false));
+                }, "upsample2x"));
+            } else {
+                out.add(built.getChildren().get(i).getValue());
+            }
+        }
+        return out;
+    }
+
+    /** BCE-with-logits as relu(x) − x·y + softplus(−|x|): libtorch's softplus replaces exp, add, log. */
+    static final class SoftplusBce extends Loss {
+        SoftplusBce() {
+            super("BceWithLogits");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            NDArray y = labels.singletonOrThrow();
+            NDArray x = predictions.singletonOrThrow();
+            return x.maximum(0f).sub(x.mul(y)).add(ai.djl.nn.Activation.softPlus(x.abs().neg())).mean();
         }
     }
 
