@@ -9,7 +9,8 @@ with the same loss, one warm-up epoch, then whole timed epochs until the time bu
 prints one JSON line with samples/s.
 
 No second copy of the student zoo lives here: every layer comes from the Java side.
-Run by hand:  distillery bench train --preset cls-tiny --dump-spec | python3 benchmarks/torch_reference.py
+Run by hand (with a Python that has torch, e.g. Debian's /usr/bin/python3):
+    distillery bench train --preset cls-tiny --dump-job | /usr/bin/python3 benchmarks/torch_reference.py
 """
 import json
 import sys
