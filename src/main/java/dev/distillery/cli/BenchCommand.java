@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code distillery bench …}: measured, never guessed. */
 @Command(name = "bench", description = "Benchmarks on this machine.",
         subcommands = {BenchCommand.Teacher_.class, BenchCommand.Decode.class, BenchCommand.Live.class,
-            BenchLabelCommand.class})
+            BenchCommand.Train.class, BenchLabelCommand.class})
 final class BenchCommand {
     @ParentCommand
     DistilleryCommand root;
@@ -202,6 +202,179 @@ final class BenchCommand {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "train", description = "Student training samples/s: DJL's KdTrainer against a PyTorch-in-Python "
+            + "reference (benchmarks/torch_reference.py) of the same student, data size, batch and threads.")
+    static final class Train implements Callable<Integer> {
+        static final String NOT_AVAILABLE = "reference not available";
+
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--preset", split = ",", defaultValue = "cls-tiny,dense-tiny", paramLabel = "P",
+                description = "Student presets (default: ${DEFAULT-VALUE})")
+        List<String> presets;
+        @Option(names = "--batch", defaultValue = "32")
+        int batch;
+        @Option(names = "--samples", paramLabel = "N",
+                description = "Samples held in memory (default: per preset, up to 1024 and about 256 MB)")
+        Integer samples;
+        @Option(names = "--seconds", defaultValue = "20", paramLabel = "S",
+                description = "Timed epochs run until S seconds have passed, after one warm-up epoch (default: ${DEFAULT-VALUE})")
+        double seconds;
+        @Option(names = "--rounds", defaultValue = "2",
+                description = "DJL then Python, this many times per preset; the best of each is kept (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads on both sides (inter-op: 1)")
+        int threads;
+        @Option(names = "--python", paramLabel = "EXE",
+                description = "Python with PyTorch (default: python3 on the PATH, else /usr/bin/python3)")
+        String python;
+        @Option(names = "--dump-job", description = "Print the reference's JSON job for the first preset and exit "
+                + "(pipe it into benchmarks/torch_reference.py)")
+        boolean dumpJob;
+        @Option(names = "--write", paramLabel = "FILE", description = "Also rewrite the train section of this Markdown file")
+        Path write;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (batch < 2 || rounds < 1 || threads < 1 || seconds < 0 || (samples != null && samples < 2)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--batch and --samples must be at least 2, --rounds and --threads at least 1");
+            }
+            List<dev.distillery.distill.StudentSpec> students = new ArrayList<>();
+            for (String p : presets) {
+                try {
+                    students.add(dev.distillery.distill.StudentZoo.preset(p.strip()));
+                } catch (java.util.NoSuchElementException e) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
+            if (dumpJob) {
+                var s = students.get(0);
+                out.println(dev.distillery.distill.bench.StudentJson.job(s, config(), samplesFor(s), threads, seconds));
+                out.flush();
+                return 0;
+            }
+            // Before anything loads the PyTorch engine: it reads these once.
+            dev.distillery.distill.bench.TrainBenchmark.useThreads(threads);
+            var ref = dev.distillery.distill.bench.TorchReference.find(
+                    python != null ? List.of(python) : dev.distillery.distill.bench.TorchReference.DEFAULT_PYTHONS);
+            if (!ref.available()) {
+                out.println("PyTorch-in-Python " + NOT_AVAILABLE + ": " + ref.problem()
+                        + ". Install Debian's python3-torch (apt-get install python3-torch) or pass --python; "
+                        + "measuring DJL alone.");
+            } else {
+                out.println("Reference: " + ref.python() + ", torch " + ref.torchVersion());
+            }
+            int[] djlThreads = dev.distillery.distill.bench.TrainBenchmark.engineThreads();
+            if (djlThreads[0] != threads || djlThreads[1] != 1) {
+                out.printf(Locale.ROOT, "Note: the PyTorch engine was already loaded with %d intra-op / %d inter-op "
+                        + "threads; DJL figures use those.%n", djlThreads[0], djlThreads[1]);
+            }
+            String load = loadAverage();
+            List<String> rows = new ArrayList<>();
+            String torchVersion = null;
+            for (var s : students) {
+                int n = samplesFor(s);
+                out.printf(Locale.ROOT, "%s: %d samples of %dx%d, batch %d, %d threads, %d round(s) of >= %.0f s%n",
+                        s.name(), n, s.inputSize(), s.inputSize(), batch, threads, rounds, seconds);
+                out.flush();
+                dev.distillery.distill.bench.TrainBenchmark.Measurement bestDjl = null;
+                dev.distillery.distill.bench.TorchReference.Result bestRef = null;
+                String refProblem = ref.available() ? null : NOT_AVAILABLE;
+                for (int round = 1; round <= rounds; round++) {
+                    var m = dev.distillery.distill.bench.TrainBenchmark.djl(s, config(), n, seconds);
+                    out.printf(Locale.ROOT, "  round %d  DJL     %8.1f samples/s (%d samples in %.1f s)%n", round,
+                            m.samplesPerSecond(), m.samples(), m.seconds());
+                    out.flush();
+                    if (bestDjl == null || m.samplesPerSecond() > bestDjl.samplesPerSecond()) {
+                        bestDjl = m;
+                    }
+                    if (refProblem != null) {
+                        continue;
+                    }
+                    try {
+                        var r = dev.distillery.distill.bench.TorchReference.run(ref,
+                                dev.distillery.distill.bench.StudentJson.job(s, config(), n, threads, seconds), seconds);
+                        out.printf(Locale.ROOT, "  round %d  PyTorch %8.1f samples/s (%d samples in %.1f s, %d/%d threads;"
+                                        + " ms/step %s)%n", round, r.samplesPerSecond(), r.samples(), r.seconds(),
+                                r.threads(), r.interopThreads(), r.msPerStep());
+                        out.flush();
+                        torchVersion = r.torchVersion();
+                        if (r.params() != s.parameterCount()) {
+                            out.printf(Locale.ROOT, "  warning: the reference holds %d values, DJL %d%n", r.params(),
+                                    s.parameterCount());
+                        }
+                        if (bestRef == null || r.samplesPerSecond() > bestRef.samplesPerSecond()) {
+                            bestRef = r;
+                        }
+                    } catch (java.io.IOException e) {
+                        refProblem = NOT_AVAILABLE + " (" + e.getMessage() + ")";
+                        out.println("  PyTorch " + refProblem);
+                    }
+                }
+                String refCell = bestRef != null ? String.format(Locale.ROOT, "%.1f", bestRef.samplesPerSecond())
+                        : refProblem;
+                String ratio = bestRef != null
+                        ? String.format(Locale.ROOT, "%.2f×", bestDjl.samplesPerSecond() / bestRef.samplesPerSecond()) : "—";
+                String row = String.format(Locale.ROOT, "| %s | %dx%dx%d | %d | %d | %,d | %.1f | %s | %s |", s.name(),
+                        s.inputChannels(), s.inputSize(), s.inputSize(), batch, n, s.parameterCount(),
+                        bestDjl.samplesPerSecond(), refCell, ratio);
+                out.println(row);
+                out.flush();
+                rows.add(row);
+            }
+            if (write != null) {
+                // One section per thread count, so a 1-thread and a 2-thread table can stand side by side.
+                writeSection(write, trainSection(djlThreads[0]), "Student training throughput, " + djlThreads[0]
+                        + (djlThreads[0] == 1 ? " thread" : " threads"), trainTable(rows, ref, torchVersion, djlThreads, load));
+                out.println("Wrote " + write);
+            }
+            out.flush();
+            return 0;
+        }
+
+        static String trainSection(int threads) {
+            return "train-" + threads + "t";
+        }
+
+        private dev.distillery.distill.KdTrainer.Config config() {
+            var d = dev.distillery.distill.KdTrainer.Config.defaults();
+            return new dev.distillery.distill.KdTrainer.Config(1, batch, d.learningRate(), d.weightDecay(),
+                    d.temperature(), d.seed());
+        }
+
+        private int samplesFor(dev.distillery.distill.StudentSpec s) {
+            return samples != null ? samples : dev.distillery.distill.bench.TrainBenchmark.defaultSamples(s, batch);
+        }
+
+        private String trainTable(List<String> rows, dev.distillery.distill.bench.TorchReference.Interpreter ref,
+                                  String torchVersion, int[] djlThreads, String load) {
+            String djl = dev.distillery.core.RuntimeVersions.pyTorch().display();
+            String python = ref.available() && torchVersion != null
+                    ? "Python PyTorch " + torchVersion + " (`" + ref.python() + "`)"
+                    : "the Python reference (" + NOT_AVAILABLE + ")";
+            return "Measured " + LocalDate.now() + " by `distillery bench train` on "
+                    + Runtime.getRuntime().availableProcessors() + " cores (load average before the run: " + load
+                    + "): DJL PyTorch " + djl + " against " + python + ", " + djlThreads[0] + " intra-op and "
+                    + djlThreads[1] + " inter-op thread(s) on both sides, best of " + rounds + " alternating rounds of at "
+                    + "least " + String.format(Locale.ROOT, "%.0f", seconds) + " s of whole epochs after a warm-up epoch. "
+                    + "Ratio = DJL samples/s ÷ PyTorch samples/s (higher is better; goal ≥ 0.9×).\n\n"
+                    + "| student | input | batch | samples in memory | params | DJL samples/s | PyTorch samples/s | ratio |\n"
+                    + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+                    + String.join("\n", rows);
+        }
+
+        private static String loadAverage() {
+            try {
+                String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+                return f[0] + " " + f[1] + " " + f[2];
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
+            }
         }
     }
 }
