@@ -319,7 +319,7 @@ public final class KdTrainer implements AutoCloseable {
         public NDArray evaluate(NDList labels, NDList predictions) {
             NDArray y = labels.singletonOrThrow();
             NDArray x = predictions.singletonOrThrow();
-            NDArray l = x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
+            NDArray l = x.maximum(0f).sub(x.mul(y)).add(ai.djl.nn.Activation.softPlus(x.abs().neg()));
             return l.mean();
         }
     }

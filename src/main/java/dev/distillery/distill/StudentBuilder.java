@@ -37,13 +37,13 @@ public final class StudentBuilder {
     }
 
     /**
-     * [N, C, H, W] → [N, C, 2H, 2W], each value repeated 2×2: reshape, broadcast, reshape (cheaper to
-     * differentiate than repeat, which the PyTorch engine maps to repeat_interleave).
+     * [N, C, H, W] → [N, C, 2H, 2W], each value repeated 2×2, by libtorch's own nearest interpolation (its
+     * backward is one fused kernel: about 10 % faster per dense training step than reshape/broadcast/reshape,
+     * measured by bench train's step profile). Same values as ONNX Resize nearest/asymmetric/floor.
      */
     static NDArray upsampleNearest2x(NDArray x) {
         long[] s = x.getShape().getShape();
-        return x.reshape(s[0], s[1], s[2], 1, s[3], 1).broadcast(new Shape(s[0], s[1], s[2], 2, s[3], 2))
-                .reshape(s[0], s[1], s[2] * 2, s[3] * 2);
+        return x.getNDArrayInternal().interpolation(new long[] {s[2] * 2, s[3] * 2}, 0, false);
     }
 
     static Block block(StudentLayer layer) {
