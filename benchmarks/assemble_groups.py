@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the dog / cat / other folders for the class-group benchmark from ../shared/images/imagenet_sample_1000:
-two thirds of the dog images (ImageNet 151-268) and as many 'other' images for training, every cat image
-(281-285) for training, the remaining third of dogs and others held out for `distillery compare`."""
+held out for `distillery compare` are a third of the dog images (ImageNet 151-268) and as many other images
+(a 50 % majority baseline); every other image trains (the teacher labels them all)."""
 import os
 import shutil
 import sys
@@ -19,7 +19,8 @@ for name in sorted(os.listdir(images)):
     if c is None:
         continue
     (dogs if 151 <= c <= 268 else cats if 281 <= c <= 285 else others).append(name)
-picked_others = [others[i * len(others) // len(dogs)] for i in range(len(dogs))]
+held_dogs = [n for i, n in enumerate(dogs) if i % 3 == 2]
+held_others = {others[i * len(others) // len(held_dogs)] for i in range(len(held_dogs))}
 
 
 def put(name, split, cls):
@@ -32,5 +33,13 @@ for i, n in enumerate(dogs):
     put(n, "held-out" if i % 3 == 2 else "train", "dog")
 for n in cats:
     put(n, "train", "cat")
-for i, n in enumerate(picked_others):
-    put(n, "held-out" if i % 3 == 2 else "train", "other")
+for n in others:
+    put(n, "held-out" if n in held_others else "train", "other")
+
+# a balanced set of training images (every training dog, as many training others) for the seen-data comparison
+train_dogs = [n for i, n in enumerate(dogs) if i % 3 != 2]
+train_others = [n for n in others if n not in held_others]
+for n in train_dogs:
+    put(n, "seen", "dog")
+for i in range(len(train_dogs)):
+    put(train_others[i * len(train_others) // len(train_dogs)], "seen", "other")

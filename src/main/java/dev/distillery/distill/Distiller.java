@@ -170,6 +170,8 @@ public final class Distiller {
     private final List<Object> valTargets = new ArrayList<>();
     private final List<Sample> valKept = new ArrayList<>();
     private int unreadable;
+    /** Set when the classes are imbalanced: rare classes are oversampled and the best epoch is picked per class. */
+    private boolean balancedSampling;
 
     public Distiller(Plan plan, Listener listener, RunControl control) {
         this.plan = plan;
@@ -358,7 +360,8 @@ public final class Distiller {
             }
         }
         List<EpochInfo> history = new ArrayList<>(st.history());
-        int n = trainImages.size();
+        int[] pool = samplingPool();
+        int n = pool.length;
         int bs = Math.min(s.batchSize(), n);
         int stepsPerEpoch = n / bs; // the last partial batch is dropped (BatchNorm and even step sizes)
         long totalSteps = (long) s.maxEpochs() * stepsPerEpoch;
@@ -384,7 +387,7 @@ public final class Distiller {
                 stop = Stop.BUDGET;
                 break;
             }
-            int[] order = order(n, s.seed(), epoch);
+            int[] order = order(pool, s.seed(), epoch);
             long dataNanos = 0;
             long stepNanos = 0;
             double lossSum = 0;
@@ -439,9 +442,12 @@ public final class Distiller {
             LOG.debug("Epoch {} time: batches {} ms, steps {} ms, validation {} ms", epoch, dataNanos / 1_000_000,
                     stepNanos / 1_000_000, (System.nanoTime() - v0) / 1_000_000);
             double el = elapsed(elapsedBefore, sessionStart);
-            boolean improved = val[0] > best + MIN_DELTA || history.isEmpty();
+            // with imbalanced classes the best epoch is the one that agrees best on every class alike (mean per-class
+            // agreement), not the one that answers the majority class best
+            double selection = balancedSampling ? val[2] : val[0];
+            boolean improved = selection > best + MIN_DELTA || history.isEmpty();
             if (improved) {
-                best = val[0];
+                best = selection;
                 bestEpoch = epoch;
                 sinceBest = 0;
                 trainer.saveParameters(ckpt.resolve("best.params"));
@@ -502,11 +508,52 @@ public final class Distiller {
         return before + (System.nanoTime() - sessionStart) / 1e9;
     }
 
-    private static int[] order(int n, long seed, int epoch) {
-        int[] o = new int[n];
-        for (int i = 0; i < n; i++) {
-            o[i] = i;
+    /**
+     * Training indices for one epoch, before shuffling. With class targets known up front (cached mode) and
+     * imbalanced (the teacher's top class of one group at least twice as common as another's, typical for a subset
+     * such as dog / cat / other), rarer classes are repeated up to 8× so that the student does not learn to answer
+     * the majority class; otherwise every image once.
+     */
+    private int[] samplingPool() {
+        int n = trainImages.size();
+        int k = plan.target().outputs();
+        if (!(plan.target() instanceof Target.Classes) || plan.settings().mode() != Mode.CACHED || k < 2) {
+            return java.util.stream.IntStream.range(0, n).toArray();
         }
+        int[] cls = new int[n];
+        int[] count = new int[k];
+        for (int i = 0; i < n; i++) {
+            float[] t = (float[]) trainTargets.get(i);
+            int best = 0;
+            for (int c = 1; c < t.length; c++) {
+                if (t[c] > t[best]) {
+                    best = c;
+                }
+            }
+            cls[i] = best;
+            count[best]++;
+        }
+        int max = java.util.Arrays.stream(count).max().orElse(0);
+        int minPresent = java.util.Arrays.stream(count).filter(c -> c > 0).min().orElse(max);
+        if (max < 2 * minPresent) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        List<Integer> pool = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int repeat = Math.max(1, Math.min(8, Math.round((float) max / count[cls[i]])));
+            for (int r = 0; r < repeat; r++) {
+                pool.add(i);
+            }
+        }
+        balancedSampling = true;
+        LOG.info("Class-balanced sampling: teacher top-class counts {}, {} samples per epoch from {} images",
+                java.util.Arrays.toString(count), pool.size(), n);
+        return pool.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] order(int[] pool, long seed, int epoch) {
+        int n = pool.length;
+        int[] o = pool.clone();
         Random r = new Random(seed * 31 + epoch);
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
@@ -639,6 +686,8 @@ public final class Distiller {
         long union = 0;
         int labelled = 0;
         int correct = 0;
+        int[] perClass = new int[outValues];
+        int[] agreePerClass = new int[outValues];
         List<String> names = plan.target().names().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList();
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
@@ -657,6 +706,8 @@ public final class Distiller {
                         }
                     }
                     agree += best == teacherClass ? 1 : 0;
+                    perClass[teacherClass]++;
+                    agreePerClass[teacherClass] += best == teacherClass ? 1 : 0;
                     String truth = valKept.get(from + j).truth();
                     if (truth != null) {
                         int ti = names.indexOf(truth.toLowerCase(Locale.ROOT));
@@ -682,7 +733,16 @@ public final class Distiller {
         }
         double metric = plan.target() instanceof Target.Classes ? (double) agree / Math.max(1, n)
                 : union == 0 ? 1 : (double) inter / union;
-        return new double[] {metric, labelled == 0 ? Double.NaN : (double) correct / labelled};
+        double balanced = 0;
+        int present = 0;
+        for (int c = 0; c < perClass.length && plan.target() instanceof Target.Classes; c++) {
+            if (perClass[c] > 0) {
+                balanced += (double) agreePerClass[c] / perClass[c];
+                present++;
+            }
+        }
+        balanced = present == 0 ? metric : balanced / present;
+        return new double[] {metric, labelled == 0 ? Double.NaN : (double) correct / labelled, balanced};
     }
 
     private static void writeState(Path ckpt, State st) throws IOException {
