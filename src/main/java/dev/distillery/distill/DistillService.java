@@ -140,10 +140,16 @@ public final class DistillService {
                 }
 
                 @Override
+                Double bestSoFar;
+
+                @Override
                 public void epoch(Distiller.EpochInfo e) {
+                    if (e.best() || bestSoFar == null) {
+                        bestSoFar = e.valMetric(); // the best epoch's metric (what export uses), not the latest
+                    }
                     if (e.epoch() > 0) {
                         store.epoch(new EpochRow(runId, e.epoch(), e.trainLoss(), e.valMetric(), e.valAccuracy(),
-                                e.learningRate(), e.samplesPerSecond(), e.elapsedSeconds()), e.epoch(), e.valMetric());
+                                e.learningRate(), e.samplesPerSecond(), e.elapsedSeconds()), e.epoch(), bestSoFar);
                         store.phase(runId, String.format(Locale.ROOT, "Training: epoch %d done", e.epoch()));
                     }
                     l.epoch(e);
@@ -172,6 +178,59 @@ public final class DistillService {
         } catch (RuntimeException e) {
             store.finish(runId, RunRow.FAILED, "Failed", e.getMessage() == null ? e.toString() : e.getMessage());
             throw e;
+        }
+    }
+
+    /**
+     * Exports the best weights of a run that was cancelled (or whose export failed): reads its data and cached
+     * teacher outputs again, exports with the parity check and stores the report. Blocks.
+     *
+     * @throws IllegalStateException when the run has no checkpoint yet
+     */
+    public DistillReport export(long runId, Distiller.Listener listener) {
+        RunStore store = db.runs();
+        RunRow row = store.find(runId).orElseThrow(() -> new NoSuchElementException("No run " + runId));
+        Path runDir = Path.of(row.runDir());
+        if (!Files.isRegularFile(Distiller.bestWeights(runDir)) || !Distiller.hasCheckpoint(runDir)) {
+            throw new IllegalStateException("Run " + runId + " has no trained weights yet: it stopped before its first "
+                    + "epoch ended");
+        }
+        Request r = Json.read(row.requestJson(), Request.class);
+        Teacher t = teacher(r.teacherId());
+        Distiller.Plan plan = plan(r, t, runDir);
+        Distiller d = new Distiller(plan, listener, new RunControl());
+        try {
+            Distiller.Outcome outcome = d.prepareForExport();
+            DistillReport report = export(runId, plan, d, outcome, r, t);
+            store.report(runId, report.studentPath(), Json.write(report));
+            store.phase(runId, String.format(Locale.ROOT, "Exported the best weights: %s %.3f", report.metricName(),
+                    report.valMetric()));
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes the run, its epochs and its folder (checkpoints and exported student). */
+    public void delete(long runId) {
+        RunRow row = db.runs().find(runId).orElse(null);
+        if (row == null) {
+            return;
+        }
+        if (RunRow.RUNNING.equals(row.status()) && row.ownerPid() != null
+                && ProcessHandle.of(row.ownerPid()).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new IllegalStateException("Run " + runId + " is still training; cancel it first");
+        }
+        db.runs().delete(runId);
+        Path folder = Path.of(row.runDir()).toAbsolutePath().normalize();
+        if (folder.startsWith(dir.runs().toAbsolutePath().normalize()) && Files.isDirectory(folder)) {
+            try (var walk = Files.walk(folder)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not delete the folder of run {}: {}", runId, e.getMessage());
+            }
         }
     }
 
@@ -247,7 +306,7 @@ public final class DistillService {
     }
 
     /** The request's size, else the preset's; a non-square teacher input keeps its aspect ratio. */
-    static int[] studentSize(Request r, StudentSpec base, Preprocessing teacher) {
+    public static int[] studentSize(Request r, StudentSpec base, Preprocessing teacher) {
         if (r.inputWidth() > 0 && r.inputHeight() > 0) {
             return new int[] {r.inputWidth(), r.inputHeight()};
         }

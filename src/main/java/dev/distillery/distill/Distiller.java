@@ -199,6 +199,32 @@ public final class Distiller {
         return Files.isRegularFile(checkpointDir(runDir).resolve("state.json"));
     }
 
+    /**
+     * Reads the data and teacher outputs again (from the cache) so that a stopped run's best weights can be exported
+     * and measured; returns the outcome recorded in its checkpoint.
+     */
+    public Outcome prepareForExport() throws IOException {
+        prepareData();
+        ensureValidation();
+        State st = Json.read(Files.readString(checkpointDir(plan.runDir()).resolve("state.json")), State.class);
+        return new Outcome(Stop.CANCELLED, st.epoch(), st.bestMetric(), st.bestEpoch(), st.elapsedSeconds(),
+                st.samples(), st.history(), unreadable, st.epoch());
+    }
+
+    /** Tiny datasets: validate on (some of) the training images rather than not at all. */
+    private void ensureValidation() {
+        if (valImages.isEmpty() && plan.settings().mode() == Mode.CACHED) {
+            valImages.addAll(trainImages.subList(0, Math.min(trainImages.size(), 32)));
+            for (int i = 0; i < valImages.size(); i++) {
+                // validation wants the teacher's class, training holds the soft target
+                Object t = trainTargets.get(i);
+                valTargets.add(t instanceof float[] soft && plan.target() instanceof Target.Classes
+                        ? (Object) Target.argmax(soft) : t);
+            }
+            valKept.addAll(trainKept.subList(0, valImages.size()));
+        }
+    }
+
     /** Prepares data and teacher targets, then trains (resuming from a checkpoint when there is one). */
     public Outcome train() {
         Settings s = plan.settings();
@@ -207,12 +233,7 @@ public final class Distiller {
             throw new IllegalStateException("Fewer than 2 readable training images (" + unreadable
                     + " unreadable); add images to the dataset");
         }
-        if (valImages.isEmpty()) {
-            // tiny datasets: validate on the training images rather than not at all
-            valImages.addAll(trainImages.subList(0, Math.min(trainImages.size(), 32)));
-            valTargets.addAll(trainTargets.subList(0, valImages.size()));
-            valKept.addAll(trainKept.subList(0, valImages.size()));
-        }
+        ensureValidation();
         KdTrainer.Config cfg = new KdTrainer.Config(1, s.batchSize(), s.learningRate(), s.weightDecay(),
                 s.temperature(), (int) s.seed(), s.ceWeight());
         try (KdTrainer trainer = new KdTrainer(plan.student(), cfg);

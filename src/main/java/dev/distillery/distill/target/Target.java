@@ -106,6 +106,7 @@ public sealed interface Target permits Target.Classes, Target.Map {
         }
     }
 
+    /** Index of the largest value (first on ties). */
     static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
