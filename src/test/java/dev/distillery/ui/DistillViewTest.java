@@ -103,7 +103,7 @@ class DistillViewTest {
         fx.robot.write("up right=0\n");
         fx.await("groups accepted", () -> !fx.find("#wizard-groups-result", Label.class).getStyleClass()
                 .contains("error-text"));
-        assertThat(text("#wizard-groups-result")).startsWith("2 student classes: up right (1").contains("other (1)");
+        assertThat(text("#wizard-groups-result")).isEqualTo("2 student classes: up right (1 teacher class), other (1 teacher class)");
         assertThat(button("#wizard-next").isDisabled()).isFalse();
 
         fx.robot.interact(() -> button("#wizard-next").requestFocus());

@@ -94,6 +94,28 @@ final class DistillFormat {
         return t.profile().task().kind() == TaskKind.DENSE ? StudentSpec.Kind.DENSE : StudentSpec.Kind.CLASSIFIER;
     }
 
+    /**
+     * The preset at the input size a run will give it: a classifier student takes a non-square teacher's aspect
+     * ratio (its exact size when that is at most four times the preset's area). This mirrors the package-private
+     * DistillService.studentSize, which the UI cannot call.
+     */
+    static StudentSpec sized(StudentSpec preset, Teacher t) {
+        int tw = t.profile().preprocessing().width();
+        int th = t.profile().preprocessing().height();
+        if (preset.kind() != StudentSpec.Kind.CLASSIFIER || tw == th || tw <= 0 || th <= 0) {
+            return preset;
+        }
+        int w = preset.inputWidth();
+        int h = preset.inputHeight();
+        if ((long) tw * th <= 4L * w * h) {
+            return preset.withInput(tw, th);
+        }
+        double aspect = (double) tw / th;
+        int nh = Math.max(16, (int) Math.round(Math.sqrt((double) w * h / aspect) / 8) * 8);
+        int nw = Math.max(16, (int) Math.round(nh * aspect / 8) * 8);
+        return preset.withInput(nw, nh);
+    }
+
     /** One line for a preset: parameters, MFLOPs and the expected file size. */
     static String preset(StudentSpec s) {
         return String.format(Locale.ROOT, "%s params · %.1f MFLOPs · ~%s ONNX · input %d×%d",

@@ -379,10 +379,13 @@ public final class DistillView extends ScreenPane {
                 setText(null);
                 return;
             }
+            setPrefWidth(0); // as wide as the list, never wider: long names are cut with an ellipsis
             Label name = new Label(r.name());
             name.getStyleClass().add("run-item-name");
+            name.setMinWidth(0);
             Label meta = new Label(r.teacherName() + " → " + r.preset());
             meta.getStyleClass().add("hint");
+            meta.setMinWidth(0);
             Label date = new Label(DistillFormat.date(r.createdAt()));
             date.getStyleClass().add("hint");
             VBox text = new VBox(2, name, meta, date);

@@ -70,6 +70,8 @@ final class RunPage extends VBox {
     private final XYChart.Series<Number, Number> metric = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> learningRate = new XYChart.Series<>();
     private final LineChart<Number, Number> lrChart;
+    private final LineChart<Number, Number> lossChart;
+    private final LineChart<Number, Number> metricChart;
     private ChangeListener<Number> follower;
     private boolean cancelling;
 
@@ -116,8 +118,8 @@ final class RunPage extends VBox {
         loss.setName("train loss");
         metric.setName(metricName());
         learningRate.setName("learning rate");
-        LineChart<Number, Number> lossChart = chart("Train loss", "epoch", loss, "run-chart-loss");
-        LineChart<Number, Number> metricChart = chart("Validation " + metricName(), "epoch", metric, "run-chart-metric");
+        lossChart = chart("Train loss", "epoch", loss, "run-chart-loss");
+        metricChart = chart("Validation " + metricName(), "epoch", metric, "run-chart-metric");
         NumberAxis metricAxis = (NumberAxis) metricChart.getYAxis();
         metricAxis.setAutoRanging(false);
         metricAxis.setLowerBound(0);
@@ -128,7 +130,7 @@ final class RunPage extends VBox {
         ((NumberAxis) lrChart.getYAxis()).setTickLabelFormatter(new StringConverter<>() {
             @Override
             public String toString(Number n) {
-                return n.doubleValue() == 0 ? "0" : String.format(Locale.ROOT, "%.0e", n.doubleValue());
+                return n.doubleValue() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", n.doubleValue());
             }
 
             @Override
@@ -317,11 +319,29 @@ final class RunPage extends VBox {
         }
         loss.getData().setAll(l);
         metric.getData().setAll(m);
+        fitEpochs(s.epochs().isEmpty() ? 0 : s.epochs().get(s.epochs().size() - 1).epoch());
         List<XYChart.Data<Number, Number>> r = new ArrayList<>(s.learningRate().size());
         for (double[] p : s.learningRate()) {
             r.add(new XYChart.Data<>(p[0], p[1]));
         }
         learningRate.getData().setAll(r);
+    }
+
+    /** Whole epochs on the x axes, from 0 to at least 5, so one point does not make a 0.99–1.01 axis. */
+    private void fitEpochs(int lastEpoch) {
+        List<LineChart<Number, Number>> charts = new ArrayList<>(List.of(lossChart, metricChart));
+        if (live == null) {
+            charts.add(lrChart);
+        }
+        int upper = Math.max(5, lastEpoch);
+        double unit = Math.max(1, Math.ceil(upper / 10.0));
+        for (LineChart<Number, Number> c : charts) {
+            NumberAxis x = (NumberAxis) c.getXAxis();
+            x.setAutoRanging(false);
+            x.setLowerBound(0);
+            x.setUpperBound(upper);
+            x.setTickUnit(unit);
+        }
     }
 
     private static String etaText(double seconds) {
@@ -351,6 +371,7 @@ final class RunPage extends VBox {
         loss.getData().setAll(l);
         metric.getData().setAll(m);
         learningRate.getData().setAll(r);
+        fitEpochs(last == null ? 0 : last.epoch());
         if (last != null) {
             speed.setText(String.format(Locale.ROOT, "%.0f", last.samplesPerSecond()));
             elapsed.setText(DistillFormat.duration(last.elapsedSeconds()));

@@ -206,6 +206,15 @@ final class RunWizard {
             updatePresets();
         }
         refreshButtons();
+        // Never leave the focus on Cancel: Enter would close the wizard instead of going on.
+        Node focus = switch (step) {
+            case 0 -> teacher;
+            case 1 -> useExisting.isSelected() ? dataset : dataMode.getSelectedToggle() instanceof Node n ? n : dataset;
+            case 2 -> isClassifier() && grouped.isSelected() ? groups : button(NEXT);
+            case 3 -> presets;
+            default -> minutes.getEditor();
+        };
+        javafx.application.Platform.runLater(focus::requestFocus);
     }
 
     /** Why the current step cannot go on, or null. */
@@ -226,6 +235,8 @@ final class RunWizard {
     private void refreshButtons() {
         String problem = stepProblem(step);
         button(BACK).setDisable(step == 0);
+        button(NEXT).setDefaultButton(step < STEPS.length - 1);
+        button(FINISH).setDefaultButton(step == STEPS.length - 1);
         button(NEXT).setDisable(step == STEPS.length - 1 || problem != null);
         boolean ready = true;
         for (int i = 0; i < STEPS.length; i++) {
@@ -379,7 +390,9 @@ final class RunWizard {
         sources.setHgap(10);
         sources.setVgap(8);
         sources.addRow(0, useExisting, dataset);
-        sources.addRow(1, fromFolder, new HBox(8, chooseFolder, folderLabel));
+        HBox folderRow = new HBox(8, chooseFolder, folderLabel);
+        folderRow.setAlignment(Pos.CENTER_LEFT);
+        sources.addRow(1, fromFolder, folderRow);
         HBox videoRow = new HBox(8, chooseVideo, new Label("every"), videoStep, new Label("th frame"), videoLabel);
         videoRow.setAlignment(Pos.CENTER_LEFT);
         sources.addRow(2, fromVideo, videoRow);
@@ -548,7 +561,7 @@ final class RunWizard {
         grouped.setId("wizard-grouped");
         allClasses.setSelected(true);
         groups.setId("wizard-groups");
-        groups.setPromptText("one group a line, NAME=SPEC, e.g.\ndog=151-268\ncat=/tabby|siamese|persian/");
+        groups.setPromptText("one group a line, NAME=SPEC, e.g.  dog=151-268   or   cat=/tabby|siamese|persian/");
         groups.setPrefRowCount(6);
         groups.disableProperty().bind(grouped.selectedProperty().not());
         groups.textProperty().addListener((o, a, b) -> updateTarget());
@@ -630,10 +643,12 @@ final class RunWizard {
             int n = grp.classes().length;
             covered += n;
             s.append(i == 0 ? "" : ", ").append(grp.name()).append(" (").append(n)
-                    .append(i == 0 ? (n == 1 ? " teacher class" : " teacher classes") : "").append(')');
+                    .append(n == 1 ? " teacher class)" : " teacher classes)");
         }
         if (g.hasOther()) {
-            s.append(", ").append(ClassGroups.OTHER).append(" (").append(g.teacherClasses() - covered).append(')');
+            int rest = g.teacherClasses() - covered;
+            s.append(", ").append(ClassGroups.OTHER).append(" (").append(rest)
+                    .append(rest == 1 ? " teacher class)" : " teacher classes)");
         }
         return s.toString();
     }
@@ -653,6 +668,7 @@ final class RunWizard {
 
     private Node studentPage() {
         presets.setId("wizard-presets");
+        presets.getStyleClass().add("wizard-presets");
         presets.setPrefHeight(300);
         presets.setCellFactory(l -> new ListCell<>() {
             @Override
@@ -686,7 +702,7 @@ final class RunWizard {
                 : presets.getSelectionModel().getSelectedItem().name();
         int outputs = studentOutputs();
         List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
-                .map(s -> s.withOutputs(outputs)).toList();
+                .map(s -> DistillFormat.sized(s, teacher.getValue()).withOutputs(outputs)).toList();
         presets.getItems().setAll(specs);
         int keep = 0;
         for (int i = 0; i < specs.size(); i++) {
@@ -743,7 +759,9 @@ final class RunWizard {
         g.addRow(r++, field("Time budget"), new HBox(8, minutes, centred(new Label("minutes of training"))));
         g.addRow(r++, field("At most"), new HBox(8, epochs, centred(new Label("epochs (it stops early when the "
                 + "validation score stops improving)"))));
-        g.addRow(r++, field("Teacher targets"), new VBox(4,
+        Label targets = field("Teacher targets");
+        GridPane.setValignment(targets, javafx.geometry.VPos.TOP);
+        g.addRow(r++, targets, new VBox(4,
                 cached, hint("      The teacher labels each image once; fast. Good for most runs."),
                 consistent, hint("      The teacher also labels every augmented view; better agreement, "
                         + "several times slower.")));
