@@ -180,5 +180,11 @@ class DistillViewTest {
         awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
         assertThat(fx.app.window().context().distill().runs().list().get(0).status()).isEqualTo(RunRow.CANCELLED);
         assertThat(fx.exists("#run-report")).isFalse();
+
+        // Deleting the cancelled run asks first, then leaves the completed one.
+        fx.clickWhenVisible("#run-delete");
+        fx.clickWhenVisible("Delete");
+        fx.await("one run left", () -> fx.app.window().context().distill().runs().list().size() == 1
+                && text("#run-status").equals("COMPLETED"));
     }
 }

@@ -170,6 +170,33 @@ public final class DistillView extends ScreenPane {
         Background.run(load);
     }
 
+    /** Updates the list only (statuses, best metrics), leaving the open page alone. */
+    private void refreshList() {
+        Task<List<RunRow>> load = new Task<>() {
+            @Override
+            protected List<RunRow> call() {
+                return ctx.distill().runs().list();
+            }
+        };
+        load.setOnSucceeded(e -> {
+            if (load.getValue().isEmpty() || centre.getChildren().get(0) != split) {
+                return;
+            }
+            RunRow was = runs.getSelectionModel().getSelectedItem();
+            loading = true;
+            try {
+                runs.getItems().setAll(load.getValue());
+                if (was != null) {
+                    load.getValue().stream().filter(r -> r.id() == was.id()).findFirst()
+                            .ifPresent(r -> runs.getSelectionModel().select(r));
+                }
+            } finally {
+                loading = false;
+            }
+        });
+        Background.run(load);
+    }
+
     private void showList(List<RunRow> rows, Long select) {
         count.setText(rows.size() + " run" + (rows.size() == 1 ? "" : "s"));
         if (rows.isEmpty()) {
@@ -293,6 +320,14 @@ public final class DistillView extends ScreenPane {
             }
         };
         sessions.put(runId, session);
+        int[] epochsSeen = {-1};
+        session.revisionProperty().addListener((o, a, b) -> {
+            RunSession.Snapshot snap = session.snapshot();
+            if (snap != null && snap.epochs().size() != epochsSeen[0]) {
+                epochsSeen[0] = snap.epochs().size();
+                refreshList(); // the list's best metric, once an epoch
+            }
+        });
         session.follow(task);
         task.setOnSucceeded(e -> finished(session, null));
         task.setOnFailed(e -> finished(session, task.getException()));

@@ -33,7 +33,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
@@ -127,17 +126,6 @@ final class RunPage extends VBox {
         metricAxis.setTickUnit(0.2);
         lrChart = chart("Learning rate", live != null ? "step" : "epoch", learningRate, "run-chart-lr");
         lrChart.setCreateSymbols(live == null);
-        ((NumberAxis) lrChart.getYAxis()).setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number n) {
-                return n.doubleValue() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", n.doubleValue());
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return Double.valueOf(s);
-            }
-        });
         HBox charts = new HBox(10, lossChart, metricChart, lrChart);
         charts.setId("run-charts");
         for (Node c : charts.getChildren()) {
@@ -409,8 +397,9 @@ final class RunPage extends VBox {
                 + " epochs (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
                 r.samplesPerSecond())));
         g.addRow(row++, key("Stopped because"), value(r.stopReason()));
-        g.addRow(row++, key("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()
-                + String.format(Locale.ROOT, " · ONNX matches the trained network to %.1e", r.parityMaxAbsDiff())));
+        g.addRow(row++, key("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));
+        g.addRow(row++, key("ONNX check"), value(String.format(Locale.ROOT,
+                "matches the trained network to %.1e (largest difference)", r.parityMaxAbsDiff())));
         if (r.int8() != null) {
             g.addRow(row++, key("int8 variant"), value(DistillFormat.bytes(r.int8().bytes()) + " · "
                     + DistillFormat.ms(r.int8().p50Ms()) + " · " + r.metricName() + " "
@@ -466,7 +455,7 @@ final class RunPage extends VBox {
         c.setTitle(title);
         c.setLegendVisible(false);
         c.setAnimated(false);
-        c.setPrefHeight(240);
+        c.setPrefHeight(280);
         c.setMinHeight(200);
         c.setPrefWidth(260);
         c.setMinWidth(180);

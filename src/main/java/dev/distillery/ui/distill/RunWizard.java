@@ -174,7 +174,7 @@ final class RunWizard {
         VBox content = new VBox(12, stepTitle, pages, error);
         VBox.setVgrow(pages, Priority.ALWAYS);
         content.setPrefSize(680, 470);
-        content.setPadding(new Insets(4, 4, 0, 4));
+        content.setPadding(new Insets(4, 10, 0, 10));
         dialog.getDialogPane().setContent(content);
         show(0);
         load();
