@@ -328,6 +328,7 @@ public final class DistillView extends ScreenPane {
                 refreshList(); // the list's best metric, once an epoch
             }
         });
+        session.pausedProperty().addListener((o, a, b) -> runs.refresh()); // the list's chip says PAUSED too
         session.follow(task);
         task.setOnSucceeded(e -> finished(session, null));
         task.setOnFailed(e -> finished(session, task.getException()));

@@ -360,6 +360,9 @@ final class RunPage extends VBox {
         metric.getData().setAll(m);
         learningRate.getData().setAll(r);
         fitEpochs(last == null ? 0 : last.epoch());
+        // RunRow.bestMetric holds the latest epoch's figure (see DistillService.run), so the best comes from here.
+        epochs.stream().mapToDouble(EpochRow::valMetric).filter(Double::isFinite).max()
+                .ifPresent(v -> best.setText(DistillFormat.metric(v)));
         if (last != null) {
             speed.setText(String.format(Locale.ROOT, "%.0f", last.samplesPerSecond()));
             elapsed.setText(DistillFormat.duration(last.elapsedSeconds()));

@@ -151,6 +151,20 @@ final class RunWizard {
                 finish();
             }
         });
+        // Enter goes on (Next, or Start run on the last step) wherever the focus is, except in the groups text
+        // area (new line), on a button (that button) and in an open drop-down (picks the item).
+        dialog.getDialogPane().addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != javafx.scene.input.KeyCode.ENTER || e.getTarget() instanceof TextArea
+                    || e.getTarget() instanceof Button
+                    || e.getTarget() instanceof javafx.scene.control.ComboBoxBase<?> c && c.isShowing()) {
+                return;
+            }
+            Button go = step < STEPS.length - 1 ? button(NEXT) : button(FINISH);
+            e.consume();
+            if (!go.isDisabled()) {
+                go.fire();
+            }
+        });
         dialog.setResultConverter(bt -> bt == FINISH ? created : null);
         dialog.setOnHidden(e -> {
             if (building != null && building.isRunning()) {
@@ -212,7 +226,7 @@ final class RunWizard {
             case 1 -> useExisting.isSelected() ? dataset : dataMode.getSelectedToggle() instanceof Node n ? n : dataset;
             case 2 -> isClassifier() && grouped.isSelected() ? groups : button(NEXT);
             case 3 -> presets;
-            default -> minutes.getEditor();
+            default -> minutes;
         };
         javafx.application.Platform.runLater(focus::requestFocus);
     }
@@ -475,10 +489,11 @@ final class RunWizard {
                     error.setText("Choose a video first");
                     return;
                 }
-                b.addVideo(video, videoStep.getValue());
-                name = name.isEmpty() ? video.getFileName() + " every " + videoStep.getValue() + "th frame" : name;
+                int every = commit(videoStep);
+                b.addVideo(video, every);
+                name = name.isEmpty() ? video.getFileName() + " every " + every + "th frame" : name;
             } else if (generated.isSelected() && t != null) {
-                int n = generatedCount.getValue();
+                int n = commit(generatedCount);
                 long s = System.currentTimeMillis() & 0xffff;
                 if (t.profile().task().kind() == TaskKind.DENSE) {
                     b.addGenerated(new TextSceneGenerator(s, 320, 320), n);
@@ -757,8 +772,8 @@ final class RunWizard {
         g.setVgap(10);
         int r = 0;
         g.addRow(r++, field("Time budget"), new HBox(8, minutes, centred(new Label("minutes of training"))));
-        g.addRow(r++, field("At most"), new HBox(8, epochs, centred(new Label("epochs (it stops early when the "
-                + "validation score stops improving)"))));
+        g.addRow(r++, field("At most"), new HBox(8, epochs, centred(new Label("epochs (or fewer: it stops when "
+                + "agreement stops improving)"))));
         Label targets = field("Teacher targets");
         GridPane.setValignment(targets, javafx.geometry.VPos.TOP);
         g.addRow(r++, targets, new VBox(4,
