@@ -72,6 +72,9 @@ final class RunPage extends VBox {
     private final LineChart<Number, Number> lossChart;
     private final LineChart<Number, Number> metricChart;
     private ChangeListener<Number> follower;
+    private ChangeListener<Boolean> pauseFollower;
+    private final Label waiting = new Label("The charts fill in as training goes: the learning rate every few "
+            + "steps, loss and validation score after each epoch.");
     private boolean cancelling;
 
     RunPage(ShellContext ctx, RunRow row, List<EpochRow> stored, RunSession live, Host host) {
@@ -128,6 +131,11 @@ final class RunPage extends VBox {
         lrChart.setCreateSymbols(live == null);
         HBox charts = new HBox(10, lossChart, metricChart, lrChart);
         charts.setId("run-charts");
+        waiting.getStyleClass().add("hint");
+        waiting.setId("run-charts-waiting");
+        waiting.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(metric.getData())
+                .and(javafx.beans.binding.Bindings.isEmpty(learningRate.getData())));
+        waiting.managedProperty().bind(waiting.visibleProperty());
         for (Node c : charts.getChildren()) {
             HBox.setHgrow(c, Priority.ALWAYS);
         }
@@ -141,10 +149,11 @@ final class RunPage extends VBox {
             cancel.setMinWidth(Region.USE_PREF_SIZE);
             cancel.setOnAction(e -> confirmCancel());
             HBox buttons = new HBox(8, pause, cancel);
-            getChildren().addAll(card(new VBox(10, phase, progressRow, stats, buttons)), charts);
+            getChildren().addAll(card(new VBox(10, phase, progressRow, stats, buttons)), waiting, charts);
             follower = (o, a, b) -> update(live.snapshot());
             live.revisionProperty().addListener(follower);
-            live.pausedProperty().addListener((o, a, b) -> showLiveStatus());
+            pauseFollower = (o, a, b) -> showLiveStatus();
+            live.pausedProperty().addListener(pauseFollower);
             showLiveStatus();
             if (live.snapshot() != null) {
                 update(live.snapshot());
@@ -195,6 +204,8 @@ final class RunPage extends VBox {
                 try {
                     DistillReport r = dev.distillery.teacher.library.Json.read(row.reportJson(), DistillReport.class);
                     getChildren().add(card(report(r)));
+                    // the whole run's rate; an epoch's own figure leaves out validation and labelling
+                    speed.setText(String.format(Locale.ROOT, "%.0f", r.samplesPerSecond()));
                 } catch (RuntimeException bad) {
                     Label l = new Label("The stored report could not be read: " + bad.getMessage());
                     l.getStyleClass().add("error-text");
@@ -213,6 +224,7 @@ final class RunPage extends VBox {
     void dispose() {
         if (live != null && follower != null) {
             live.revisionProperty().removeListener(follower);
+            live.pausedProperty().removeListener(pauseFollower);
         }
     }
 
@@ -333,6 +345,9 @@ final class RunPage extends VBox {
     }
 
     private static String etaText(double seconds) {
+        if (!(seconds >= 1)) {
+            return ""; // unknown, or about to end: "about 0 s left" says nothing
+        }
         String d = DistillFormat.duration(seconds);
         return d.isEmpty() ? "" : "about " + d + " left";
     }
@@ -448,6 +463,18 @@ final class RunPage extends VBox {
                                                    String id) {
         NumberAxis x = new NumberAxis();
         x.setLabel(xLabel);
+        x.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                double v = n.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : ""; // epochs and steps are whole
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.valueOf(s);
+            }
+        });
         x.setForceZeroInRange(false);
         x.setMinorTickVisible(false);
         NumberAxis y = new NumberAxis();

@@ -542,6 +542,7 @@ final class RunWizard {
                     d.skippedDuplicates()));
             buildResult.getStyleClass().remove("error-text");
             refreshButtons();
+            button(NEXT).requestFocus(); // the Build button it had is disabled now; Enter goes on
         });
         task.setOnCancelled(e -> {
             doneBuilding();
@@ -592,6 +593,8 @@ final class RunWizard {
                 + "likely each pixel is text). The student learns the same map at its own input size, and is "
                 + "scored by the overlap (IoU) of the two maps above the threshold "
                 + DistillService.MAP_THRESHOLD + ". There is nothing to choose here.");
+        StackPane.setAlignment(classTarget, Pos.TOP_LEFT);
+        StackPane.setAlignment(mapTarget, Pos.TOP_LEFT);
         return new StackPane(classTarget, mapTarget);
     }
 
