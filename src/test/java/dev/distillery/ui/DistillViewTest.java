@@ -82,7 +82,7 @@ class DistillViewTest {
     @Test
     void classGroupsAreCheckedAsTheyAreTyped() {
         var ctx = fx.app.window().context();
-        new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
+        var few = new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
                 .addGeneratedLines(new TextSceneGenerator(3), 8).build("few lines");
         fx.robot.clickOn("#nav-distill");
         fx.await("empty state", () -> text("#empty-title").equals("No distillation runs yet"));
@@ -110,6 +110,22 @@ class DistillViewTest {
         fx.robot.push(KeyCode.ESCAPE);
         fx.await("wizard closed", () -> !fx.exists("#wizard"));
         assertThat(ctx.distill().runs().list()).isEmpty();
+
+        // A run whose process died shows Resume; resuming makes it live again here (then it is cancelled).
+        long teacherId = ctx.teachers().list().get(0).id();
+        long id = ctx.distill().create(new dev.distillery.distill.DistillService.Request("interrupted one", teacherId,
+                few.id(), List.of(), "cls-tiny", 0, 0, dev.distillery.distill.Distiller.Settings.defaults(
+                        dev.distillery.distill.StudentSpec.Kind.CLASSIFIER).withBudget(120, 1000).withPatience(0), null, false));
+        ctx.distill().runs().finish(id, RunRow.INTERRUPTED, "Interrupted at epoch 0", null);
+        var view = (dev.distillery.ui.distill.DistillView) fx.app.window().view(Screen.DISTILL);
+        fx.robot.interact(() -> view.refresh(id));
+        fx.await("interrupted page", () -> text("#run-status").equals("INTERRUPTED") && fx.exists("#run-resume"));
+        fx.clickWhenVisible("#run-resume");
+        awaitLong("live again", () -> fx.exists("#run-cancel") && text("#run-status").equals("RUNNING"));
+        fx.clickWhenVisible("#run-cancel");
+        fx.clickWhenVisible("#cancel-confirm");
+        awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
+        assertThat(ctx.distill().runs().find(id).orElseThrow().status()).isEqualTo(RunRow.CANCELLED);
     }
 
     @Test
