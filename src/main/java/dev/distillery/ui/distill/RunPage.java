@@ -51,6 +51,9 @@ final class RunPage extends VBox {
         void delete(RunRow row);
     }
 
+    /** Epoch points per chart at most; longer runs are thinned evenly (the last epoch always shows). */
+    static final int MAX_EPOCH_POINTS = 300;
+
     private final ShellContext ctx;
     private final RunRow row;
     private final RunSession live;
@@ -76,6 +79,9 @@ final class RunPage extends VBox {
     private final Label waiting = new Label("The charts fill in as training goes: the learning rate every few "
             + "steps, loss and validation score after each epoch.");
     private boolean cancelling;
+    private int drawnEpochs = -1;
+    private int drawnSteps = -1;
+    private double drawnLastStep = -1;
 
     RunPage(ShellContext ctx, RunRow row, List<EpochRow> stored, RunSession live, Host host) {
         this.ctx = ctx;
@@ -304,14 +310,28 @@ final class RunPage extends VBox {
         }
         List<XYChart.Data<Number, Number>> l = new ArrayList<>();
         List<XYChart.Data<Number, Number>> m = new ArrayList<>();
+        if (s.epochs().size() == drawnEpochs && s.learningRate().size() == drawnSteps
+                && (s.learningRate().isEmpty() || s.learningRate().get(s.learningRate().size() - 1)[0] == drawnLastStep)) {
+            return; // nothing new for the charts
+        }
+        drawnEpochs = s.epochs().size();
+        drawnSteps = s.learningRate().size();
+        drawnLastStep = s.learningRate().isEmpty() ? -1 : s.learningRate().get(drawnSteps - 1)[0];
         double top = Double.NaN;
-        for (Distiller.EpochInfo e : s.epochs()) {
+        int every = Math.max(1, (s.epochs().size() + MAX_EPOCH_POINTS - 1) / MAX_EPOCH_POINTS);
+        for (int i = 0; i < s.epochs().size(); i++) {
+            Distiller.EpochInfo e = s.epochs().get(i);
+            if (Double.isFinite(e.valMetric())) {
+                top = Double.isNaN(top) ? e.valMetric() : Math.max(top, e.valMetric());
+            }
+            if (i % every != 0 && i != s.epochs().size() - 1) {
+                continue; // thinned: a long run keeps a few hundred points per chart
+            }
             if (Double.isFinite(e.trainLoss()) && e.epoch() > 0) {
                 l.add(new XYChart.Data<>(e.epoch(), e.trainLoss()));
             }
             if (Double.isFinite(e.valMetric())) {
                 m.add(new XYChart.Data<>(e.epoch(), e.valMetric()));
-                top = Double.isNaN(top) ? e.valMetric() : Math.max(top, e.valMetric());
             }
         }
         if (!Double.isNaN(top)) {
@@ -359,7 +379,13 @@ final class RunPage extends VBox {
         List<XYChart.Data<Number, Number>> m = new ArrayList<>();
         List<XYChart.Data<Number, Number>> r = new ArrayList<>();
         EpochRow last = null;
-        for (EpochRow e : epochs) {
+        int every = Math.max(1, (epochs.size() + MAX_EPOCH_POINTS - 1) / MAX_EPOCH_POINTS);
+        for (int i = 0; i < epochs.size(); i++) {
+            EpochRow e = epochs.get(i);
+            last = e;
+            if (i % every != 0 && i != epochs.size() - 1) {
+                continue;
+            }
             if (Double.isFinite(e.trainLoss())) {
                 l.add(new XYChart.Data<>(e.epoch(), e.trainLoss()));
             }
@@ -369,7 +395,6 @@ final class RunPage extends VBox {
             if (Double.isFinite(e.learningRate())) {
                 r.add(new XYChart.Data<>(e.epoch(), e.learningRate()));
             }
-            last = e;
         }
         loss.getData().setAll(l);
         metric.getData().setAll(m);
