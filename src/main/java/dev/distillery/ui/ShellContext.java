@@ -18,6 +18,7 @@ public final class ShellContext {
     private final StringProperty networkStatus = new SimpleStringProperty(this, "networkStatus", "Not connected");
     private Window window;
     private dev.distillery.teacher.TeacherService teachers;
+    private dev.distillery.distill.DistillService distill;
 
     public ShellContext(AppSession session) {
         this.session = session;
@@ -60,6 +61,18 @@ public final class ShellContext {
                     computeThreads::get);
         }
         return teachers;
+    }
+
+    /**
+     * Distillation runs, opened on first use. The first call also marks runs whose process died as
+     * INTERRUPTED (a database query), so make it from a background task.
+     */
+    public synchronized dev.distillery.distill.DistillService distill() {
+        if (distill == null) {
+            distill = new dev.distillery.distill.DistillService(session.dataDirectory(), session.database(), teachers());
+            distill.markInterrupted();
+        }
+        return distill;
     }
 
     public Window window() {

@@ -19,6 +19,8 @@ final class ShortcutsDialog {
         for (Screen s : Screen.values()) {
             add(grid, r++, s.shortcut().getDisplayText(), "Open " + s.title());
         }
+        add(grid, r++, dev.distillery.ui.distill.DistillView.NEW_RUN.getDisplayText(), "New distillation run (on Distill)");
+        add(grid, r++, "Esc", "Close the New run wizard");
         add(grid, r++, MainWindow.FULL_SCREEN.getDisplayText(), "Full screen on/off");
         add(grid, r++, MainWindow.HELP.getDisplayText(), "This list");
         add(grid, r, MainWindow.QUIT.getDisplayText(), "Quit");

@@ -1,0 +1,563 @@
+package dev.distillery.ui.distill;
+
+import dev.distillery.distill.DistillReport;
+import dev.distillery.distill.Distiller;
+import dev.distillery.distill.StudentSpec;
+import dev.distillery.distill.StudentZoo;
+import dev.distillery.store.EpochRow;
+import dev.distillery.store.RunRow;
+import dev.distillery.ui.Actions;
+import dev.distillery.ui.Screen;
+import dev.distillery.ui.ShellContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.value.ChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * One run: what it distils into what, its status, what it is doing with a progress bar and the time left, live
+ * charts (train loss and validation metric per epoch, learning rate per step) with pause / resume / cancel while
+ * it trains in this window, and the report (teacher against student) once it is done. A finished run reopens
+ * from the database: its stored epochs as charts and its stored report.
+ */
+final class RunPage extends VBox {
+    /** What the page asks of the screen. */
+    interface Host {
+        /** Continues an interrupted run from its checkpoint. */
+        void resume(RunRow row);
+
+        /** Deletes the run after asking. */
+        void delete(RunRow row);
+    }
+
+    /** Epoch points per chart at most; longer runs are thinned evenly (the last epoch always shows). */
+    static final int MAX_EPOCH_POINTS = 300;
+
+    private final ShellContext ctx;
+    private final RunRow row;
+    private final RunSession live;
+    private final boolean dense;
+    private final Label status = new Label();
+    private final Label phase = new Label();
+    private final ProgressBar progress = new ProgressBar(0);
+    private final Label eta = new Label();
+    private final Label epoch = new Label();
+    private final Label speed = new Label();
+    private final Label elapsed = new Label();
+    private final Label best = new Label();
+    private final Button pause = new Button("Pause", new FontIcon("mdi2p-pause"));
+    private final Button cancel = new Button("Cancel", new FontIcon("mdi2c-close"));
+    private final XYChart.Series<Number, Number> loss = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> metric = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> learningRate = new XYChart.Series<>();
+    private final LineChart<Number, Number> lrChart;
+    private final LineChart<Number, Number> lossChart;
+    private final LineChart<Number, Number> metricChart;
+    private ChangeListener<Number> follower;
+    private ChangeListener<Boolean> pauseFollower;
+    private final Label waiting = new Label("The charts fill in as training goes: the learning rate every few "
+            + "steps, loss and validation score after each epoch.");
+    private boolean cancelling;
+    private int drawnEpochs = -1;
+    private int drawnSteps = -1;
+    private double drawnLastStep = -1;
+
+    RunPage(ShellContext ctx, RunRow row, List<EpochRow> stored, RunSession live, Host host) {
+        this.ctx = ctx;
+        this.row = row;
+        this.live = live;
+        this.dense = isDense(row.preset());
+        getStyleClass().add("run-page");
+        setId("run-page");
+        setSpacing(14);
+        setPadding(new Insets(4, 24, 20, 16));
+
+        Label name = new Label(row.name());
+        name.getStyleClass().add("detail-title");
+        name.setId("run-name");
+        name.setWrapText(true);
+        status.setId("run-status");
+        status.setMinWidth(Region.USE_PREF_SIZE);
+        HBox title = new HBox(12, name, status);
+        title.setAlignment(Pos.CENTER_LEFT);
+        Label what = new Label(row.teacherName() + "  →  " + row.preset() + "   ·   started "
+                + DistillFormat.date(row.createdAt()) + "   ·   run " + row.id());
+        what.getStyleClass().add("hint");
+        what.setId("run-what");
+
+        phase.setId("run-phase");
+        phase.setWrapText(true);
+        progress.setId("run-progress");
+        progress.setPrefWidth(320);
+        eta.setId("run-eta");
+        eta.getStyleClass().add("hint");
+        eta.setMinWidth(Region.USE_PREF_SIZE);
+        HBox progressRow = new HBox(12, progress, eta);
+        progressRow.setAlignment(Pos.CENTER_LEFT);
+
+        epoch.setId("run-epoch");
+        speed.setId("run-speed");
+        elapsed.setId("run-elapsed");
+        best.setId("run-best");
+        HBox stats = new HBox(8, stat("Epoch", epoch), stat("Samples/s", speed), stat("Elapsed", elapsed),
+                stat(dense ? "Best IoU" : "Best agreement", best));
+
+        loss.setName("train loss");
+        metric.setName(metricName());
+        learningRate.setName("learning rate");
+        lossChart = chart("Train loss", "epoch", loss, "run-chart-loss");
+        metricChart = chart("Validation " + metricName(), "epoch", metric, "run-chart-metric");
+        NumberAxis metricAxis = (NumberAxis) metricChart.getYAxis();
+        metricAxis.setAutoRanging(false);
+        metricAxis.setLowerBound(0);
+        metricAxis.setUpperBound(1);
+        metricAxis.setTickUnit(0.2);
+        lrChart = chart("Learning rate", live != null ? "step" : "epoch", learningRate, "run-chart-lr");
+        lrChart.setCreateSymbols(live == null);
+        HBox charts = new HBox(10, lossChart, metricChart, lrChart);
+        charts.setId("run-charts");
+        waiting.getStyleClass().add("hint");
+        waiting.setId("run-charts-waiting");
+        waiting.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(metric.getData())
+                .and(javafx.beans.binding.Bindings.isEmpty(learningRate.getData())));
+        waiting.managedProperty().bind(waiting.visibleProperty());
+        for (Node c : charts.getChildren()) {
+            HBox.setHgrow(c, Priority.ALWAYS);
+        }
+
+        getChildren().addAll(new VBox(4, title, what));
+        if (live != null) {
+            pause.setId("run-pause");
+            pause.setMinWidth(Region.USE_PREF_SIZE);
+            pause.setOnAction(e -> togglePause());
+            cancel.setId("run-cancel");
+            cancel.setMinWidth(Region.USE_PREF_SIZE);
+            cancel.setOnAction(e -> confirmCancel());
+            HBox buttons = new HBox(8, pause, cancel);
+            getChildren().addAll(card(new VBox(10, phase, progressRow, stats, buttons)), waiting, charts);
+            follower = (o, a, b) -> update(live.snapshot());
+            live.revisionProperty().addListener(follower);
+            pauseFollower = (o, a, b) -> showLiveStatus();
+            live.pausedProperty().addListener(pauseFollower);
+            showLiveStatus();
+            if (live.snapshot() != null) {
+                update(live.snapshot());
+            } else {
+                phase.setText("Starting");
+                progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
+            }
+        } else {
+            showStatus(row.status());
+            phase.setText(row.phase() == null ? "" : row.phase());
+            epoch.setText(Integer.toString(row.epochsDone()));
+            best.setText(DistillFormat.metric(row.bestMetric()));
+            showStored(stored);
+            VBox summary = new VBox(10, phase, stats);
+            if (RunRow.RUNNING.equals(row.status())) {
+                Label other = new Label("This run is training in another Distillery process (the command line?). "
+                        + "Its figures here are from the last finished epoch.");
+                other.getStyleClass().add("hint");
+                other.setWrapText(true);
+                summary.getChildren().add(other);
+            }
+            if (row.error() != null && !row.error().isBlank()) {
+                Label error = new Label(row.error());
+                error.getStyleClass().add("error-text");
+                error.setId("run-error");
+                error.setWrapText(true);
+                summary.getChildren().add(error);
+            }
+            HBox buttons = new HBox(8);
+            if (RunRow.INTERRUPTED.equals(row.status())) {
+                Button resume = new Button("Resume", new FontIcon("mdi2p-play"));
+                resume.setId("run-resume");
+                resume.getStyleClass().add("primary");
+                resume.setOnAction(e -> host.resume(row));
+                buttons.getChildren().add(resume);
+            }
+            if (!RunRow.RUNNING.equals(row.status())) {
+                Button delete = new Button("Delete run", new FontIcon("mdi2d-delete-outline"));
+                delete.setId("run-delete");
+                delete.setOnAction(e -> host.delete(row));
+                buttons.getChildren().add(delete);
+            }
+            if (!buttons.getChildren().isEmpty()) {
+                summary.getChildren().add(buttons);
+            }
+            getChildren().add(card(summary));
+            if (row.reportJson() != null) {
+                try {
+                    DistillReport r = dev.distillery.teacher.library.Json.read(row.reportJson(), DistillReport.class);
+                    getChildren().add(card(report(r)));
+                    // the whole run's rate; an epoch's own figure leaves out validation and labelling
+                    speed.setText(String.format(Locale.ROOT, "%.0f", r.samplesPerSecond()));
+                } catch (RuntimeException bad) {
+                    Label l = new Label("The stored report could not be read: " + bad.getMessage());
+                    l.getStyleClass().add("error-text");
+                    getChildren().add(l);
+                }
+            }
+            getChildren().add(charts);
+        }
+    }
+
+    long runId() {
+        return row.id();
+    }
+
+    /** Stops following the live run (the page is being replaced). */
+    void dispose() {
+        if (live != null && follower != null) {
+            live.revisionProperty().removeListener(follower);
+            live.pausedProperty().removeListener(pauseFollower);
+        }
+    }
+
+    private static boolean isDense(String preset) {
+        try {
+            return StudentZoo.preset(preset).kind() == StudentSpec.Kind.DENSE;
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    private String metricName() {
+        return dense ? "IoU" : "agreement";
+    }
+
+    // ------------------------------------------------------------------------------------------------ live
+
+    private void showLiveStatus() {
+        showStatus(cancelling ? "CANCELLING" : live.pausedProperty().get() ? "PAUSED" : RunRow.RUNNING);
+        pause.setText(live.pausedProperty().get() ? "Resume" : "Pause");
+        ((FontIcon) pause.getGraphic()).setIconLiteral(live.pausedProperty().get() ? "mdi2p-play" : "mdi2p-pause");
+    }
+
+    private void togglePause() {
+        if (live.pausedProperty().get()) {
+            live.resume();
+        } else {
+            live.pause();
+        }
+    }
+
+    private void confirmCancel() {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION);
+        ButtonType stop = new ButtonType("Cancel run", ButtonBar.ButtonData.OK_DONE);
+        ButtonType keep = new ButtonType("Keep training", ButtonBar.ButtonData.CANCEL_CLOSE);
+        a.getButtonTypes().setAll(stop, keep);
+        if (getScene() != null) {
+            a.initOwner(getScene().getWindow());
+        }
+        a.setTitle("Cancel run");
+        a.setHeaderText("Cancel \"" + row.name() + "\"?");
+        a.setContentText("Training stops after the current step. The best weights so far are kept in the run "
+                + "folder, but no student is exported.");
+        a.getDialogPane().setId("cancel-dialog");
+        ((Button) a.getDialogPane().lookupButton(stop)).setId("cancel-confirm");
+        a.showAndWait().filter(b -> b == stop).ifPresent(b -> {
+            cancelling = true;
+            live.cancel();
+            cancel.setDisable(true);
+            pause.setDisable(true);
+            showLiveStatus();
+            phase.setText("Cancelling after the current step…");
+        });
+    }
+
+    private void update(RunSession.Snapshot s) {
+        if (s == null) {
+            return;
+        }
+        boolean paused = live.pausedProperty().get();
+        Distiller.StepInfo st = s.step();
+        if (cancelling) {
+            phase.setText("Cancelling after the current step…");
+        } else if (s.training() && st != null) {
+            phase.setText((paused ? "Paused · " : "") + "Training · epoch " + st.epoch());
+            progress.setProgress(st.progress());
+            eta.setText(paused ? "" : etaText(st.etaSeconds()));
+        } else {
+            phase.setText((paused ? "Paused · " : "") + s.phase().text());
+            progress.setProgress(s.phase().fraction() < 0 ? ProgressBar.INDETERMINATE_PROGRESS : s.phase().fraction());
+            eta.setText(etaText(s.phase().etaSeconds()));
+        }
+        if (st != null) {
+            epoch.setText(Integer.toString(st.epoch()));
+            speed.setText(String.format(Locale.ROOT, "%.0f", st.samplesPerSecond()));
+            elapsed.setText(DistillFormat.duration(st.elapsedSeconds()));
+        }
+        List<XYChart.Data<Number, Number>> l = new ArrayList<>();
+        List<XYChart.Data<Number, Number>> m = new ArrayList<>();
+        if (s.epochs().size() == drawnEpochs && s.learningRate().size() == drawnSteps
+                && (s.learningRate().isEmpty() || s.learningRate().get(s.learningRate().size() - 1)[0] == drawnLastStep)) {
+            return; // nothing new for the charts
+        }
+        drawnEpochs = s.epochs().size();
+        drawnSteps = s.learningRate().size();
+        drawnLastStep = s.learningRate().isEmpty() ? -1 : s.learningRate().get(drawnSteps - 1)[0];
+        double top = Double.NaN;
+        int every = Math.max(1, (s.epochs().size() + MAX_EPOCH_POINTS - 1) / MAX_EPOCH_POINTS);
+        for (int i = 0; i < s.epochs().size(); i++) {
+            Distiller.EpochInfo e = s.epochs().get(i);
+            if (Double.isFinite(e.valMetric())) {
+                top = Double.isNaN(top) ? e.valMetric() : Math.max(top, e.valMetric());
+            }
+            if (i % every != 0 && i != s.epochs().size() - 1) {
+                continue; // thinned: a long run keeps a few hundred points per chart
+            }
+            if (Double.isFinite(e.trainLoss()) && e.epoch() > 0) {
+                l.add(new XYChart.Data<>(e.epoch(), e.trainLoss()));
+            }
+            if (Double.isFinite(e.valMetric())) {
+                m.add(new XYChart.Data<>(e.epoch(), e.valMetric()));
+            }
+        }
+        if (!Double.isNaN(top)) {
+            best.setText(DistillFormat.metric(top));
+        }
+        loss.getData().setAll(l);
+        metric.getData().setAll(m);
+        fitEpochs(s.epochs().isEmpty() ? 0 : s.epochs().get(s.epochs().size() - 1).epoch());
+        List<XYChart.Data<Number, Number>> r = new ArrayList<>(s.learningRate().size());
+        for (double[] p : s.learningRate()) {
+            r.add(new XYChart.Data<>(p[0], p[1]));
+        }
+        learningRate.getData().setAll(r);
+    }
+
+    /** Whole epochs on the x axes, from 0 to at least 5, so one point does not make a 0.99–1.01 axis. */
+    private void fitEpochs(int lastEpoch) {
+        List<LineChart<Number, Number>> charts = new ArrayList<>(List.of(lossChart, metricChart));
+        if (live == null) {
+            charts.add(lrChart);
+        }
+        int upper = Math.max(5, lastEpoch);
+        double unit = Math.max(1, Math.ceil(upper / 10.0));
+        for (LineChart<Number, Number> c : charts) {
+            NumberAxis x = (NumberAxis) c.getXAxis();
+            x.setAutoRanging(false);
+            x.setLowerBound(0);
+            x.setUpperBound(upper);
+            x.setTickUnit(unit);
+        }
+    }
+
+    private static String etaText(double seconds) {
+        if (!(seconds >= 1)) {
+            return ""; // unknown, or about to end: "about 0 s left" says nothing
+        }
+        String d = DistillFormat.duration(seconds);
+        return d.isEmpty() ? "" : "about " + d + " left";
+    }
+
+    // ------------------------------------------------------------------------------------------------ stored
+
+    private void showStored(List<EpochRow> epochs) {
+        List<XYChart.Data<Number, Number>> l = new ArrayList<>();
+        List<XYChart.Data<Number, Number>> m = new ArrayList<>();
+        List<XYChart.Data<Number, Number>> r = new ArrayList<>();
+        EpochRow last = null;
+        int every = Math.max(1, (epochs.size() + MAX_EPOCH_POINTS - 1) / MAX_EPOCH_POINTS);
+        for (int i = 0; i < epochs.size(); i++) {
+            EpochRow e = epochs.get(i);
+            last = e;
+            if (i % every != 0 && i != epochs.size() - 1) {
+                continue;
+            }
+            if (Double.isFinite(e.trainLoss())) {
+                l.add(new XYChart.Data<>(e.epoch(), e.trainLoss()));
+            }
+            if (Double.isFinite(e.valMetric())) {
+                m.add(new XYChart.Data<>(e.epoch(), e.valMetric()));
+            }
+            if (Double.isFinite(e.learningRate())) {
+                r.add(new XYChart.Data<>(e.epoch(), e.learningRate()));
+            }
+        }
+        loss.getData().setAll(l);
+        metric.getData().setAll(m);
+        learningRate.getData().setAll(r);
+        fitEpochs(last == null ? 0 : last.epoch());
+        // RunRow.bestMetric holds the latest epoch's figure (see DistillService.run), so the best comes from here.
+        epochs.stream().mapToDouble(EpochRow::valMetric).filter(Double::isFinite).max()
+                .ifPresent(v -> best.setText(DistillFormat.metric(v)));
+        if (last != null) {
+            speed.setText(String.format(Locale.ROOT, "%.0f", last.samplesPerSecond()));
+            elapsed.setText(DistillFormat.duration(last.elapsedSeconds()));
+        }
+    }
+
+    private void showStatus(String s) {
+        status.setText(s);
+        status.getStyleClass().setAll("label", "run-status", "run-status-" + s.toLowerCase(Locale.ROOT));
+    }
+
+    private Node report(DistillReport r) {
+        Label heading = new Label("Teacher against student");
+        heading.getStyleClass().add("section-title");
+        GridPane g = new GridPane();
+        g.setId("run-report");
+        g.setHgap(28);
+        g.setVgap(6);
+        g.addRow(0, new Label(""), head("Teacher"), head("Student"), head("Student ÷ teacher"));
+        g.addRow(1, key("File size"), value(DistillFormat.bytes(r.teacherBytes())),
+                value(DistillFormat.bytes(r.studentBytes()), "report-student-bytes"), value(DistillFormat.ratio(r.sizeRatio())));
+        double paramRatio = r.teacherParams() > 0 ? (double) r.studentParams() / r.teacherParams() : Double.NaN;
+        g.addRow(2, key("Parameters"), value(DistillFormat.count(r.teacherParams())),
+                value(DistillFormat.count(r.studentParams())), value(DistillFormat.ratio(paramRatio)));
+        g.addRow(3, key("CPU latency p50 (" + r.threads() + " threads)"), value(DistillFormat.ms(r.teacherP50Ms())),
+                value(DistillFormat.ms(r.studentP50Ms())), value(DistillFormat.ratio(r.latencyRatio())));
+        int row = 4;
+        g.add(new Region(), 0, row++);
+        g.addRow(row++, key("Validation " + r.metricName()), value(DistillFormat.percent(r.valMetric())
+                + "  on " + r.valImages() + " images (exported ONNX)", "report-metric"));
+        if (r.valAccuracy() != null) {
+            g.addRow(row++, key("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
+        }
+        g.addRow(row++, key("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · " + r.epochs()
+                + " epochs (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
+                r.samplesPerSecond())));
+        g.addRow(row++, key("Stopped because"), value(r.stopReason()));
+        g.addRow(row++, key("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));
+        g.addRow(row++, key("ONNX check"), value(String.format(Locale.ROOT,
+                "matches the trained network to %.1e (largest difference)", r.parityMaxAbsDiff())));
+        if (r.int8() != null) {
+            g.addRow(row++, key("int8 variant"), value(DistillFormat.bytes(r.int8().bytes()) + " · "
+                    + DistillFormat.ms(r.int8().p50Ms()) + " · " + r.metricName() + " "
+                    + DistillFormat.percent(r.int8().valMetric())));
+        }
+        Label path = value(r.studentPath(), "report-path");
+        path.setWrapText(true);
+        g.add(key("Student file"), 0, row);
+        g.add(path, 1, row, 3, 1);
+        for (Node n : g.getChildren()) {
+            if (GridPane.getColumnIndex(n) != null && GridPane.getColumnIndex(n) == 0) {
+                GridPane.setValignment(n, javafx.geometry.VPos.TOP);
+            }
+        }
+        for (Node n : g.getChildren()) {
+            if (n instanceof Label lbl && GridPane.getColumnSpan(n) == null && GridPane.getColumnIndex(n) != null
+                    && GridPane.getColumnIndex(n) == 1 && GridPane.getRowIndex(n) != null && GridPane.getRowIndex(n) > 3) {
+                GridPane.setColumnSpan(lbl, 3);
+            }
+        }
+
+        Path folder = Path.of(r.studentPath()).toAbsolutePath().getParent();
+        Button open = Actions.openFolder(ctx, folder, "Open folder");
+        open.setId("run-open-folder");
+        Button tryLive = Actions.goTo(ctx, Screen.LIVE, "Try it Live", false);
+        tryLive.setId("run-try-live");
+        tryLive.setTooltip(new Tooltip("Opens the Live screen; pick the student there (import it as a model first)"));
+        Button submit = new Button("Submit to network", new FontIcon("mdi2c-cloud-upload-outline"));
+        submit.setId("run-submit");
+        submit.setDisable(true);
+        StackPane submitHolder = new StackPane(submit); // a disabled button shows no tooltip; its holder does
+        Tooltip.install(submitHolder, new Tooltip("Network arrives with the Network screen"));
+        HBox buttons = new HBox(8, open, tryLive, submitHolder);
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(12, heading, g, buttons);
+        box.setId("run-report-box");
+        return box;
+    }
+
+    // ------------------------------------------------------------------------------------------------ widgets
+
+    private static LineChart<Number, Number> chart(String title, String xLabel, XYChart.Series<Number, Number> series,
+                                                   String id) {
+        NumberAxis x = new NumberAxis();
+        x.setLabel(xLabel);
+        x.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                double v = n.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : ""; // epochs and steps are whole
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.valueOf(s);
+            }
+        });
+        x.setForceZeroInRange(false);
+        x.setMinorTickVisible(false);
+        NumberAxis y = new NumberAxis();
+        y.setForceZeroInRange(false);
+        y.setMinorTickVisible(false);
+        LineChart<Number, Number> c = new LineChart<>(x, y);
+        c.setId(id);
+        c.setTitle(title);
+        c.setLegendVisible(false);
+        c.setAnimated(false);
+        c.setPrefHeight(280);
+        c.setMinHeight(200);
+        c.setPrefWidth(260);
+        c.setMinWidth(180);
+        c.getStyleClass().add("run-chart");
+        c.getData().add(series);
+        return c;
+    }
+
+    private static Node stat(String caption, Label value) {
+        Label c = new Label(caption);
+        c.getStyleClass().add("stat-caption");
+        value.getStyleClass().add("stat-value");
+        value.setText(value.getText() == null || value.getText().isEmpty() ? "–" : value.getText());
+        VBox box = new VBox(2, c, value);
+        box.getStyleClass().add("stat");
+        box.setMinWidth(120);
+        return box;
+    }
+
+    private static VBox card(Node content) {
+        VBox card = new VBox(content);
+        card.getStyleClass().add("card");
+        return card;
+    }
+
+    private static Label head(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("field-label");
+        return l;
+    }
+
+    private static Label key(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("field-label");
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
+    }
+
+    private static Label value(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("report-value");
+        return l;
+    }
+
+    private static Label value(String text, String id) {
+        Label l = value(text);
+        l.setId(id);
+        return l;
+    }
+}

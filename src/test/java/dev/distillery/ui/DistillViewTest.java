@@ -1,0 +1,206 @@
+package dev.distillery.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.distill.data.DatasetBuilder;
+import dev.distillery.distill.data.TextSceneGenerator;
+import dev.distillery.store.RunRow;
+import dev.distillery.teacher.TeacherService;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.scene.chart.LineChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Distill screen driven as a user would: the wizard checks class groups as they are typed; a real run of the
+ * built-in text-direction teacher into cls-tiny on generated lines trains with live charts, pauses and resumes,
+ * and ends COMPLETED with its report; a second run is cancelled.
+ */
+class DistillViewTest {
+    @TempDir
+    Path dir;
+    ShellFixture fx;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = ShellFixture.start(dir.resolve("data"));
+        TeacherService teachers = fx.app.window().context().teachers();
+        var entry = teachers.catalog().stream().filter(e -> e.id().equals("ppocr-mobile-v2-cls")).findFirst()
+                .orElseThrow();
+        teachers.importCatalog(entry, null, null);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    /** Like {@link ShellFixture#await} with room for training on busy cores. */
+    void awaitLong(String what, Supplier<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(150, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    String text(String query) {
+        return fx.exists(query) ? fx.find(query, Label.class).getText() : "";
+    }
+
+    Button button(String query) {
+        return fx.find(query, Button.class);
+    }
+
+    void next(int toStep) {
+        fx.await("Next enabled", () -> fx.exists("#wizard-next") && !button("#wizard-next").isDisabled());
+        fx.clickWhenVisible("#wizard-next");
+        fx.await("step " + toStep, () -> text("#wizard-step").startsWith("Step " + toStep + " of 5"));
+    }
+
+    void openWizardWithTeacher() {
+        fx.robot.clickOn("#nav-distill");
+        fx.await("New run button", () -> fx.exists("#distill-new-run"));
+        fx.clickWhenVisible("#distill-new-run");
+        fx.await("teacher chosen", () -> fx.exists("#wizard-teacher")
+                && fx.find("#wizard-teacher", ComboBox.class).getValue() != null);
+    }
+
+    @Test
+    void classGroupsAreCheckedAsTheyAreTyped() {
+        var ctx = fx.app.window().context();
+        var few = new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
+                .addGeneratedLines(new TextSceneGenerator(3), 8).build("few lines");
+        fx.robot.clickOn("#nav-distill");
+        fx.await("empty state", () -> text("#empty-title").equals("No distillation runs yet"));
+
+        openWizardWithTeacher();
+        next(2);
+        fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
+        next(3);
+        fx.clickWhenVisible("#wizard-grouped");
+        fx.clickWhenVisible("#wizard-groups");
+        fx.robot.write("upright=0-5");
+        fx.await("range error", () -> fx.find("#wizard-groups-result", Label.class).getStyleClass().contains("error-text"));
+        assertThat(text("#wizard-groups-result")).contains("outside");
+        assertThat(button("#wizard-next").isDisabled()).isTrue();
+
+        TextArea groups = fx.find("#wizard-groups", TextArea.class);
+        fx.robot.interact(groups::clear);
+        fx.robot.write("up right=0\n");
+        fx.await("groups accepted", () -> !fx.find("#wizard-groups-result", Label.class).getStyleClass()
+                .contains("error-text"));
+        assertThat(text("#wizard-groups-result")).isEqualTo("2 student classes: up right (1 teacher class), other (1 teacher class)");
+        assertThat(button("#wizard-next").isDisabled()).isFalse();
+
+        fx.robot.interact(() -> button("#wizard-next").requestFocus());
+        fx.robot.push(KeyCode.ESCAPE);
+        fx.await("wizard closed", () -> !fx.exists("#wizard"));
+        assertThat(ctx.distill().runs().list()).isEmpty();
+
+        // A run whose process died shows Resume; resuming makes it live again here (then it is cancelled).
+        long teacherId = ctx.teachers().list().get(0).id();
+        long id = ctx.distill().create(new dev.distillery.distill.DistillService.Request("interrupted one", teacherId,
+                few.id(), List.of(), "cls-tiny", 0, 0, dev.distillery.distill.Distiller.Settings.defaults(
+                        dev.distillery.distill.StudentSpec.Kind.CLASSIFIER).withBudget(120, 1000).withPatience(0), null, false));
+        ctx.distill().runs().finish(id, RunRow.INTERRUPTED, "Interrupted at epoch 0", null);
+        var view = (dev.distillery.ui.distill.DistillView) fx.app.window().view(Screen.DISTILL);
+        fx.robot.interact(() -> view.refresh(id));
+        fx.await("interrupted page", () -> text("#run-status").equals("INTERRUPTED") && fx.exists("#run-resume"));
+        fx.clickWhenVisible("#run-resume");
+        awaitLong("live again", () -> fx.exists("#run-cancel") && text("#run-status").equals("RUNNING"));
+        fx.clickWhenVisible("#run-cancel");
+        fx.clickWhenVisible("#cancel-confirm");
+        awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
+        assertThat(ctx.distill().runs().find(id).orElseThrow().status()).isEqualTo(RunRow.CANCELLED);
+    }
+
+    @Test
+    void aRunTrainsLivePausesResumesCompletesAndAnotherIsCancelled() {
+        openWizardWithTeacher();
+        next(2);
+        // Data: 120 generated text lines, built inside the wizard.
+        fx.clickWhenVisible("#wizard-data-generated");
+        @SuppressWarnings("unchecked")
+        Spinner<Integer> count = fx.find("#wizard-generated-count", Spinner.class);
+        fx.robot.interact(() -> count.getValueFactory().setValue(120));
+        fx.clickWhenVisible("#wizard-build");
+        awaitLong("dataset built", () -> text("#wizard-build-result").startsWith("Built"));
+        assertThat(text("#wizard-build-result")).matches(".*\\d+ train · \\d+ val · 0 unreadable.*");
+        next(3);
+        next(4);
+        @SuppressWarnings("unchecked")
+        ListView<dev.distillery.distill.StudentSpec> presets = fx.find("#wizard-presets", ListView.class);
+        assertThat(presets.getItems()).extracting(dev.distillery.distill.StudentSpec::name).allMatch(n -> n.startsWith("cls-"));
+        fx.robot.interact(() -> presets.getItems().stream().filter(s -> s.name().equals("cls-tiny")).findFirst()
+                .ifPresent(s -> presets.getSelectionModel().select(s)));
+        next(5);
+        @SuppressWarnings("unchecked")
+        Spinner<Double> minutes = fx.find("#wizard-minutes", Spinner.class);
+        fx.robot.interact(() -> minutes.getValueFactory().setValue(0.3)); // 18 s of training
+        fx.clickWhenVisible("#wizard-finish");
+
+        // The live page: a chart point per finished epoch, then pause and resume.
+        awaitLong("live run page", () -> fx.exists("#run-pause"));
+        awaitLong("first epoch on the chart", () -> fx.exists("#run-chart-metric")
+                && !fx.find("#run-chart-metric", LineChart.class).getData().isEmpty()
+                && !((javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-metric", LineChart.class)
+                .getData().get(0)).getData().isEmpty());
+        assertThat(text("#run-status")).isEqualTo("RUNNING");
+        fx.clickWhenVisible("#run-pause");
+        fx.await("paused", () -> text("#run-status").equals("PAUSED"));
+        assertThat(button("#run-pause").getText()).isEqualTo("Resume");
+        fx.await("phase says paused", () -> text("#run-phase").startsWith("Paused"));
+        fx.clickWhenVisible("#run-pause");
+        fx.await("running again", () -> text("#run-status").equals("RUNNING"));
+        assertThat(button("#run-pause").getText()).isEqualTo("Pause");
+
+        awaitLong("completed with a report", () -> text("#run-status").equals("COMPLETED") && fx.exists("#run-report"));
+        assertThat(text("#report-metric")).contains("%").contains("images");
+        assertThat(text("#report-student-bytes")).matches("[0-9.]+ (KB|B|MB)");
+        // The finished run's page comes from the database: stored epochs as charts.
+        var stored = (javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-loss", LineChart.class).getData().get(0);
+        assertThat(stored.getData()).isNotEmpty();
+        assertThat(button("#run-submit").isDisabled()).isTrue();
+        List<RunRow> rows = fx.app.window().context().distill().runs().list();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).status()).isEqualTo(RunRow.COMPLETED);
+
+        // A second run on the same data, cancelled while it runs.
+        fx.clickWhenVisible("#distill-new-run");
+        fx.await("teacher chosen", () -> fx.exists("#wizard-teacher")
+                && fx.find("#wizard-teacher", ComboBox.class).getValue() != null);
+        next(2);
+        fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
+        next(3);
+        next(4);
+        next(5);
+        fx.clickWhenVisible("#wizard-finish");
+        awaitLong("second run page", () -> fx.exists("#run-cancel") && text("#run-name").contains("cls-tiny")
+                && fx.app.window().context().distill().runs().list().size() == 2);
+        fx.clickWhenVisible("#run-cancel");
+        fx.clickWhenVisible("#cancel-confirm");
+        awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
+        assertThat(fx.app.window().context().distill().runs().list().get(0).status()).isEqualTo(RunRow.CANCELLED);
+        assertThat(fx.exists("#run-report")).isFalse();
+
+        // Deleting the cancelled run asks first, then leaves the completed one.
+        fx.clickWhenVisible("#run-delete");
+        fx.clickWhenVisible("Delete");
+        fx.await("one run left", () -> fx.app.window().context().distill().runs().list().size() == 1
+                && text("#run-status").equals("COMPLETED"));
+    }
+}
