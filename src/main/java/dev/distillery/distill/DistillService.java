@@ -139,7 +139,6 @@ public final class DistillService {
                     l.step(s);
                 }
 
-                @Override
                 Double bestSoFar;
 
                 @Override
@@ -310,6 +309,11 @@ public final class DistillService {
         if (r.inputWidth() > 0 && r.inputHeight() > 0) {
             return new int[] {r.inputWidth(), r.inputHeight()};
         }
+        return studentSize(base, teacher);
+    }
+
+    /** The preset's size for this teacher: a non-square teacher input keeps its aspect ratio (classifiers). */
+    public static int[] studentSize(StudentSpec base, Preprocessing teacher) {
         int w = base.inputWidth();
         int h = base.inputHeight();
         int tw = teacher.width();

@@ -116,6 +116,18 @@ class DistillerTest {
         assertThat(row.status()).isEqualTo(RunRow.CANCELLED);
         assertThat(Distiller.bestWeights(Path.of(row.runDir()))).exists();
         assertThat(db.runs().epochs(id)).hasSize(2);
+        assertThat(row.bestMetric()).isEqualTo(r.outcome().history().stream().filter(Distiller.EpochInfo::best)
+                .reduce((a, b) -> b).orElseThrow().valMetric());
+
+        // the kept weights export later, with the same parity check and a report
+        DistillReport report = service.export(id, null);
+        assertThat(Path.of(report.studentPath())).exists();
+        assertThat(report.parityMaxAbsDiff()).isLessThanOrEqualTo(1e-4);
+        assertThat(db.runs().find(id).orElseThrow().reportJson()).contains("valMetric");
+
+        service.delete(id);
+        assertThat(db.runs().find(id)).isEmpty();
+        assertThat(Path.of(row.runDir())).doesNotExist();
     }
 
     @Test

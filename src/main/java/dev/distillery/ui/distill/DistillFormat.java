@@ -94,26 +94,10 @@ final class DistillFormat {
         return t.profile().task().kind() == TaskKind.DENSE ? StudentSpec.Kind.DENSE : StudentSpec.Kind.CLASSIFIER;
     }
 
-    /**
-     * The preset at the input size a run will give it: a classifier student takes a non-square teacher's aspect
-     * ratio (its exact size when that is at most four times the preset's area). This mirrors the package-private
-     * DistillService.studentSize, which the UI cannot call.
-     */
+    /** The preset at the input size a run will give it (see DistillService.studentSize). */
     static StudentSpec sized(StudentSpec preset, Teacher t) {
-        int tw = t.profile().preprocessing().width();
-        int th = t.profile().preprocessing().height();
-        if (preset.kind() != StudentSpec.Kind.CLASSIFIER || tw == th || tw <= 0 || th <= 0) {
-            return preset;
-        }
-        int w = preset.inputWidth();
-        int h = preset.inputHeight();
-        if ((long) tw * th <= 4L * w * h) {
-            return preset.withInput(tw, th);
-        }
-        double aspect = (double) tw / th;
-        int nh = Math.max(16, (int) Math.round(Math.sqrt((double) w * h / aspect) / 8) * 8);
-        int nw = Math.max(16, (int) Math.round(nh * aspect / 8) * 8);
-        return preset.withInput(nw, nh);
+        int[] wh = dev.distillery.distill.DistillService.studentSize(preset, t.profile().preprocessing());
+        return preset.withInput(wh[0], wh[1]);
     }
 
     /** One line for a preset: parameters, MFLOPs and the expected file size. */

@@ -281,10 +281,30 @@ public final class DistillView extends ScreenPane {
             public void delete(RunRow row) {
                 confirmDelete(row);
             }
+
+            @Override
+            public void export(RunRow row) {
+                exportStopped(row);
+            }
         };
     }
 
     // ------------------------------------------------------------------------------------------------ runs
+
+    /** Exports the best weights of a cancelled run, off the FX thread, then shows its report. */
+    private void exportStopped(RunRow row) {
+        Task<Void> t = new Task<>() {
+            @Override
+            protected Void call() {
+                ctx.distill().export(row.id(), null);
+                return null;
+            }
+        };
+        t.setOnSucceeded(e -> refresh(row.id()));
+        t.setOnFailed(e -> info("Export failed", t.getException() == null ? "Unknown error"
+                : t.getException().getMessage()));
+        Background.run(t);
+    }
 
     /** Opens the New run wizard. */
     public void newRun() {
@@ -361,8 +381,7 @@ public final class DistillView extends ScreenPane {
             Task<Void> t = new Task<>() {
                 @Override
                 protected Void call() throws IOException {
-                    ctx.distill().runs().delete(row.id());
-                    deleteFolder(Path.of(row.runDir()), ctx.session().dataDirectory().runs());
+                    ctx.distill().delete(row.id());
                     return null;
                 }
             };
@@ -372,20 +391,6 @@ public final class DistillView extends ScreenPane {
             });
             Background.run(t);
         });
-    }
-
-    /** Removes a run folder, only when it lies inside the data directory's runs/ folder. */
-    static void deleteFolder(Path folder, Path runsRoot) throws IOException {
-        Path f = folder.toAbsolutePath().normalize();
-        Path root = runsRoot.toAbsolutePath().normalize();
-        if (!f.startsWith(root) || f.equals(root) || !Files.isDirectory(f)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(f)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private void info(String title, String text) {

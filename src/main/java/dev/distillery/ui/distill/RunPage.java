@@ -49,6 +49,9 @@ final class RunPage extends VBox {
 
         /** Deletes the run after asking. */
         void delete(RunRow row);
+
+        /** Exports the best weights of a stopped run. */
+        void export(RunRow row);
     }
 
     /** Epoch points per chart at most; longer runs are thinned evenly (the last epoch always shows). */
@@ -196,6 +199,17 @@ final class RunPage extends VBox {
                 resume.setOnAction(e -> host.resume(row));
                 buttons.getChildren().add(resume);
             }
+            if (RunRow.CANCELLED.equals(row.status()) && row.reportJson() == null && row.epochsDone() > 0) {
+                Button export = new Button("Export best weights", new FontIcon("mdi2e-export"));
+                export.setId("run-export");
+                export.getStyleClass().add("primary");
+                export.setOnAction(e -> {
+                    export.setDisable(true);
+                    export.setText("Exporting…");
+                    host.export(row);
+                });
+                buttons.getChildren().add(export);
+            }
             if (!RunRow.RUNNING.equals(row.status())) {
                 Button delete = new Button("Delete run", new FontIcon("mdi2d-delete-outline"));
                 delete.setId("run-delete");
@@ -273,7 +287,7 @@ final class RunPage extends VBox {
         a.setTitle("Cancel run");
         a.setHeaderText("Cancel \"" + row.name() + "\"?");
         a.setContentText("Training stops after the current step. The best weights so far are kept in the run "
-                + "folder, but no student is exported.");
+                + "folder; you can export them from this page afterwards.");
         a.getDialogPane().setId("cancel-dialog");
         ((Button) a.getDialogPane().lookupButton(stop)).setId("cancel-confirm");
         a.showAndWait().filter(b -> b == stop).ifPresent(b -> {
