@@ -140,6 +140,10 @@ class DistillViewTest {
         fx.clickWhenVisible("#wizard-build");
         awaitLong("dataset built", () -> text("#wizard-build-result").startsWith("Built"));
         assertThat(text("#wizard-build-result")).matches(".*\\d+ train · \\d+ val · 0 unreadable.*");
+        // the new dataset is selected and previewed
+        dev.distillery.ui.common.ThumbnailStrip strip = fx.find("#wizard-thumbnails",
+                dev.distillery.ui.common.ThumbnailStrip.class);
+        fx.await("thumbnails", () -> strip.getChildren().size() == 10);
         next(3);
         next(4);
         @SuppressWarnings("unchecked")

@@ -83,6 +83,8 @@ final class RunWizard {
     private final RadioButton fromVideo = new RadioButton("Frames of a video");
     private final RadioButton generated = new RadioButton("Generated text");
     private final ComboBox<DatasetRow> dataset = new ComboBox<>();
+    private static final int THUMBNAILS = 10;
+    private final dev.distillery.ui.common.ThumbnailStrip thumbnails = new dev.distillery.ui.common.ThumbnailStrip(40);
     private final Label folderLabel = new Label("no folder chosen");
     private final Label videoLabel = new Label("no video chosen");
     private final Spinner<Integer> videoStep = new Spinner<>(1, 10_000, 10);
@@ -359,7 +361,11 @@ final class RunWizard {
         dataset.setPromptText("no datasets yet: build one below");
         dataset.setCellFactory(l -> datasetCell());
         dataset.setButtonCell(datasetCell());
-        dataset.valueProperty().addListener((o, a, b) -> refreshButtons());
+        dataset.valueProperty().addListener((o, a, b) -> {
+            refreshButtons();
+            showThumbnails(b);
+        });
+        thumbnails.setId("wizard-thumbnails");
         dataMode.selectedToggleProperty().addListener((o, a, b) -> {
             build.setDisable(b == useExisting || building != null && building.isRunning());
             refreshButtons();
@@ -440,7 +446,34 @@ final class RunWizard {
         buildRow.setAlignment(Pos.CENTER_LEFT);
         Label lead = hint("The teacher labels these images and the student learns from its answers; one image in "
                 + "ten is kept aside to measure how well the student agrees with the teacher.");
-        return new VBox(12, lead, sources, buildRow, progress, buildResult);
+        VBox page = new VBox(8, lead, sources, thumbnails, buildRow, progress, buildResult);
+        return page;
+    }
+
+    /** A strip of the dataset's images, spread over it; the item list is read off the FX thread. */
+    private void showThumbnails(DatasetRow d) {
+        thumbnails.show(List.of());
+        if (d == null) {
+            return;
+        }
+        Task<List<java.nio.file.Path>> load = new Task<>() {
+            @Override
+            protected List<java.nio.file.Path> call() {
+                var items = ctx.session().database().datasets().items(d.id());
+                int n = Math.min(THUMBNAILS, items.size());
+                List<java.nio.file.Path> out = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    out.add(java.nio.file.Path.of(items.get(i * items.size() / n).path()));
+                }
+                return out;
+            }
+        };
+        load.setOnSucceeded(e -> {
+            if (d.equals(dataset.getValue())) {
+                thumbnails.show(load.getValue());
+            }
+        });
+        Background.run(load);
     }
 
     private static ListCell<DatasetRow> datasetCell() {
