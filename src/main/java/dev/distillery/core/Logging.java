@@ -74,6 +74,8 @@ public final class Logging {
         // Flyway warns on every open that H2 2.4 is newer than it was verified with; our tests cover it.
         ctx.getLogger("org.flywaydb").setLevel(Level.ERROR);
         ctx.getLogger("io.grpc.netty").setLevel(Level.WARN);
+        // DJL probes CUDA on every engine load and warns that this CPU build has no GPU: not news to a user
+        ctx.getLogger("ai.djl.util.cuda").setLevel(Level.ERROR);
         current = file;
         return file;
     }

@@ -80,19 +80,7 @@ public final class OnnxExporter {
             throw new ParityException(String.format("ONNX export of %s differs from DJL: max |diff| = %.3g > %.0g; "
                     + "not saved", spec.name(), diff, PARITY_TOLERANCE), diff);
         }
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, onnx);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.distillery.core.AtomicFiles.write(target, onnx);
         return new ExportResult(target, onnx.length, diff);
     }
 

@@ -18,6 +18,15 @@ class CliTest {
     record Result(int code, String out, String err) {
     }
 
+    /** Runs the command line with {@code --data-dir dataDir} in front of {@code args}. */
+    static Result runIn(java.nio.file.Path dataDir, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--data-dir";
+        all[1] = dataDir.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(all);
+    }
+
     static Result run(String... args) {
         CommandLine cl = DistilleryCommand.commandLine();
         StringWriter out = new StringWriter();

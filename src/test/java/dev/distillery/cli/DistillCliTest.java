@@ -25,11 +25,7 @@ class DistillCliTest {
     Path dir;
 
     CliTest.Result run(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("data").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliTest.run(all);
+        return CliTest.runIn(dir.resolve("data"), args);
     }
 
     @Test

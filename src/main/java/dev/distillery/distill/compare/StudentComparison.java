@@ -612,13 +612,7 @@ public final class StudentComparison {
     }
 
     static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return dev.distillery.distill.target.Target.argmax(v);
     }
 
     static int argmax(double[] v) {

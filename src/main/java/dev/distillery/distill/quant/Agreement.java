@@ -72,12 +72,6 @@ public final class Agreement {
     }
 
     static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return dev.distillery.distill.target.Target.argmax(v);
     }
 }
