@@ -19,7 +19,6 @@ rem Default JVM options. These are the same values as in distillery.conf
 rem (used by the Linux/macOS launcher); see that file for what each one does
 rem and keep the two in sync.
 set "DEFAULT_JVM_OPTS=-Dai.djl.offline=true -Xmx4g -Dfile.encoding=UTF-8"
-if not defined TORCH_CPP_LOG_LEVEL set "TORCH_CPP_LOG_LEVEL=ERROR"
 
 set "MIN_JAVA=17"
 for %%I in ("%~dp0..") do set "APP_HOME=%%~fI"

@@ -179,6 +179,7 @@ class DistillViewTest {
         var stored = (javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-loss", LineChart.class).getData().get(0);
         assertThat(stored.getData()).isNotEmpty();
         assertThat(button("#run-submit").isDisabled()).isTrue();
+        assertThat(button("#run-save-as").isDisabled()).isFalse();
         List<RunRow> rows = fx.app.window().context().distill().runs().list();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).status()).isEqualTo(RunRow.COMPLETED);

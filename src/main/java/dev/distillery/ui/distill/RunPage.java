@@ -489,11 +489,36 @@ final class RunPage extends VBox {
         submit.setDisable(true);
         StackPane submitHolder = new StackPane(submit); // a disabled button shows no tooltip; its holder does
         Tooltip.install(submitHolder, new Tooltip("Network arrives with the Network screen"));
-        HBox buttons = new HBox(8, open, tryLive, submitHolder);
+        Button saveAs = new Button("Save a copy…", new FontIcon("mdi2c-content-save-outline"));
+        saveAs.setId("run-save-as");
+        saveAs.setOnAction(e -> saveCopy(Path.of(r.studentPath())));
+        HBox buttons = new HBox(8, saveAs, open, tryLive, submitHolder);
         buttons.setAlignment(Pos.CENTER_LEFT);
         VBox box = new VBox(12, heading, g, buttons);
         box.setId("run-report-box");
         return box;
+    }
+
+    /** Copies the exported student where the user wants it (off the FX thread); errors in a dialog. */
+    private void saveCopy(Path student) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Save the student");
+        fc.setInitialFileName(student.getFileName().toString());
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("ONNX model", "*.onnx"));
+        java.io.File target = fc.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (target == null) {
+            return;
+        }
+        javafx.concurrent.Task<Void> copy = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws java.io.IOException {
+                dev.distillery.core.AtomicFiles.write(target.toPath(), java.nio.file.Files.readAllBytes(student));
+                return null;
+            }
+        };
+        copy.setOnFailed(e -> dev.distillery.ui.common.ErrorReporter.report("Could not save the student to "
+                + target, copy.getException()));
+        dev.distillery.ui.common.Background.run(copy);
     }
 
     // ------------------------------------------------------------------------------------------------ widgets
