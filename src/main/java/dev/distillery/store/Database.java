@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     static final String MIGRATIONS = "classpath:dev/distillery/store/migration";
+    static final String LEDGER_MIGRATIONS = "classpath:dev/distillery/store/ledger";
 
     private final JdbcConnectionPool pool;
     private final Jdbi jdbi;
@@ -46,6 +47,18 @@ public final class Database implements AutoCloseable {
      * @throws StoreException with a readable reason for anything else
      */
     public static Database open(Path base) {
+        return open(base, MIGRATIONS);
+    }
+
+    /**
+     * Opens a subnet ledger's own database (its schema in {@code store/ledger}, apart from the app's); same
+     * durability (every commit on disk) and errors as {@link #open}.
+     */
+    public static Database openLedger(Path base) {
+        return open(base, LEDGER_MIGRATIONS);
+    }
+
+    static Database open(Path base, String migrations) {
         String url = "jdbc:h2:file:" + base.toAbsolutePath()
                 + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE";
         Path file = Path.of(base.toAbsolutePath() + ".mv.db");
@@ -61,7 +74,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(pool)
-                    .locations(MIGRATIONS)
+                    .locations(migrations)
                     .failOnMissingLocations(true)
                     .load();
             MigrateResult result = flyway.migrate();
@@ -125,6 +138,11 @@ public final class Database implements AutoCloseable {
     /** Distillation runs and their epochs. */
     public RunStore runs() {
         return new RunStore(jdbi);
+    }
+
+    /** A subnet ledger's state (only in a database opened with {@link #openLedger}). */
+    public LedgerStore ledger() {
+        return new LedgerStore(jdbi);
     }
 
     /** Closes all connections and the file; further use fails. */

@@ -1,0 +1,203 @@
+package dev.distillery.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The SQL of a subnet ledger's database (schema {@code store/ledger}). The rules live in {@code network.ledger};
+ * this class only keeps state, and applies an epoch in one transaction.
+ */
+public final class LedgerStore {
+    /** One registered neuron and its latest epoch figures. */
+    public record NeuronRow(int uid, String hotkey, String coldkey, double stake, long registeredAt, long lastUpdate,
+                            boolean validatorPermit, double consensus, double validatorTrust, double incentive,
+                            double dividends, double emission) {
+    }
+
+    /** The chain position and the emission so far. */
+    public record Meta(long block, long epoch, double totalEmitted) {
+    }
+
+    /** Everything an epoch changes, applied together by {@link #applyEpoch}. */
+    public record EpochUpdate(long epoch, long block, List<NeuronRow> neurons, double[][] bonds,
+                              Map<String, Double> credits, double emitted, String reportJson) {
+    }
+
+    private final Jdbi jdbi;
+
+    LedgerStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Meta meta() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT block, epoch, total_emitted FROM meta WHERE id = 1")
+                .map((rs, ctx) -> new Meta(rs.getLong(1), rs.getLong(2), rs.getDouble(3))).one());
+    }
+
+    public void setBlock(long block) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE meta SET block = :b WHERE id = 1").bind("b", block).execute());
+    }
+
+    public List<NeuronRow> neurons() {
+        return jdbi.withHandle(LedgerStore::neurons);
+    }
+
+    private static List<NeuronRow> neurons(Handle h) {
+        return h.createQuery("SELECT uid, hotkey, coldkey, stake, registered_at, last_update, validator_permit, "
+                + "consensus, validator_trust, incentive, dividends, emission FROM neurons ORDER BY uid")
+                .map((rs, ctx) -> new NeuronRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                        rs.getLong(5), rs.getLong(6), rs.getBoolean(7), rs.getDouble(8), rs.getDouble(9),
+                        rs.getDouble(10), rs.getDouble(11), rs.getDouble(12))).list();
+    }
+
+    public Optional<NeuronRow> neuron(String hotkey) {
+        return neurons().stream().filter(n -> n.hotkey().equals(hotkey)).findFirst();
+    }
+
+    /**
+     * Puts {@code row} at its UID in one transaction, replacing whoever held it: the old holder's weights, bonds (row
+     * and column) and commitments go with it.
+     */
+    public void putNeuron(NeuronRow row) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM weights WHERE validator_uid = :u OR miner_uid = :u").bind("u", row.uid())
+                    .execute();
+            h.createUpdate("DELETE FROM bonds WHERE validator_uid = :u OR miner_uid = :u").bind("u", row.uid())
+                    .execute();
+            h.createUpdate("DELETE FROM commitments WHERE uid = :u").bind("u", row.uid()).execute();
+            h.createUpdate("DELETE FROM neurons WHERE uid = :u").bind("u", row.uid()).execute();
+            h.createUpdate("INSERT INTO neurons (uid, hotkey, coldkey, stake, registered_at, last_update, "
+                    + "validator_permit) VALUES (:uid, :hotkey, :coldkey, :stake, :registeredAt, :lastUpdate, "
+                    + ":validatorPermit)").bindMethods(row).execute();
+        });
+    }
+
+    public void setPermits(Map<Integer, Boolean> permits) {
+        jdbi.useTransaction(h -> permits.forEach((uid, p) -> h.createUpdate(
+                "UPDATE neurons SET validator_permit = :p WHERE uid = :u").bind("p", p).bind("u", uid).execute()));
+    }
+
+    /** Records the earliest commitment of a hash; returns the UID that owns it (maybe an earlier one). */
+    public int commit(String sha256, int uid, String hotkey, long block) {
+        return jdbi.inTransaction(h -> {
+            Optional<Integer> owner = h.createQuery("SELECT uid FROM commitments WHERE model_sha256 = :s")
+                    .bind("s", sha256).mapTo(Integer.class).findOne();
+            if (owner.isPresent()) {
+                return owner.get();
+            }
+            h.createUpdate("INSERT INTO commitments (model_sha256, uid, hotkey, block) VALUES (:s, :u, :k, :b)")
+                    .bind("s", sha256).bind("u", uid).bind("k", hotkey).bind("b", block).execute();
+            return uid;
+        });
+    }
+
+    /** The commitment's owner (uid, block), if the hash was committed. */
+    public Optional<long[]> commitment(String sha256) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT uid, block FROM commitments WHERE model_sha256 = :s")
+                .bind("s", sha256).map((rs, ctx) -> new long[] {rs.getInt(1), rs.getLong(2)}).findOne());
+    }
+
+    /** Replaces a validator's weight row and stamps its last update. */
+    public void setWeights(int validator, Map<Integer, Double> row, long block) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM weights WHERE validator_uid = :v").bind("v", validator).execute();
+            for (Map.Entry<Integer, Double> e : row.entrySet()) {
+                h.createUpdate("INSERT INTO weights (validator_uid, miner_uid, weight) VALUES (:v, :m, :w)")
+                        .bind("v", validator).bind("m", e.getKey()).bind("w", e.getValue()).execute();
+            }
+            h.createUpdate("UPDATE neurons SET last_update = :b WHERE uid = :v").bind("b", block).bind("v", validator)
+                    .execute();
+        });
+    }
+
+    /** The n×n weight matrix (n = highest UID + 1). */
+    public double[][] weights(int n) {
+        return matrix("SELECT validator_uid, miner_uid, weight FROM weights", n);
+    }
+
+    public double[][] bonds(int n) {
+        return matrix("SELECT validator_uid, miner_uid, bond FROM bonds", n);
+    }
+
+    private double[][] matrix(String sql, int n) {
+        double[][] m = new double[n][n];
+        jdbi.useHandle(h -> h.createQuery(sql).map((rs, ctx) -> {
+            int i = rs.getInt(1);
+            int j = rs.getInt(2);
+            if (i < n && j < n) {
+                m[i][j] = rs.getDouble(3);
+            }
+            return 0;
+        }).list());
+        return m;
+    }
+
+    public Map<String, Double> balances() {
+        Map<String, Double> b = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT hotkey, amount FROM balances").map((rs, ctx) ->
+                b.put(rs.getString(1), rs.getDouble(2))).list());
+        return b;
+    }
+
+    public double balance(String hotkey) {
+        return balances().getOrDefault(hotkey, 0.0);
+    }
+
+    /** Stored epoch reports from {@code fromEpoch} on, oldest first: {epoch, block, emitted, json}. */
+    public List<Object[]> epochs(long fromEpoch) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT epoch, block, emitted, report_json FROM epochs "
+                + "WHERE epoch >= :e ORDER BY epoch").bind("e", fromEpoch).map((rs, ctx) -> new Object[] {
+                    rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getString(4)}).list());
+    }
+
+    /**
+     * Applies an epoch in ONE transaction: the neurons' figures, the new bonds, the credits to balances, the epoch's
+     * row and the meta counters. A kill at any moment leaves it wholly applied or not at all.
+     *
+     * @param beforeCommit called inside the transaction after every write (tests use it to fail on purpose)
+     */
+    public void applyEpoch(EpochUpdate u, Runnable beforeCommit) {
+        jdbi.useTransaction(h -> {
+            for (NeuronRow n : u.neurons()) {
+                h.createUpdate("UPDATE neurons SET consensus = :consensus, validator_trust = :validatorTrust, "
+                        + "incentive = :incentive, dividends = :dividends, emission = :emission, "
+                        + "validator_permit = :validatorPermit WHERE uid = :uid").bindMethods(n).execute();
+            }
+            h.createUpdate("DELETE FROM bonds").execute();
+            for (int i = 0; i < u.bonds().length; i++) {
+                for (int j = 0; j < u.bonds()[i].length; j++) {
+                    if (u.bonds()[i][j] != 0) {
+                        h.createUpdate("INSERT INTO bonds (validator_uid, miner_uid, bond) VALUES (:i, :j, :b)")
+                                .bind("i", i).bind("j", j).bind("b", u.bonds()[i][j]).execute();
+                    }
+                }
+            }
+            for (Map.Entry<String, Double> c : u.credits().entrySet()) {
+                int updated = h.createUpdate("UPDATE balances SET amount = amount + :a WHERE hotkey = :k")
+                        .bind("a", c.getValue()).bind("k", c.getKey()).execute();
+                if (updated == 0) {
+                    h.createUpdate("INSERT INTO balances (hotkey, amount) VALUES (:k, :a)").bind("k", c.getKey())
+                            .bind("a", c.getValue()).execute();
+                }
+            }
+            h.createUpdate("INSERT INTO epochs (epoch, block, emitted, report_json) VALUES (:e, :b, :m, :j)")
+                    .bind("e", u.epoch()).bind("b", u.block()).bind("m", u.emitted()).bind("j", u.reportJson())
+                    .execute();
+            h.createUpdate("UPDATE meta SET block = :b, epoch = :e, total_emitted = total_emitted + :m WHERE id = 1")
+                    .bind("b", u.block()).bind("e", u.epoch()).bind("m", u.emitted()).execute();
+            if (beforeCommit != null) {
+                beforeCommit.run();
+            }
+        });
+    }
+
+    /** Σ balances, for the invariant Σ balances = total emitted. */
+    public double balanceSum() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM balances")
+                .mapTo(Double.class).one());
+    }
+}
