@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code distillery bench …}: measured, never guessed. */
 @Command(name = "bench", description = "Benchmarks on this machine.",
         subcommands = {BenchCommand.Teacher_.class, BenchCommand.Decode.class, BenchCommand.Live.class,
-            BenchCommand.Train.class, BenchLabelCommand.class})
+            BenchCommand.Train.class, BenchLabelCommand.class,
+            BenchCommand.Epoch.class})
 final class BenchCommand {
     @ParentCommand
     DistilleryCommand root;
@@ -375,6 +376,52 @@ final class BenchCommand {
             } catch (IOException | RuntimeException e) {
                 return "unknown";
             }
+        }
+    }
+
+    @Command(name = "epoch", description = "Ledger epoch time for a full subnet (256 UIDs, 64 validators by default): "
+            + "Yuma alone and the whole H2 epoch, against an n×n matrix product in the same process.")
+    static final class Epoch implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--uids", defaultValue = "256")
+        int uids;
+        @Option(names = "--validators", defaultValue = "64")
+        int validators;
+        @Option(names = "--runs", defaultValue = "20")
+        int runs;
+        @Option(names = "--write", paramLabel = "FILE", description = "Also rewrite the epoch section of this Markdown file")
+        Path write;
+
+        @Override
+        public Integer call() throws IOException {
+            if (validators < 1 || validators >= uids || uids > 4096 || runs < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "need 1 ≤ validators < uids ≤ 4096 and runs ≥ 1");
+            }
+            Path scratch = Files.createTempDirectory("distillery-bench-epoch");
+            var r = dev.distillery.network.ledger.EpochBenchmark.measure(uids, validators, runs, scratch);
+            try (var walk = Files.walk(scratch)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            String row = String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f× | %.2f× |", r.uids(),
+                    r.validators(), r.baselineMs(), r.yumaMs(), r.ledgerEpochMs(), r.yumaMs() / r.baselineMs(),
+                    r.ledgerEpochMs() / r.baselineMs());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(row);
+            if (write != null) {
+                writeSection(write, "epoch", "Ledger epoch time", "Measured " + LocalDate.now()
+                        + " by `distillery bench epoch` on " + Runtime.getRuntime().availableProcessors()
+                        + " cores: p50 over " + r.runs() + " Yuma runs and " + Math.max(3, r.runs() / 5)
+                        + " ledger epochs (H2: read state, Yuma, write neurons, bonds, balances and the epoch in one "
+                        + "transaction). Baseline: an n×n by n×n matrix product in Java, same process.\n\n"
+                        + "| UIDs | validators | baseline ms | Yuma ms | ledger epoch ms | Yuma / baseline | "
+                        + "epoch / baseline |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n" + row + "\n");
+                out.println("wrote the epoch section of " + write);
+            }
+            return 0;
         }
     }
 }

@@ -105,9 +105,12 @@ public final class LedgerStore {
     public void setWeights(int validator, Map<Integer, Double> row, long block) {
         jdbi.useTransaction(h -> {
             h.createUpdate("DELETE FROM weights WHERE validator_uid = :v").bind("v", validator).execute();
-            for (Map.Entry<Integer, Double> e : row.entrySet()) {
-                h.createUpdate("INSERT INTO weights (validator_uid, miner_uid, weight) VALUES (:v, :m, :w)")
-                        .bind("v", validator).bind("m", e.getKey()).bind("w", e.getValue()).execute();
+            if (!row.isEmpty()) {
+                var batch = h.prepareBatch("INSERT INTO weights (validator_uid, miner_uid, weight) VALUES (:v, :m, :w)");
+                for (Map.Entry<Integer, Double> e : row.entrySet()) {
+                    batch.bind("v", validator).bind("m", e.getKey()).bind("w", e.getValue()).add();
+                }
+                batch.execute();
             }
             h.createUpdate("UPDATE neurons SET last_update = :b WHERE uid = :v").bind("b", block).bind("v", validator)
                     .execute();
@@ -168,13 +171,18 @@ public final class LedgerStore {
                         + "validator_permit = :validatorPermit WHERE uid = :uid").bindMethods(n).execute();
             }
             h.createUpdate("DELETE FROM bonds").execute();
+            var batch = h.prepareBatch("INSERT INTO bonds (validator_uid, miner_uid, bond) VALUES (:i, :j, :b)");
+            int rows = 0;
             for (int i = 0; i < u.bonds().length; i++) {
                 for (int j = 0; j < u.bonds()[i].length; j++) {
                     if (u.bonds()[i][j] != 0) {
-                        h.createUpdate("INSERT INTO bonds (validator_uid, miner_uid, bond) VALUES (:i, :j, :b)")
-                                .bind("i", i).bind("j", j).bind("b", u.bonds()[i][j]).execute();
+                        batch.bind("i", i).bind("j", j).bind("b", u.bonds()[i][j]).add();
+                        rows++;
                     }
                 }
+            }
+            if (rows > 0) {
+                batch.execute();
             }
             for (Map.Entry<String, Double> c : u.credits().entrySet()) {
                 int updated = h.createUpdate("UPDATE balances SET amount = amount + :a WHERE hotkey = :k")
