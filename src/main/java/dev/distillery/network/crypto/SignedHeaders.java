@@ -15,6 +15,11 @@ import java.io.UncheckedIOException;
  * {@code header}. The signed payload is the message with {@code header} cleared, serialized
  * deterministically (map entries sorted; unknown fields kept as received), so client and server
  * compute the same bytes from the same message.
+ *
+ * <p>Schema evolution: a verifier re-serializes what it parsed, writing fields it knows in number
+ * order and fields it does not know after them. So a field added to a signed request must take a
+ * number higher than every existing field of that message, or older servers will see its requests
+ * as forged. Signed requests use no map fields (parallel repeated fields instead).
  */
 public final class SignedHeaders {
     public static final String HEADER_FIELD = "header";
