@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import dev.distillery.network.proto.v1.BalanceRequest;
 import dev.distillery.network.proto.v1.SetWeightsRequest;
 import dev.distillery.network.proto.v1.SignedHeader;
@@ -34,6 +35,18 @@ class SignedHeadersTest {
         assertThat(SignedHeaders.toRequest(SET_WEIGHTS, changed).verifySignature()).isFalse();
         assertThat(SignedHeaders.toRequest(SET_WEIGHTS, SignedHeaders.sign(changed, validator, SET_WEIGHTS, 10, 77))
                 .verifySignature()).isTrue();
+    }
+
+    @Test
+    void aServerWithAnOlderSchemaComputesTheSamePayload() throws Exception {
+        // a newer client sends field 50, unknown to this schema; the server parses and re-serializes it
+        SetWeightsRequest newer = weights(0.5f).toBuilder()
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(50, UnknownFieldSet.Field.newBuilder().addVarint(123).build()).build())
+                .build();
+        SetWeightsRequest sent = SignedHeaders.sign(newer, validator, SET_WEIGHTS, 1, 1);
+        SetWeightsRequest received = SetWeightsRequest.parseFrom(sent.toByteArray());
+        assertThat(SignedHeaders.toRequest(SET_WEIGHTS, received).verifySignature()).isTrue();
     }
 
     @Test
