@@ -15,16 +15,16 @@ public final class LedgerStore {
     /** One registered neuron and its latest epoch figures. */
     public record NeuronRow(int uid, String hotkey, String coldkey, double stake, long registeredAt, long lastUpdate,
                             boolean validatorPermit, double consensus, double validatorTrust, double incentive,
-                            double dividends, double emission) {
+                            double dividends, long emission) {
     }
 
-    /** The chain position and the emission so far. */
-    public record Meta(long block, long epoch, double totalEmitted) {
+    /** The chain position and the emission so far (rao). */
+    public record Meta(long block, long epoch, long totalEmitted) {
     }
 
     /** Everything an epoch changes, applied together by {@link #applyEpoch}. */
     public record EpochUpdate(long epoch, long block, List<NeuronRow> neurons, double[][] bonds,
-                              Map<String, Double> credits, double emitted, String reportJson) {
+                              Map<String, Long> credits, long emitted, String reportJson) {
     }
 
     private final Jdbi jdbi;
@@ -35,7 +35,7 @@ public final class LedgerStore {
 
     public Meta meta() {
         return jdbi.withHandle(h -> h.createQuery("SELECT block, epoch, total_emitted FROM meta WHERE id = 1")
-                .map((rs, ctx) -> new Meta(rs.getLong(1), rs.getLong(2), rs.getDouble(3))).one());
+                .map((rs, ctx) -> new Meta(rs.getLong(1), rs.getLong(2), rs.getLong(3))).one());
     }
 
     public void setBlock(long block) {
@@ -51,7 +51,7 @@ public final class LedgerStore {
                 + "consensus, validator_trust, incentive, dividends, emission FROM neurons ORDER BY uid")
                 .map((rs, ctx) -> new NeuronRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
                         rs.getLong(5), rs.getLong(6), rs.getBoolean(7), rs.getDouble(8), rs.getDouble(9),
-                        rs.getDouble(10), rs.getDouble(11), rs.getDouble(12))).list();
+                        rs.getDouble(10), rs.getDouble(11), rs.getLong(12))).list();
     }
 
     public Optional<NeuronRow> neuron(String hotkey) {
@@ -139,22 +139,24 @@ public final class LedgerStore {
         return m;
     }
 
-    public Map<String, Double> balances() {
-        Map<String, Double> b = new HashMap<>();
+    /** Balances in rao. */
+    public Map<String, Long> balances() {
+        Map<String, Long> b = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT hotkey, amount FROM balances").map((rs, ctx) ->
-                b.put(rs.getString(1), rs.getDouble(2))).list());
+                b.put(rs.getString(1), rs.getLong(2))).list());
         return b;
     }
 
-    public double balance(String hotkey) {
-        return balances().getOrDefault(hotkey, 0.0);
+    /** A hotkey's balance in rao (0 when it never earned). */
+    public long balance(String hotkey) {
+        return balances().getOrDefault(hotkey, 0L);
     }
 
     /** Stored epoch reports from {@code fromEpoch} on, oldest first: {epoch, block, emitted, json}. */
     public List<Object[]> epochs(long fromEpoch) {
         return jdbi.withHandle(h -> h.createQuery("SELECT epoch, block, emitted, report_json FROM epochs "
                 + "WHERE epoch >= :e ORDER BY epoch").bind("e", fromEpoch).map((rs, ctx) -> new Object[] {
-                    rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getString(4)}).list());
+                    rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)}).list());
     }
 
     /**
@@ -184,7 +186,7 @@ public final class LedgerStore {
             if (rows > 0) {
                 batch.execute();
             }
-            for (Map.Entry<String, Double> c : u.credits().entrySet()) {
+            for (Map.Entry<String, Long> c : u.credits().entrySet()) {
                 int updated = h.createUpdate("UPDATE balances SET amount = amount + :a WHERE hotkey = :k")
                         .bind("a", c.getValue()).bind("k", c.getKey()).execute();
                 if (updated == 0) {
@@ -203,9 +205,9 @@ public final class LedgerStore {
         });
     }
 
-    /** Σ balances, for the invariant Σ balances = total emitted. */
-    public double balanceSum() {
+    /** Σ balances in rao, for the invariant Σ balances = total emitted. */
+    public long balanceSum() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM balances")
-                .mapTo(Double.class).one());
+                .mapTo(Long.class).one());
     }
 }

@@ -153,37 +153,73 @@ public final class Ledger {
             hotkeys[r.uid()] = r.hotkey();
         }
         double emission = config.emissionPerBlock() * config.tempo();
+        long emissionRao = Math.round(emission * RAO);
         YumaResult y = Yuma.epoch(new YumaState(block, config.tempo(), config.activityCutoff(), config.kappa(),
                 config.bondsAlpha(), config.bondsPenalty(), emission, config.ownerCut(), stake, permit, last,
                 registered, store.weights(n), store.bonds(n)));
+        // Yuma's shares (tokens, doubles) → whole rao by largest remainder, so the epoch pays out exactly its
+        // emission; the owner takes the 18 % cut plus whatever Yuma could not assign (no stake anywhere).
+        long[] rao = toRao(y, emissionRao, n, emission);
         List<NeuronRow> updated = new ArrayList<>();
-        Map<String, Double> credits = new LinkedHashMap<>();
-        double credited = 0;
+        Map<String, Long> credits = new LinkedHashMap<>();
+        long credited = 0;
         for (NeuronRow r : neurons) {
             int u = r.uid();
-            double e = y.minerEmission()[u] + y.validatorEmission()[u];
             updated.add(new NeuronRow(u, r.hotkey(), r.coldkey(), r.stake(), r.registeredAt(), r.lastUpdate(),
                     r.validatorPermit(), y.consensus()[u], y.validatorTrust()[u], y.incentive()[u], y.dividends()[u],
-                    e));
-            if (e > 0) {
-                credits.merge(r.hotkey(), e, Double::sum);
-                credited += e;
+                    rao[u]));
+            if (rao[u] > 0) {
+                credits.merge(r.hotkey(), rao[u], Long::sum);
+                credited += rao[u];
             }
         }
-        // The owner's cut, plus whatever Yuma could not assign (no stake anywhere), so that Σ balances always
-        // equals the total emitted.
-        double owner = emission - credited;
-        credits.merge(config.ownerHotkey(), owner, Double::sum);
+        long owner = emissionRao - credited;
+        credits.merge(config.ownerHotkey(), owner, Long::sum);
         long epoch = store.meta().epoch() + 1;
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("epoch", epoch);
         report.put("block", block);
         report.put("emission", emission);
-        report.put("owner", owner);
+        report.put("owner_rao", owner);
+        report.put("emission_rao", emissionRao);
+        report.put("payouts_rao", rao);
         report.put("incentive", y.incentive());
         report.put("dividends", y.dividends());
         report.put("hotkeys", hotkeys);
-        store.applyEpoch(new LedgerStore.EpochUpdate(epoch, block, updated, y.bonds(), credits, emission,
+        store.applyEpoch(new LedgerStore.EpochUpdate(epoch, block, updated, y.bonds(), credits, emissionRao,
                 Json.write(report)), beforeCommit);
+    }
+
+    /** rao per token. */
+    public static final long RAO = 1_000_000_000L;
+
+    /**
+     * Per-UID payouts (miner + validator) in whole rao: floors of the exact shares, then the leftover rao (at most
+     * n) to the largest remainders, never more in total than the non-owner part of the emission.
+     */
+    static long[] toRao(YumaResult y, long emissionRao, int n, double emission) {
+        long[] out = new long[n];
+        double[] frac = new double[n];
+        long sum = 0;
+        double exactTotal = 0;
+        for (int u = 0; u < n; u++) {
+            double tokens = y.minerEmission()[u] + y.validatorEmission()[u];
+            double exact = emission > 0 ? tokens / emission * emissionRao : 0;
+            out[u] = (long) Math.floor(exact);
+            frac[u] = exact - out[u];
+            sum += out[u];
+            exactTotal += exact;
+        }
+        long target = Math.min(Math.round(exactTotal), emissionRao);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(frac[b], frac[a]));
+        for (int k = 0; k < n && sum < target; k++) {
+            out[order[k]]++;
+            sum++;
+        }
+        return out;
     }
 }

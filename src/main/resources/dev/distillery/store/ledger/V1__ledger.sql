@@ -1,12 +1,13 @@
 -- A subnet ledger (DESIGN.md §4): chain position, registered neurons, commitments, weights, bonds, balances
 -- and one row per applied epoch. An epoch is applied in one transaction (neurons, bonds, balances, the epoch
 -- row and the meta counters together), so a ledger killed mid-epoch restarts with it wholly applied or not at
--- all, and SUM(balances.amount) = meta.total_emitted always.
+-- all, and SUM(balances.amount) = meta.total_emitted always. Amounts are integers in rao (1 token = 10^9 rao) so
+-- that the books balance exactly.
 CREATE TABLE meta (
     id            INT              PRIMARY KEY CHECK (id = 1),
     block         BIGINT           NOT NULL,
     epoch         BIGINT           NOT NULL,
-    total_emitted DOUBLE PRECISION NOT NULL
+    total_emitted BIGINT           NOT NULL
 );
 INSERT INTO meta (id, block, epoch, total_emitted) VALUES (1, 0, 0, 0);
 
@@ -22,7 +23,7 @@ CREATE TABLE neurons (
     validator_trust  DOUBLE PRECISION DEFAULT 0 NOT NULL,
     incentive        DOUBLE PRECISION DEFAULT 0 NOT NULL,
     dividends        DOUBLE PRECISION DEFAULT 0 NOT NULL,
-    emission         DOUBLE PRECISION DEFAULT 0 NOT NULL
+    emission         BIGINT           DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE commitments (
@@ -48,12 +49,12 @@ CREATE TABLE bonds (
 
 CREATE TABLE balances (
     hotkey VARCHAR(64)      PRIMARY KEY,
-    amount DOUBLE PRECISION NOT NULL
+    amount BIGINT      NOT NULL
 );
 
 CREATE TABLE epochs (
     epoch       BIGINT           PRIMARY KEY,
     block       BIGINT           NOT NULL,
-    emitted     DOUBLE PRECISION NOT NULL,
+    emitted     BIGINT           NOT NULL,
     report_json CLOB             NOT NULL
 );

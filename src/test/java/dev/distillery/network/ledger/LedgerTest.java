@@ -7,7 +7,6 @@ import dev.distillery.store.Database;
 import dev.distillery.store.LedgerStore;
 import java.nio.file.Path;
 import java.util.Map;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class LedgerTest {
     }
 
     /**
-     * Validator v (stake 100) weights miners m1, m2 as 3:1. Each epoch (tempo 10, 1 token per block) emits 10: the
+     * Validator v (stake 100) weights miners m1, m2 as 3:1. Each epoch (tempo 10, 1 token = 10^9 rao per block) emits 10: the
      * owner 1.8, miners 8.2/2·(0.75, 0.25) = 3.075 and 1.025, the validator 4.1. The first epoch (block 10) came before
      * any weights: miners get nothing and the validator all of E' = 8.2 (§4.9). After three epochs Σ balances = 30 =
      * the total emitted.
@@ -78,17 +77,20 @@ class LedgerTest {
         l.setWeights("v", Map.of(m1, 3.0, m2, 1.0));
         l.advanceTo(20);
         LedgerStore s = db.ledger();
-        Offset<Double> eps = Offset.offset(1e-9);
-        assertThat(s.balance("m1")).isCloseTo(3.075, eps);
-        assertThat(s.balance("m2")).isCloseTo(1.025, eps);
-        assertThat(s.balance("v")).isCloseTo(8.2 + 4.1, eps);
-        assertThat(s.balance("owner")).isCloseTo(2 * 1.8, eps);
+        long rao = Ledger.RAO;
+        assertThat(s.balance("m1")).isEqualTo(3_075_000_000L);
+        assertThat(s.balance("m2")).isEqualTo(1_025_000_000L);
+        assertThat(s.balance("v")).isEqualTo(8_200_000_000L + 4_100_000_000L);
+        assertThat(s.balance("owner")).isEqualTo(2 * 1_800_000_000L);
+        long before = s.balance("m1");
         l.advanceTo(30);
-        assertThat(s.balance("m1")).isCloseTo(6.15, eps);
-        assertThat(s.balance("v")).isCloseTo(8.2 + 2 * 4.1, eps);
+        // grew by exactly its emission of the epoch
+        assertThat(s.balance("m1") - before).isEqualTo(db.ledger().neuron("m1").orElseThrow().emission())
+                .isEqualTo(3_075_000_000L);
+        assertThat(s.balance("v")).isEqualTo(8_200_000_000L + 2 * 4_100_000_000L);
         assertThat(s.meta().epoch()).isEqualTo(3);
-        assertThat(s.meta().totalEmitted()).isCloseTo(30, eps);
-        assertThat(s.balanceSum()).isCloseTo(s.meta().totalEmitted(), eps);
+        assertThat(s.meta().totalEmitted()).isEqualTo(30 * rao);
+        assertThat(s.balanceSum()).isEqualTo(s.meta().totalEmitted());
         assertThat(s.epochs(2)).hasSize(2);
     }
 
@@ -101,7 +103,7 @@ class LedgerTest {
         l.setWeights("v", Map.of(m, 1.0));
         LedgerStore s = db.ledger();
         var before = s.meta();
-        double balance = s.balance("m");
+        long balance = s.balance("m");
         assertThatThrownBy(() -> l.advanceTo(20, () -> {
             throw new IllegalStateException("power cut");
         })).hasMessageContaining("power cut");
@@ -110,6 +112,6 @@ class LedgerTest {
         assertThat(s.epochs(0)).hasSize((int) before.epoch());
         l.advanceTo(20);
         assertThat(s.meta().epoch()).isEqualTo(before.epoch() + 1);
-        assertThat(s.balanceSum()).isCloseTo(s.meta().totalEmitted(), Offset.offset(1e-9));
+        assertThat(s.balanceSum()).isEqualTo(s.meta().totalEmitted());
     }
 }
