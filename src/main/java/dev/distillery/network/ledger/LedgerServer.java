@@ -1,0 +1,92 @@
+package dev.distillery.network.ledger;
+
+import dev.distillery.store.Database;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ledger: its H2 database, the gRPC service and a block clock that advances one block every
+ * {@code blockMillis} (devnet 1 s, DESIGN.md §4), running an epoch at every tempo. Close it to stop.
+ */
+public final class LedgerServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerServer.class);
+
+    private final Database db;
+    private final Ledger ledger;
+    private final Server server;
+    private final ScheduledExecutorService clock;
+
+    private LedgerServer(Database db, Ledger ledger, Server server, ScheduledExecutorService clock) {
+        this.db = db;
+        this.ledger = ledger;
+        this.server = server;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (or creates) the ledger database at {@code base}, serves it on {@code host:port} (0: any free port) and
+     * starts the clock.
+     */
+    public static LedgerServer start(Path base, String host, int port, Ledger.Config config, long blockMillis,
+                                     ToDoubleFunction<String> stakeOf) throws IOException {
+        Database db = Database.openLedger(base);
+        try {
+            Ledger ledger = new Ledger(db.ledger(), config);
+            LedgerService service = new LedgerService(ledger, db.ledger(), stakeOf);
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                    .addService(service.secured()).build().start();
+            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ledger-clock");
+                t.setDaemon(true);
+                return t;
+            });
+            clock.scheduleAtFixedRate(() -> {
+                try {
+                    ledger.advanceTo(ledger.block() + 1);
+                } catch (RuntimeException e) {
+                    LOG.error("The ledger could not advance a block; it will try again", e);
+                }
+            }, blockMillis, blockMillis, TimeUnit.MILLISECONDS);
+            LOG.info("Ledger serving on {}:{} (block {}, tempo {})", host, server.getPort(), ledger.block(),
+                    config.tempo());
+            return new LedgerServer(db, ledger, server, clock);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        server.shutdownNow();
+        try {
+            clock.awaitTermination(5, TimeUnit.SECONDS);
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.close();
+    }
+}
