@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.distillery.teacher.library.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -60,6 +61,7 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
             return new EvalData("folder", 0, 0, folder);
         }
 
+        @JsonIgnore
         public boolean isGenerated() {
             return !"folder".equals(kind);
         }

@@ -34,6 +34,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class EvaluatorMain {
     static final int WARMUP = 5;
     static final int TIMED = 50;
+    /** Rounds of {@link #TIMED} runs; the lowest round p95 counts (other processes only ever add latency). */
+    static final int ROUNDS = 3;
     /** Images whose student outputs make the copy fingerprint. */
     static final int FINGERPRINT_IMAGES = 16;
 
@@ -98,7 +100,11 @@ public final class EvaluatorMain {
         return m;
     }
 
-    /** p95 latency at batch 1 on {@link Challenge#THREADS} intra-op threads, on a constant image. */
+    /**
+     * p95 latency at batch 1 on {@link Challenge#THREADS} intra-op threads, on a constant image: {@link #WARMUP}
+     * untimed runs, then {@link #ROUNDS} rounds of {@link #TIMED} timed runs; the lowest round p95 is reported, so a
+     * burst of load from other processes on the validator does not fail an honest model's gate.
+     */
     static double p95(Path model, Challenge c) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Challenge.InputSpec in = c.input();
@@ -117,14 +123,18 @@ public final class EvaluatorMain {
                 for (int i = 0; i < WARMUP; i++) {
                     s.run(feed).close();
                 }
-                double[] ms = new double[TIMED];
-                for (int i = 0; i < TIMED; i++) {
-                    long t0 = System.nanoTime();
-                    s.run(feed).close();
-                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                double best = Double.POSITIVE_INFINITY;
+                for (int round = 0; round < ROUNDS; round++) {
+                    double[] ms = new double[TIMED];
+                    for (int i = 0; i < TIMED; i++) {
+                        long t0 = System.nanoTime();
+                        s.run(feed).close();
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(ms);
+                    best = Math.min(best, ms[(int) Math.ceil(0.95 * TIMED) - 1]);
                 }
-                Arrays.sort(ms);
-                return ms[(int) Math.ceil(0.95 * TIMED) - 1];
+                return best;
             }
         }
     }
