@@ -1,0 +1,161 @@
+package dev.distillery.network.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.distillery.distill.StudentMetadata;
+import dev.distillery.distill.data.SyntheticData;
+import dev.distillery.model.TeacherProfile;
+import dev.distillery.onnx.OnnxBuilder;
+import dev.distillery.onnx.OnnxModelReader;
+import dev.distillery.onnx.ProfileInference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile models against the sandboxed evaluator: each is rejected with an explicit reason, and an honest model
+ * is still scored afterwards. A 64×64 dense challenge keeps it quick.
+ */
+class SandboxEvaluatorTest {
+    static final int SIZE = 64;
+
+    @TempDir
+    static Path dir;
+    static Path teacher;
+    static TeacherProfile teacherProfile;
+    static Path images;
+    static Challenge challenge;
+    static final SandboxEvaluator EVALUATOR = new SandboxEvaluator(new SandboxEvaluator.Limits(512, 4096, 120));
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        teacher = map(dir.resolve("teacher.onnx"), true, SIZE).write(dir.resolve("teacher.onnx"));
+        teacherProfile = ProfileInference.infer(OnnxModelReader.read(teacher));
+        images = dir.resolve("images");
+        SyntheticData.write(SyntheticData.Kind.SCENES, 4, 3, SIZE, images);
+        challenge = new Challenge("test", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+                new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 10_000_000, 0, 0, null,
+                Challenge.EvalData.folder(images.toString()), 0.3);
+    }
+
+    /** A one-channel map: a 1×1 convolution on the red channel (a teacher ends with a Sigmoid). */
+    static OnnxBuilder map(Path unused, boolean teacher, int size) {
+        OnnxBuilder b = new OnnxBuilder(teacher ? "teacher" : "student").opset(13)
+                .input("image", TensorProto.DataType.FLOAT, 1, 3, size, size)
+                .initializer("K", new float[] {0, 0, 1}, 1, 3, 1, 1)
+                .node("Conv", List.of("image", "K"), List.of(teacher ? "logits" : "map"));
+        if (teacher) {
+            b.node("Sigmoid", List.of("logits"), List.of("map"));
+        } else {
+            b.metadata(StudentMetadata.KIND, "DENSE").metadata(StudentMetadata.MAP_THRESHOLD, "0.3");
+        }
+        return b.output("map", TensorProto.DataType.FLOAT, 1, 1, size, size);
+    }
+
+    static Path honest(String name) throws Exception {
+        return map(null, false, SIZE).write(dir.resolve(name));
+    }
+
+    Scorer.Verdict evaluate(Path model, Challenge c) {
+        return EVALUATOR.evaluate(model, c, teacher, teacherProfile, images);
+    }
+
+    @Test
+    void anHonestStudentIsScoredWithAFingerprintSharedByItsCopy() throws Exception {
+        Scorer.Verdict v = evaluate(honest("honest.onnx"), challenge);
+        assertThat(v.scored()).as(v.reason()).isTrue();
+        // the student's sigmoid equals the teacher's map: IoU 1
+        assertThat(v.quality()).isEqualTo(1.0);
+        assertThat(v.sizeBytes()).isEqualTo(Files.size(dir.resolve("honest.onnx")));
+        assertThat(v.score()).isEqualTo(0.8 * v.quality() + 0.1 * v.speedTerm() + 0.1 * v.sizeTerm());
+        assertThat(v.fingerprint()).hasSize(64);
+        Scorer.Verdict copy = evaluate(honest("copy.onnx"), challenge);
+        assertThat(copy.fingerprint()).isEqualTo(v.fingerprint());
+        List<Scorer.Verdict> judged = Scorer.rejectCopies(List.of(new Scorer.Commit(4, 100, v),
+                new Scorer.Commit(9, 101, copy)));
+        assertThat(judged.get(1).reason()).isEqualTo("copy of uid 4");
+    }
+
+    @Test
+    void garbageAndTruncatedFilesAreInvalid() throws Exception {
+        Path garbage = Files.write(dir.resolve("garbage.onnx"), "this is not a model at all \0\1\2".getBytes());
+        assertThat(evaluate(garbage, challenge).reason()).startsWith("invalid model");
+        byte[] whole = Files.readAllBytes(honest("whole.onnx"));
+        Path truncated = Files.write(dir.resolve("truncated.onnx"), Arrays.copyOf(whole, whole.length / 2));
+        Scorer.Verdict v = evaluate(truncated, challenge);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("invalid model");
+    }
+
+    @Test
+    void externalDataPointingAtSystemFilesIsUnsafe() throws Exception {
+        Path m = map(null, false, SIZE).externalInitializer("X", "/etc/passwd", 0, 12, 3)
+                .write(dir.resolve("passwd.onnx"));
+        Scorer.Verdict v = evaluate(m, challenge);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("unsafe model").contains("/etc/passwd", "outside");
+    }
+
+    @Test
+    void customDomainOperatorsAreUnsafe() throws Exception {
+        Path m = map(null, false, SIZE).domain("com.evil", 1)
+                .node("com.evil", "Backdoor", List.of("image"), List.of("x")).write(dir.resolve("custom.onnx"));
+        Scorer.Verdict v = evaluate(m, challenge);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("unsafe model").contains("com.evil", "Backdoor");
+    }
+
+    @Test
+    void aWrongInputShapeIsWrongIo() throws Exception {
+        Path m = map(null, false, 32).write(dir.resolve("small.onnx"));
+        Scorer.Verdict v = evaluate(m, challenge);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("wrong I/O").contains("[1, 3, 64, 64]");
+    }
+
+    @Test
+    void overTheLatencyBudgetIsRejectedAfterMeasuring() throws Exception {
+        Challenge tiny = challenge.withLatencyBudget(1e-6, 0);
+        Scorer.Verdict v = evaluate(honest("slow.onnx"), tiny);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("over the latency budget");
+        assertThat(v.p95Ms()).isPositive();
+    }
+
+    @Test
+    void aHugeAllocationIsRejectedAndTheEvaluatorKeepsWorking() throws Exception {
+        // ConstantOfShape to 1×1×200000×200000 floats: 160 GB
+        Path m = new OnnxBuilder("bomb").opset(13)
+                .input("image", TensorProto.DataType.FLOAT, 1, 3, SIZE, SIZE)
+                .initializerLong("shape", new long[] {1, 1, 200_000, 200_000}, 4)
+                .node("ConstantOfShape", List.of("shape"), List.of("map"))
+                .output("map", TensorProto.DataType.FLOAT, 1, 1, "H", "W").write(dir.resolve("bomb.onnx"));
+        Scorer.Verdict v = evaluate(m, challenge);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).as(v.reason()).containsIgnoringCase("alloc");
+        assertThat(evaluate(honest("after-bomb.onnx"), challenge).scored()).isTrue();
+    }
+
+    @Test
+    void aTimeoutKillsTheChildAndSaysSo() throws Exception {
+        Scorer.Verdict v = new SandboxEvaluator(new SandboxEvaluator.Limits(512, 4096, 1))
+                .evaluate(honest("timeout.onnx"), challenge, teacher, teacherProfile, images);
+        assertThat(v.scored()).isFalse();
+        assertThat(v.reason()).startsWith("timed out");
+    }
+
+    @Test
+    void garbageFromTheChildIsARejectionNotAnException() {
+        assertThat(SandboxEvaluator.parse("not json")).isEqualTo("garbage output from the evaluator");
+        assertThat(SandboxEvaluator.parse("{\"ok\":true,\"quality\":7,\"p95Ms\":1,\"sizeBytes\":1,\"fingerprint\":\"x\"}"))
+                .isEqualTo("garbage output from the evaluator");
+        assertThat(SandboxEvaluator.parse("{\"ok\":false,\"reason\":\"boom\"}")).isEqualTo("boom");
+        assertThat(SandboxEvaluator.parse("{\"ok\":true,\"quality\":0.5,\"p95Ms\":1,\"sizeBytes\":9,\"fingerprint\":\"x\"}"))
+                .isEqualTo(new Scorer.Measurement(0.5, 1, 9, "x"));
+    }
+}
