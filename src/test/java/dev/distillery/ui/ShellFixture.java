@@ -51,7 +51,16 @@ final class ShellFixture implements AutoCloseable {
 
     /** Clicks a node once it is laid out in a showing window (dialogs appear a pulse later). */
     void clickWhenVisible(String query) {
-        await(query + " visible", () -> robot.lookup(query).match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        // a node can leave its scene between the lookup and the check (a list re-rendering): count it as not
+        // visible yet instead of failing the wait
+        await(query + " visible", () -> {
+            try {
+                return robot.lookup(query).match((Node n) -> n.getScene() != null && NodeQueryUtils.isVisible().test(n))
+                        .tryQuery().isPresent();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn(query);
     }
