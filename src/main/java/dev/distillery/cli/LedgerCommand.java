@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code distillery ledger}: a headless subnet ledger over gRPC (plaintext for now; TLS is not done yet). */
+/** {@code distillery ledger}: a headless subnet ledger over gRPC, TLS with a pinned self-signed certificate. */
 @Command(name = "ledger", description = {"Run a subnet ledger headless: blocks on a clock, registry, commitments,",
     "weights and a Yuma epoch every tempo, served over gRPC (distillery.v1.Ledger). State in",
     "<data>/ledger/ledger.mv.db; stop with Ctrl+C (a kill loses at most the epoch being applied)."})
@@ -34,6 +34,9 @@ final class LedgerCommand implements Callable<Integer> {
     @Option(names = "--stake", paramLabel = "HOTKEY=AMOUNT", description = "Stake a hotkey (SS58) brings when it "
             + "registers, in tokens; repeat for each validator (no staking transactions yet)")
     java.util.Map<String, Double> stakes = new java.util.HashMap<>();
+    @Option(names = "--plaintext", description = "Serve without TLS (default: TLS with a self-signed certificate made "
+            + "on first start in <data>/ledger/tls; clients pin its fingerprint)")
+    boolean plaintext;
 
     @Override
     public Integer call() throws Exception {
@@ -48,9 +51,13 @@ final class LedgerCommand implements Callable<Integer> {
                 owner);
         java.nio.file.Files.createDirectories(dir.root().resolve("ledger"));
         PrintWriter out = spec.commandLine().getOut();
+        dev.distillery.network.tls.ServerIdentity tls = plaintext ? null
+                : dev.distillery.network.tls.ServerIdentity.loadOrCreate(dir.root().resolve("ledger").resolve("tls"),
+                        host);
         try (LedgerServer server = LedgerServer.start(dir.root().resolve("ledger").resolve("ledger"), host, port,
-                config, blockMillis, hotkey -> stakes.getOrDefault(hotkey, 0.0))) {
-            out.printf("ledger listening on %s:%d, block %d, tempo %d%n", host, server.port(),
+                config, blockMillis, hotkey -> stakes.getOrDefault(hotkey, 0.0), tls)) {
+            out.printf("ledger listening on %s:%d (%s), block %d, tempo %d%n", host, server.port(),
+                    tls == null ? "plaintext" : "TLS, certificate sha256 " + tls.fingerprint(),
                     server.ledger().block(), tempo);
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ledger-shutdown"));

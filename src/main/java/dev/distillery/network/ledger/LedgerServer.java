@@ -38,12 +38,23 @@ public final class LedgerServer implements AutoCloseable {
      */
     public static LedgerServer start(Path base, String host, int port, Ledger.Config config, long blockMillis,
                                      ToDoubleFunction<String> stakeOf) throws IOException {
+        return start(base, host, port, config, blockMillis, stakeOf, null);
+    }
+
+    /** As above, over TLS with {@code tls} (null: plaintext, for loopback tests and the embedded devnet). */
+    public static LedgerServer start(Path base, String host, int port, Ledger.Config config, long blockMillis,
+                                     ToDoubleFunction<String> stakeOf,
+                                     dev.distillery.network.tls.ServerIdentity tls) throws IOException {
         Database db = Database.openLedger(base);
         try {
             Ledger ledger = new Ledger(db.ledger(), config);
             LedgerService service = new LedgerService(ledger, db.ledger(), stakeOf);
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                    .addService(service.secured()).build().start();
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                    .addService(service.secured());
+            if (tls != null) {
+                builder.sslContext(dev.distillery.network.tls.PinnedTls.server(tls));
+            }
+            Server server = builder.build().start();
             ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ledger-clock");
                 t.setDaemon(true);
