@@ -91,8 +91,13 @@ public final class ServerIdentity {
             // PKCS#8 ("PRIVATE KEY"), the form Netty reads
             Files.writeString(keyTmp, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)));
             Files.move(keyTmp, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            dev.distillery.core.AtomicFiles.write(folder.resolve(CERT_FILE),
-                    pem(cert).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Path certPath = folder.resolve(CERT_FILE);
+            dev.distillery.core.AtomicFiles.write(certPath, pem(cert).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try {
+                Files.setPosixFilePermissions(certPath, PosixFilePermissions.fromString("rw-r--r--")); // public
+            } catch (UnsupportedOperationException e) {
+                // not POSIX
+            }
         } catch (java.security.GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("Cannot create the TLS certificate in " + folder + ": " + e.getMessage(), e);
         }
