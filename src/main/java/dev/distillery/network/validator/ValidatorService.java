@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * A validator over gRPC ({@code distillery.v1.Validator}): takes chunked uploads (already signature-checked by the
  * interceptor), checks size and hash against the miner's commitment, evaluates each model in the sandbox child JVM
  * and keeps a status per submission. Submissions are kept as JSON files next to the uploads, so a restarted
- * validator still answers for them. Not done yet: the StatusChanges stream and setting weights each tempo.
+ * validator still answers for them. Not done yet: setting weights each tempo.
  */
 public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorService.class);
@@ -266,12 +266,53 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
             out.onError(Status.NOT_FOUND.withDescription("no submission " + req.getSubmissionId()).asRuntimeException());
             return;
         }
-        out.onNext(SubmissionStatus.newBuilder().setSubmissionId(s.id()).setUid(s.uid())
+        out.onNext(proto(s));
+        out.onCompleted();
+    }
+
+    static SubmissionStatus proto(Submission s) {
+        return SubmissionStatus.newBuilder().setSubmissionId(s.id()).setUid(s.uid())
                 .setModelSha256(ByteString.copyFrom(HexFormat.of().parseHex(s.sha256())))
                 .setState(SubmissionState.valueOf(s.state())).setScore(s.score()).setQuality(s.quality())
                 .setLatencyP95Ms(s.p95Ms()).setSizeBytes(s.sizeBytes()).setReason(s.reason())
-                .setUpdatedBlock(s.updatedBlock()).build());
-        out.onCompleted();
+                .setUpdatedBlock(s.updatedBlock()).build();
+    }
+
+    /**
+     * Every change of state of the submissions of one hotkey (or of all, with an empty key): first the current
+     * states, then each change as it happens, until the client cancels. Changes are compared by state and block.
+     */
+    @Override
+    public void statusChanges(dev.distillery.network.proto.v1.StatusChangesRequest req,
+                              StreamObserver<SubmissionStatus> out) {
+        String key = req.getHotkey().isEmpty() ? null : Hotkey.of(req.getHotkey().toByteArray()).ss58();
+        var call = (io.grpc.stub.ServerCallStreamObserver<SubmissionStatus>) out;
+        Thread t = new Thread(() -> {
+            Map<String, String> seen = new java.util.HashMap<>();
+            try {
+                while (!call.isCancelled()) {
+                    for (Submission s : submissions.values()) {
+                        if (key != null && !key.equals(s.hotkey())) {
+                            continue;
+                        }
+                        String mark = s.state() + "@" + s.updatedBlock() + "/" + s.reason();
+                        if (!mark.equals(seen.put(s.id(), mark)) && s.updatedBlock() >= req.getFromBlock()) {
+                            out.onNext(proto(s));
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (!call.isCancelled()) {
+                    out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+                }
+            }
+        }, "status-changes");
+        t.setDaemon(true);
+        call.setOnCancelHandler(t::interrupt);
+        t.start();
     }
 
     @Override

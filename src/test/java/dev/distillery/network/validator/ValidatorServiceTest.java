@@ -166,8 +166,39 @@ class ValidatorServiceTest {
             assertThat(refusal(upload(ch, miner, new byte[20_000], sha, 20_000)).getCode())
                     .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
+            // a miner following its submissions sees them move to a final state
+            java.util.concurrent.BlockingQueue<SubmissionStatus> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.grpc.Context.CancellableContext follow = io.grpc.Context.current().withCancellation();
+            follow.run(() -> ValidatorGrpc.newStub(ch).statusChanges(
+                    dev.distillery.network.proto.v1.StatusChangesRequest.newBuilder()
+                            .setHotkey(ByteString.copyFrom(miner.hotkey().bytes())).build(),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(SubmissionStatus v) {
+                            changes.add(v);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
             id = upload(ch, miner, model, sha, model.length).get(30, TimeUnit.SECONDS).getSubmissionId();
             SubmissionStatus st = awaitFinal(ch, id);
+            SubmissionStatus last = null;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((last == null || last.getState() != SubmissionState.SUBMISSION_STATE_SCORED)
+                    && System.nanoTime() < until) {
+                SubmissionStatus next = changes.poll(200, TimeUnit.MILLISECONDS);
+                last = next != null ? next : last;
+            }
+            follow.cancel(null);
+            assertThat(last).isNotNull();
+            assertThat(last.getSubmissionId()).isEqualTo(id);
+            assertThat(last.getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
             assertThat(st.getState()).as(st.getReason()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
             assertThat(st.getQuality()).isEqualTo(1.0);
             assertThat(st.getScore()).isPositive();
