@@ -401,11 +401,7 @@ final class BenchCommand {
             }
             Path scratch = Files.createTempDirectory("distillery-bench-epoch");
             var r = dev.distillery.network.ledger.EpochBenchmark.measure(uids, validators, runs, scratch);
-            try (var walk = Files.walk(scratch)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            dev.distillery.core.Folders.deleteTree(scratch);
             String row = String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f× | %.2f× |", r.uids(),
                     r.validators(), r.baselineMs(), r.yumaMs(), r.ledgerEpochMs(), r.yumaMs() / r.baselineMs(),
                     r.ledgerEpochMs() / r.baselineMs());

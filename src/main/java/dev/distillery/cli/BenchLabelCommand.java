@@ -82,7 +82,7 @@ final class BenchLabelCommand implements Callable<Integer> {
                 return 0;
             });
         } finally {
-            deleteTree(scratch);
+            dev.distillery.core.Folders.deleteTree(scratch);
         }
         if (write != null) {
             StringBuilder b = new StringBuilder();
@@ -128,11 +128,4 @@ final class BenchLabelCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

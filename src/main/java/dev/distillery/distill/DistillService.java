@@ -222,14 +222,8 @@ public final class DistillService {
         }
         db.runs().delete(runId);
         Path folder = Path.of(row.runDir()).toAbsolutePath().normalize();
-        if (folder.startsWith(dir.runs().toAbsolutePath().normalize()) && Files.isDirectory(folder)) {
-            try (var walk = Files.walk(folder)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                LOG.warn("Could not delete the folder of run {}: {}", runId, e.getMessage());
-            }
+        if (folder.startsWith(dir.runs().toAbsolutePath().normalize()) && !dev.distillery.core.Folders.deleteTree(folder)) {
+            LOG.warn("Could not delete all of the folder of run {}", runId);
         }
     }
 

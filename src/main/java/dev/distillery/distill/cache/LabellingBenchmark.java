@@ -10,18 +10,14 @@ import dev.distillery.model.TeacherException;
 import dev.distillery.model.TeacherProfile;
 import dev.distillery.vision.Images;
 import dev.distillery.vision.Preprocessor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -76,7 +72,7 @@ public final class LabellingBenchmark {
                 return items.size() / s;
             }
         } finally {
-            deleteTree(root);
+            dev.distillery.core.Folders.deleteTree(root);
         }
     }
 
@@ -137,16 +133,4 @@ public final class LabellingBenchmark {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -594,21 +594,7 @@ public final class StudentComparison {
     }
 
     static float[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] e = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            e[i] = Math.exp(logits[i] - max);
-            sum += e[i];
-        }
-        float[] out = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = (float) (e[i] / sum);
-        }
-        return out;
+        return dev.distillery.teacher.run.ClassificationDecoder.softmax(logits);
     }
 
     static int argmax(float[] v) {

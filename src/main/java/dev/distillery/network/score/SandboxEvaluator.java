@@ -9,16 +9,13 @@ import dev.distillery.onnx.ModelVetter;
 import dev.distillery.onnx.OnnxModel;
 import dev.distillery.onnx.OnnxModelReader;
 import dev.distillery.teacher.library.Json;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Evaluates an untrusted student (DESIGN.md §4, "Untrusted models"): static checks in this process first
@@ -248,19 +245,6 @@ public final class SandboxEvaluator {
     }
 
     private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // a temp file left behind
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing to delete
-        }
+        dev.distillery.core.Folders.deleteTree(dir);
     }
 }
