@@ -104,7 +104,7 @@ final class BenchLabelCommand implements Callable<Integer> {
         List<TeacherLabeller.Item> items = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                items.add(new TeacherLabeller.Item(f, sha256(f)));
+                items.add(new TeacherLabeller.Item(f, dev.distillery.core.Sha256.hex(f)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -117,15 +117,6 @@ final class BenchLabelCommand implements Callable<Integer> {
         out.println(line);
         out.flush();
         return line;
-    }
-
-    private static String sha256(Path f) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(f)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }
