@@ -4,7 +4,6 @@ import dev.distillery.distill.data.SyntheticData;
 import dev.distillery.network.score.Challenge;
 import dev.distillery.network.score.SandboxEvaluator;
 import dev.distillery.network.score.Scorer;
-import dev.distillery.teacher.library.CatalogEntry;
 import dev.distillery.teacher.library.Json;
 import dev.distillery.teacher.library.Teacher;
 import java.io.PrintWriter;
@@ -75,15 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Path tmp = Files.createTempDirectory("distillery-evaluate");
             scratch = tmp;
             Scorer.Verdict v = TeacherCommand.withService(root, Challenge.THREADS, s -> {
-                Teacher t = s.list().stream().filter(x -> x.sha256().equalsIgnoreCase(c.teacherSha256())).findFirst()
-                        .orElseGet(() -> {
-                            CatalogEntry e = s.catalog().stream()
-                                    .filter(x -> c.teacherSha256().equalsIgnoreCase(x.sha256())).findFirst()
-                                    .orElseThrow(() -> new IllegalStateException("The challenge's teacher "
-                                            + c.teacherSha256() + " is not in the library nor in the catalog; import it"
-                                            + " with 'distillery teacher import'."));
-                            return s.importCatalog(e, null, null).teacher();
-                        });
+                Teacher t = s.bySha256(c.teacherSha256());
                 Path data = evalData(c, tmp);
                 return new SandboxEvaluator(new SandboxEvaluator.Limits(768, 4096, timeout))
                         .evaluate(model, c, s.fileOf(t), t.profile(), data);

@@ -115,6 +115,21 @@ public final class TeacherService {
         return catalog.entries();
     }
 
+    /**
+     * The teacher with this SHA-256: from the library, else imported from the catalog entry with that hash (the
+     * built-in ones need no network).
+     *
+     * @throws IllegalStateException when neither has it, naming what to do
+     */
+    public Teacher bySha256(String sha256) {
+        return list().stream().filter(x -> x.sha256().equalsIgnoreCase(sha256)).findFirst()
+                .orElseGet(() -> importCatalog(catalog().stream()
+                        .filter(x -> sha256.equalsIgnoreCase(x.sha256())).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("The teacher " + sha256 + " is not in the "
+                                + "library nor in the catalog; import it with 'distillery teacher import'.")),
+                        null, null).teacher());
+    }
+
     public synchronized void delete(Teacher t) {
         closeRunner();
         library.delete(t.id());
