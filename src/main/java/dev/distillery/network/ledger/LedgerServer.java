@@ -106,7 +106,9 @@ public final class LedgerServer implements AutoCloseable {
 
     @Override
     public void close() {
-        clock.shutdownNow();
+        // shutdown, not shutdownNow: interrupting the clock thread inside an H2 write closes the database file
+        // under it (ClosedByInterruptException) and logs a failed epoch; a block takes milliseconds, so wait for it.
+        clock.shutdown();
         server.shutdownNow();
         try {
             clock.awaitTermination(5, TimeUnit.SECONDS);
