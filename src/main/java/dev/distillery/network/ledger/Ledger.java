@@ -19,8 +19,10 @@ import java.util.Optional;
 /**
  * The subnet's rules over its {@link LedgerStore} (DESIGN.md §4): registration into at most {@code maxUids} UIDs
  * with immunity and pruning, commitments (the earliest commit of a hash owns it), weights, and an epoch every
- * {@code tempo} blocks: Yuma consensus, then the emission credited to hotkey balances. Synchronized: one ledger,
- * one writer.
+ * {@code tempo} blocks: Yuma consensus, then the emission credited to hotkey balances; and the challenge's versions
+ * (a genesis version, then the subnet owner's changes, each in force from the epoch after its announcement).
+ * Epochs are numbered from 1: the store's epoch is the last completed one, the one in progress is the next.
+ * Synchronized: one ledger, one writer.
  */
 public final class Ledger {
     /**
@@ -215,7 +217,8 @@ public final class Ledger {
 
     /**
      * The subnet owner changes the scoring terms: weights, latency budget, size cap and floors (the teacher, task and
-     * data stay). Announced now, in force from the epoch after the one in progress, so that miners see a change
+     * data stay; DESIGN.md §4 "Challenges and scoring"). Announced now, in force from the epoch after the one in
+     * progress (epochs are scored on the terms they started with), so that miners see a change
      * coming before they are scored on it; a second change announced for the same epoch replaces the first.
      *
      * @throws NotOwnerException        when {@code by} is not the subnet owner's hotkey

@@ -45,8 +45,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The ledger over gRPC ({@code distillery.v1.Ledger}). Every state-changing call has passed the
  * {@link SignedHeaderInterceptor} (signature, block window, nonce, registration) before it gets here; what is left
- * is the ledger's own rules, whose refusals come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the reason.
- * Hotkeys are kept as SS58 addresses.
+ * is the ledger's own rules, whose refusals come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the reason
+ * (PERMISSION_DENIED for a challenge change not signed by the subnet owner). Hotkeys are kept as SS58 addresses.
  */
 public final class LedgerService extends LedgerGrpc.LedgerImplBase {
     private final Ledger ledger;
