@@ -185,12 +185,35 @@ public final class LedgerClient implements AutoCloseable {
         streams.add(context);
         context.addListener(c -> streams.remove(context), Runnable::run);
         Context previous = context.attach();
+        Iterator<EpochReport> it;
         try {
-            return LedgerGrpc.newBlockingStub(channel)
+            it = LedgerGrpc.newBlockingStub(channel)
                     .epochReports(EpochReportsRequest.newBuilder().setFromEpoch(fromEpoch).build());
         } finally {
             context.detach(previous);
         }
+        // a stream that failed is forgotten (its context cancelled), so a client that reconnects often holds none
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return it.hasNext();
+                } catch (RuntimeException e) {
+                    context.cancel(e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public EpochReport next() {
+                try {
+                    return it.next();
+                } catch (RuntimeException e) {
+                    context.cancel(e);
+                    throw e;
+                }
+            }
+        };
     }
 
     private LedgerGrpc.LedgerBlockingStub stub() {
