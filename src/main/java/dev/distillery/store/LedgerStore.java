@@ -15,7 +15,26 @@ public final class LedgerStore {
     /** One registered neuron and its latest epoch figures. */
     public record NeuronRow(int uid, String hotkey, String coldkey, double stake, long registeredAt, long lastUpdate,
                             boolean validatorPermit, double consensus, double validatorTrust, double incentive,
-                            double dividends, long emission) {
+                            double dividends, long emission, boolean simulated, String committedSha256,
+                            long commitBlock) {
+        /** A neuron that is not simulated and has committed nothing yet. */
+        public NeuronRow(int uid, String hotkey, String coldkey, double stake, long registeredAt, long lastUpdate,
+                         boolean validatorPermit, double consensus, double validatorTrust, double incentive,
+                         double dividends, long emission) {
+            this(uid, hotkey, coldkey, stake, registeredAt, lastUpdate, validatorPermit, consensus, validatorTrust,
+                    incentive, dividends, emission, false, null, 0);
+        }
+    }
+
+    /**
+     * One version of the challenge.
+     *
+     * @param effectiveEpoch first epoch the version is in force
+     * @param challengeJson  the whole challenge as JSON
+     * @param announcedBy    SS58 of the owner's hotkey ("" for genesis)
+     */
+    public record ChallengeRow(int version, long effectiveEpoch, String challengeJson, long announcedBlock,
+                               String announcedBy, String note) {
     }
 
     /** The chain position and the emission so far (rao). */
@@ -48,10 +67,12 @@ public final class LedgerStore {
 
     private static List<NeuronRow> neurons(Handle h) {
         return h.createQuery("SELECT uid, hotkey, coldkey, stake, registered_at, last_update, validator_permit, "
-                + "consensus, validator_trust, incentive, dividends, emission FROM neurons ORDER BY uid")
+                + "consensus, validator_trust, incentive, dividends, emission, simulated, committed_sha256, "
+                + "commit_block FROM neurons ORDER BY uid")
                 .map((rs, ctx) -> new NeuronRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
                         rs.getLong(5), rs.getLong(6), rs.getBoolean(7), rs.getDouble(8), rs.getDouble(9),
-                        rs.getDouble(10), rs.getDouble(11), rs.getLong(12))).list();
+                        rs.getDouble(10), rs.getDouble(11), rs.getLong(12), rs.getBoolean(13), rs.getString(14),
+                        rs.getLong(15))).list();
     }
 
     public Optional<NeuronRow> neuron(String hotkey) {
@@ -71,8 +92,8 @@ public final class LedgerStore {
             h.createUpdate("DELETE FROM commitments WHERE uid = :u").bind("u", row.uid()).execute();
             h.createUpdate("DELETE FROM neurons WHERE uid = :u").bind("u", row.uid()).execute();
             h.createUpdate("INSERT INTO neurons (uid, hotkey, coldkey, stake, registered_at, last_update, "
-                    + "validator_permit) VALUES (:uid, :hotkey, :coldkey, :stake, :registeredAt, :lastUpdate, "
-                    + ":validatorPermit)").bindMethods(row).execute();
+                    + "validator_permit, simulated) VALUES (:uid, :hotkey, :coldkey, :stake, :registeredAt, "
+                    + ":lastUpdate, :validatorPermit, :simulated)").bindMethods(row).execute();
         });
     }
 
@@ -81,9 +102,14 @@ public final class LedgerStore {
                 "UPDATE neurons SET validator_permit = :p WHERE uid = :u").bind("p", p).bind("u", uid).execute()));
     }
 
-    /** Records the earliest commitment of a hash; returns the UID that owns it (maybe an earlier one). */
+    /**
+     * Records the earliest commitment of a hash and stamps it as the neuron's latest commitment (even when an
+     * earlier commit owns the hash); returns the UID that owns it (maybe an earlier one).
+     */
     public int commit(String sha256, int uid, String hotkey, long block) {
         return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE neurons SET committed_sha256 = :s, commit_block = :b WHERE uid = :u")
+                    .bind("s", sha256).bind("b", block).bind("u", uid).execute();
             Optional<Integer> owner = h.createQuery("SELECT uid FROM commitments WHERE model_sha256 = :s")
                     .bind("s", sha256).mapTo(Integer.class).findOne();
             if (owner.isPresent()) {
@@ -202,6 +228,49 @@ public final class LedgerStore {
             if (beforeCommit != null) {
                 beforeCommit.run();
             }
+        });
+    }
+
+    /** Every version of the challenge, oldest first. */
+    public List<ChallengeRow> challenges() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT version, effective_epoch, challenge_json, announced_block, "
+                + "announced_by, note FROM challenges ORDER BY version").map((rs, ctx) -> new ChallengeRow(
+                        rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                        rs.getString(6))).list());
+    }
+
+    /** Stores the genesis challenge as version 1 unless a version 1 exists; returns the stored version 1. */
+    public ChallengeRow ensureGenesis(long effectiveEpoch, String challengeJson) {
+        return jdbi.inTransaction(h -> {
+            boolean none = h.createQuery("SELECT COUNT(*) FROM challenges WHERE version = 1").mapTo(Integer.class)
+                    .one() == 0;
+            if (none) {
+                h.createUpdate("INSERT INTO challenges (version, effective_epoch, challenge_json, announced_block, "
+                        + "announced_by, note) VALUES (1, :e, :j, 0, '', 'genesis')").bind("e", effectiveEpoch)
+                        .bind("j", challengeJson).execute();
+            }
+            return h.createQuery("SELECT version, effective_epoch, challenge_json, announced_block, announced_by, "
+                    + "note FROM challenges WHERE version = 1").map((rs, ctx) -> new ChallengeRow(rs.getInt(1),
+                            rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6))).one();
+        });
+    }
+
+    /**
+     * Records a version in force from {@code row.effectiveEpoch()}, in one transaction: a version already announced
+     * for that epoch is replaced and keeps its number; otherwise the row gets the next number. Returns the number.
+     */
+    public int announceChallenge(ChallengeRow row) {
+        return jdbi.inTransaction(h -> {
+            Optional<Integer> same = h.createQuery("SELECT version FROM challenges WHERE effective_epoch = :e")
+                    .bind("e", row.effectiveEpoch()).mapTo(Integer.class).findOne();
+            int version = same.orElseGet(() -> h.createQuery("SELECT COALESCE(MAX(version), 0) + 1 FROM challenges")
+                    .mapTo(Integer.class).one());
+            h.createUpdate("DELETE FROM challenges WHERE version = :v").bind("v", version).execute();
+            h.createUpdate("INSERT INTO challenges (version, effective_epoch, challenge_json, announced_block, "
+                    + "announced_by, note) VALUES (:v, :e, :j, :b, :by, :n)").bind("v", version)
+                    .bind("e", row.effectiveEpoch()).bind("j", row.challengeJson()).bind("b", row.announcedBlock())
+                    .bind("by", row.announcedBy()).bind("n", row.note()).execute();
+            return version;
         });
     }
 

@@ -41,10 +41,26 @@ public final class LedgerServer implements AutoCloseable {
         return start(base, host, port, config, blockMillis, stakeOf, null);
     }
 
-    /** As above, over TLS with {@code tls} (null: plaintext, for loopback tests and the embedded devnet). */
+    /**
+     * As above, over TLS with {@code tls} (null: plaintext, for loopback tests and the embedded devnet); the genesis
+     * challenge is {@code config.genesis()} ({@link dev.distillery.network.score.Challenge#devnetDefault()} unless
+     * the config names another).
+     */
     public static LedgerServer start(Path base, String host, int port, Ledger.Config config, long blockMillis,
                                      ToDoubleFunction<String> stakeOf,
                                      dev.distillery.network.tls.ServerIdentity tls) throws IOException {
+        return start(base, host, port, config, blockMillis, stakeOf, tls, config.genesis());
+    }
+
+    /**
+     * As above with {@code genesis} as the challenge a new ledger starts with (version 1); a ledger database that
+     * already has a version 1 keeps its own, and the owner's changes since.
+     */
+    public static LedgerServer start(Path base, String host, int port, Ledger.Config config, long blockMillis,
+                                     ToDoubleFunction<String> stakeOf,
+                                     dev.distillery.network.tls.ServerIdentity tls,
+                                     dev.distillery.network.score.Challenge genesis) throws IOException {
+        config = config.withGenesis(genesis);
         Database db = Database.openLedger(base);
         try {
             Ledger ledger = new Ledger(db.ledger(), config);
@@ -90,7 +106,9 @@ public final class LedgerServer implements AutoCloseable {
 
     @Override
     public void close() {
-        clock.shutdownNow();
+        // shutdown, not shutdownNow: interrupting the clock thread inside an H2 write closes the database file
+        // under it (ClosedByInterruptException) and logs a failed epoch; a block takes milliseconds, so wait for it.
+        clock.shutdown();
         server.shutdownNow();
         try {
             clock.awaitTermination(5, TimeUnit.SECONDS);

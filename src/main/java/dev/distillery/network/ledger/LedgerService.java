@@ -12,6 +12,13 @@ import dev.distillery.network.proto.v1.BalanceRequest;
 import dev.distillery.network.proto.v1.BalanceResponse;
 import dev.distillery.network.proto.v1.ChallengeRequest;
 import dev.distillery.network.proto.v1.ChallengeResponse;
+import dev.distillery.network.proto.v1.ChallengeChange;
+import dev.distillery.network.proto.v1.ChallengeHistoryRequest;
+import dev.distillery.network.proto.v1.ChallengeHistoryResponse;
+import dev.distillery.network.proto.v1.ChangeChallengeRequest;
+import dev.distillery.network.proto.v1.ChangeChallengeResponse;
+import dev.distillery.network.proto.v1.ScoreWeights;
+import dev.distillery.network.score.Challenge;
 import dev.distillery.network.proto.v1.CommitRequest;
 import dev.distillery.network.proto.v1.CommitResponse;
 import dev.distillery.network.proto.v1.EpochReport;
@@ -30,6 +37,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
@@ -37,8 +45,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The ledger over gRPC ({@code distillery.v1.Ledger}). Every state-changing call has passed the
  * {@link SignedHeaderInterceptor} (signature, block window, nonce, registration) before it gets here; what is left
- * is the ledger's own rules, whose refusals come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the reason.
- * Hotkeys are kept as SS58 addresses.
+ * is the ledger's own rules, whose refusals come back as INVALID_ARGUMENT / FAILED_PRECONDITION with the reason
+ * (PERMISSION_DENIED for a challenge change not signed by the subnet owner). Hotkeys are kept as SS58 addresses.
  */
 public final class LedgerService extends LedgerGrpc.LedgerImplBase {
     private final Ledger ledger;
@@ -55,12 +63,17 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
         this.stakeOf = stakeOf;
     }
 
-    /** This service behind signature checks: Register is open to unregistered hotkeys, the rest need a UID. */
+    /**
+     * This service behind signature checks: Register is open to unregistered hotkeys, the rest need a UID, except
+     * ChangeChallenge, which the subnet owner signs without being a neuron: it passes the signature, block window and
+     * nonce checks like every call, and the service then refuses anyone but the owner.
+     */
     public ServerServiceDefinition secured() {
         RequestVerifier verifier = new RequestVerifier(ledger::block, RequestVerifier.Policy.DEFAULT,
                 key -> store.neuron(key.ss58()).isPresent());
         return ServerInterceptors.intercept(this, new SignedHeaderInterceptor(verifier,
-                Set.of(LedgerGrpc.getRegisterMethod().getFullMethodName())));
+                Set.of(LedgerGrpc.getRegisterMethod().getFullMethodName(),
+                        LedgerGrpc.getChangeChallengeMethod().getFullMethodName())));
     }
 
     private static String hotkeyOf(com.google.protobuf.ByteString key) {
@@ -74,7 +87,7 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
                 : hotkey;
         boolean already = store.neuron(hotkey).isPresent();
         try {
-            int uid = ledger.register(hotkey, coldkey, stakeOf.applyAsDouble(hotkey));
+            int uid = ledger.register(hotkey, coldkey, stakeOf.applyAsDouble(hotkey), req.getSimulated());
             NeuronRow n = store.neuron(hotkey).orElseThrow();
             out.onNext(RegisterResponse.newBuilder().setUid(uid).setRegisteredAt(n.registeredAt())
                     .setAlreadyRegistered(already).build());
@@ -137,7 +150,10 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
                     .setDividends(n.dividends()).setEmission(n.emission()).setConsensus(n.consensus())
                     .setValidatorTrust(n.validatorTrust()).setValidatorPermit(n.validatorPermit())
                     .setActive(n.lastUpdate() + ledger.config().activityCutoff() >= meta.block())
-                    .setLastUpdate(n.lastUpdate()).setRegisteredAt(n.registeredAt()).build());
+                    .setLastUpdate(n.lastUpdate()).setRegisteredAt(n.registeredAt())
+                    .setCommittedSha256(n.committedSha256() == null ? ByteString.EMPTY
+                            : ByteString.copyFrom(HexFormat.of().parseHex(n.committedSha256())))
+                    .setCommitBlock(n.commitBlock()).setSimulated(n.simulated()).build());
         }
         out.onNext(b.build());
         out.onCompleted();
@@ -157,10 +173,76 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
         out.onCompleted();
     }
 
+    /** The challenge of an epoch (0: the one in progress) and the announced change, if any (DESIGN.md §4). */
     @Override
     public void challenge(ChallengeRequest req, StreamObserver<ChallengeResponse> out) {
-        out.onError(Status.UNIMPLEMENTED.withDescription("challenges are served once validators run on this ledger")
-                .asRuntimeException());
+        Ledger.ChallengeInForce c = ledger.challenge(req.getEpoch());
+        Challenge ch = c.current().challenge();
+        ChallengeResponse.Builder b = ChallengeResponse.newBuilder().setEpoch(c.epoch())
+                .setTask(ch.task().name().toLowerCase(Locale.ROOT)).addAllClasses(ch.classes())
+                .addInputShape(1).addInputShape(ch.input().channels()).addInputShape(ch.input().height())
+                .addInputShape(ch.input().width()).setLatencyBudgetMs(ch.latencyBudgetMs())
+                .setSizeCapBytes(ch.sizeCapBytes()).setDescription(describe(ch)).setWeights(weights(ch.weights()))
+                .setSpeedFloorMs(ch.speedFloorMs()).setSizeFloorBytes(ch.sizeFloorBytes())
+                .setChallengeJson(ch.toJson()).setId(ch.id()).setVersion(c.current().version())
+                .setEffectiveEpoch(c.current().effectiveEpoch());
+        if (ch.teacherSha256() != null && ch.teacherSha256().length() == 64) {
+            b.setTeacherSha256(ByteString.copyFrom(HexFormat.of().parseHex(ch.teacherSha256())));
+        }
+        c.pending().ifPresent(p -> b.setPending(change(p)));
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    /** Owner only (DESIGN.md §4): new scoring terms from the epoch after the one in progress. */
+    @Override
+    public void changeChallenge(ChangeChallengeRequest req, StreamObserver<ChangeChallengeResponse> out) {
+        String by = hotkeyOf(req.getHeader().getHotkey());
+        Ledger.ChallengeVersion v;
+        try {
+            ScoreWeights w = req.getWeights();
+            v = ledger.changeChallenge(by, req.hasWeights() ? new Challenge.Weights(w.getQuality(), w.getSpeed(),
+                    w.getSize()) : null, req.getLatencyBudgetMs(), req.getSizeCapBytes(), req.getSpeedFloorMs(),
+                    req.getSizeFloorBytes(), req.getNote());
+        } catch (Ledger.NotOwnerException e) {
+            out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        out.onNext(ChangeChallengeResponse.newBuilder().setVersion(v.version()).setEffectiveEpoch(v.effectiveEpoch())
+                .setBlock(v.announcedBlock()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void challengeHistory(ChallengeHistoryRequest req, StreamObserver<ChallengeHistoryResponse> out) {
+        ChallengeHistoryResponse.Builder b = ChallengeHistoryResponse.newBuilder();
+        ledger.challengeHistory().forEach(v -> b.addChanges(change(v)));
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    static ChallengeChange change(Ledger.ChallengeVersion v) {
+        Challenge c = v.challenge();
+        return ChallengeChange.newBuilder().setVersion(v.version()).setEffectiveEpoch(v.effectiveEpoch())
+                .setWeights(weights(c.weights())).setLatencyBudgetMs(c.latencyBudgetMs())
+                .setSizeCapBytes(c.sizeCapBytes()).setSpeedFloorMs(c.speedFloorMs())
+                .setSizeFloorBytes(c.sizeFloorBytes()).setAnnouncedBlock(v.announcedBlock())
+                .setAnnouncedBy(v.announcedBy()).setNote(v.note()).build();
+    }
+
+    private static ScoreWeights weights(Challenge.Weights w) {
+        return ScoreWeights.newBuilder().setQuality(w.quality()).setSpeed(w.speed()).setSize(w.size()).build();
+    }
+
+    private static String describe(Challenge c) {
+        return String.format(Locale.ROOT, "%s: distill teacher %s (%s, %dx%d); p95 latency <= %.1f ms on %d threads, "
+                + "size <= %d bytes; score = %.2f*quality + %.2f*speed + %.2f*size", c.id(),
+                c.teacherSha256(), c.task().name().toLowerCase(Locale.ROOT), c.input().width(), c.input().height(),
+                c.latencyBudgetMs(), Challenge.THREADS, c.sizeCapBytes(), c.weights().quality(), c.weights().speed(),
+                c.weights().size());
     }
 
     /**

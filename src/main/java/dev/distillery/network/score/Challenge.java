@@ -72,11 +72,20 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
         Objects.requireNonNull(input, "input");
         classes = classes == null ? List.of() : List.copyOf(classes);
         weights = weights == null ? Weights.defaults() : weights;
-        if (!(latencyBudgetMs > 0) || sizeCapBytes <= 0) {
-            throw new IllegalArgumentException("A challenge needs a positive latency budget and size cap");
+        if (!(latencyBudgetMs > 0) || !Double.isFinite(latencyBudgetMs) || sizeCapBytes <= 0) {
+            throw new IllegalArgumentException("A challenge needs a positive latency budget and size cap, got "
+                    + latencyBudgetMs + " ms and " + sizeCapBytes + " bytes");
         }
-        if (speedFloorMs < 0 || speedFloorMs >= latencyBudgetMs || sizeFloorBytes < 0 || sizeFloorBytes >= sizeCapBytes) {
-            throw new IllegalArgumentException("Floors must be below the budget and the cap");
+        if (!(speedFloorMs >= 0) || speedFloorMs >= latencyBudgetMs || sizeFloorBytes < 0 || sizeFloorBytes >= sizeCapBytes) {
+            throw new IllegalArgumentException("Floors must be below the budget and the cap, got speed floor "
+                    + speedFloorMs + " ms (budget " + latencyBudgetMs + ") and size floor " + sizeFloorBytes
+                    + " bytes (cap " + sizeCapBytes + ")");
+        }
+        if (!(weights.quality() >= 0 && weights.speed() >= 0 && weights.size() >= 0)
+                || !(weights.quality() + weights.speed() + weights.size() > 0)
+                || !Double.isFinite(weights.quality() + weights.speed() + weights.size())) {
+            throw new IllegalArgumentException("Score weights must be non-negative and finite with a positive sum, got "
+                    + weights);
         }
     }
 
