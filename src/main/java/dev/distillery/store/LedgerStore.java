@@ -121,10 +121,15 @@ public final class LedgerStore {
         });
     }
 
-    /** The commitment's owner (uid, block), if the hash was committed. */
-    public Optional<long[]> commitment(String sha256) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT uid, block FROM commitments WHERE model_sha256 = :s")
-                .bind("s", sha256).map((rs, ctx) -> new long[] {rs.getInt(1), rs.getLong(2)}).findOne());
+    /** The earliest commitment of a hash: its owner's uid and hotkey, and the block. */
+    public record Commitment(int uid, String hotkey, long block) {
+    }
+
+    /** The commitment that owns the hash, if it was committed. */
+    public Optional<Commitment> commitment(String sha256) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT uid, hotkey, block FROM commitments WHERE model_sha256 = :s")
+                .bind("s", sha256).map((rs, ctx) -> new Commitment(rs.getInt(1), rs.getString(2), rs.getLong(3)))
+                .findOne());
     }
 
     /** Replaces a validator's weight row and stamps its last update. */

@@ -167,6 +167,12 @@ public final class LedgerClient implements AutoCloseable {
         return stub().challengeHistory(ChallengeHistoryRequest.getDefaultInstance()).getChangesList();
     }
 
+    /** The earliest commitment of a model hash (32 bytes), which owns it; {@code found} false when nobody made one. */
+    public dev.distillery.network.proto.v1.CommitmentResponse commitment(byte[] sha256) {
+        return stub().commitment(dev.distillery.network.proto.v1.CommitmentRequest.newBuilder()
+                .setModelSha256(ByteString.copyFrom(sha256)).build());
+    }
+
     /** The balance of a 32-byte public key (hotkey or coldkey). */
     public BalanceResponse balance(byte[] key) {
         return stub().balance(BalanceRequest.newBuilder().setKey(ByteString.copyFrom(key)).build());

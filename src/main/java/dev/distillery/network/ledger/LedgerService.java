@@ -108,7 +108,7 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
         String sha = HexFormat.of().formatHex(req.getModelSha256().toByteArray());
         int owner = ledger.commit(hotkey, sha);
         int mine = store.neuron(hotkey).orElseThrow().uid();
-        long block = store.commitment(sha).map(c -> c[1]).orElse(ledger.block());
+        long block = store.commitment(sha).map(LedgerStore.Commitment::block).orElse(ledger.block());
         out.onNext(CommitResponse.newBuilder().setBlock(block).setOwner(owner == mine).setOwnerUid(owner).build());
         out.onCompleted();
     }
@@ -155,6 +155,22 @@ public final class LedgerService extends LedgerGrpc.LedgerImplBase {
                             : ByteString.copyFrom(HexFormat.of().parseHex(n.committedSha256())))
                     .setCommitBlock(n.commitBlock()).setSimulated(n.simulated()).build());
         }
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    /** Who owns a model hash: the earliest commitment of it (DESIGN.md §4 "Commitments"). */
+    @Override
+    public void commitment(dev.distillery.network.proto.v1.CommitmentRequest req,
+                           StreamObserver<dev.distillery.network.proto.v1.CommitmentResponse> out) {
+        if (req.getModelSha256().size() != 32) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("model_sha256 must be 32 bytes, got "
+                    + req.getModelSha256().size()).asRuntimeException());
+            return;
+        }
+        var b = dev.distillery.network.proto.v1.CommitmentResponse.newBuilder();
+        store.commitment(HexFormat.of().formatHex(req.getModelSha256().toByteArray()))
+                .ifPresent(c -> b.setFound(true).setUid(c.uid()).setHotkeySs58(c.hotkey()).setBlock(c.block()));
         out.onNext(b.build());
         out.onCompleted();
     }

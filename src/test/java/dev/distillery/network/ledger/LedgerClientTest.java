@@ -76,6 +76,13 @@ class LedgerClientTest {
             var commit = m.commit(sha, 123_456);
             assertThat(commit.getOwner()).isTrue();
             assertThat(commit.getOwnerUid()).isEqualTo(mu);
+            var owner = reader.commitment(sha);
+            assertThat(owner.getFound()).isTrue();
+            assertThat(owner.getUid()).isEqualTo(mu);
+            assertThat(owner.getHotkeySs58()).isEqualTo(m.key().hotkey().ss58());
+            assertThat(owner.getBlock()).isEqualTo(commit.getBlock());
+            byte[] nobody = new byte[32];
+            assertThat(reader.commitment(nobody).getFound()).isFalse();
 
             long before = reader.block();
             long recorded = v.setWeights(Map.of(mu, 1.0));
