@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * the child is killed. Whatever happens — a crash, out of memory, a timeout, garbage output — the answer is a
  * {@link Scorer.Verdict}, never an exception.
  */
-public final class SandboxEvaluator {
+public final class SandboxEvaluator implements AutoCloseable {
     /** The line prefix the child writes its result after. */
     static final String RESULT_PREFIX = "DISTILLERY-EVAL ";
 
@@ -45,6 +45,9 @@ public final class SandboxEvaluator {
     }
 
     private final Limits limits;
+    /** Children running now, so {@link #close()} can kill them. */
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public SandboxEvaluator(Limits limits) {
         this.limits = limits;
@@ -140,7 +143,14 @@ public final class SandboxEvaluator {
             ProcessBuilder pb = new ProcessBuilder(command(job)).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).directory(scratch.toFile());
             pb.environment().put("MALLOC_ARENA_MAX", "2");
+            if (closed) {
+                return "the evaluator is shutting down";
+            }
             p = pb.start();
+            running.add(p);
+            if (closed) {
+                kill(p);
+            }
             if (!p.waitFor(limits.timeoutSeconds(), TimeUnit.SECONDS)) {
                 kill(p);
                 return "timed out: the evaluation took longer than " + limits.timeoutSeconds() + " s";
@@ -163,7 +173,19 @@ public final class SandboxEvaluator {
             }
             return "evaluation failed: " + oneLine(e);
         } finally {
+            if (p != null) {
+                running.remove(p);
+            }
             delete(scratch);
+        }
+    }
+
+    /** Kills every running child and refuses new evaluations (they are rejected as "shutting down"). Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Process p : List.copyOf(running)) {
+            kill(p);
         }
     }
 
