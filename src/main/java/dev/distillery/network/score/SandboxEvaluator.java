@@ -40,8 +40,12 @@ public final class SandboxEvaluator implements AutoCloseable {
         }
     }
 
-    /** The job the child reads (a file in its scratch folder). */
-    public record Job(String model, String teacher, TeacherProfile teacherProfile, Challenge challenge, String images) {
+    /**
+     * The job the child reads (a file in its scratch folder). {@code teacherOutputs}: a file of the teacher's outputs
+     * on {@code images}, read when present and written when not (null: none).
+     */
+    public record Job(String model, String teacher, TeacherProfile teacherProfile, Challenge challenge, String images,
+                      String teacherOutputs) {
     }
 
     private final Limits limits;
@@ -59,11 +63,20 @@ public final class SandboxEvaluator implements AutoCloseable {
      */
     public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
                                    Path images) {
+        return evaluate(model, challenge, teacher, teacherProfile, images, null);
+    }
+
+    /**
+     * As above, with the teacher's outputs on {@code images} kept in {@code teacherOutputs}: the first evaluation
+     * writes the file, later ones read it instead of running the teacher (null: run the teacher every time).
+     */
+    public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
+                                   Path images, Path teacherOutputs) {
         String reason = vet(model, challenge);
         if (reason != null) {
             return Scorer.Verdict.rejected(reason);
         }
-        Object result = measure(model, challenge, teacher, teacherProfile, images);
+        Object result = measure(model, challenge, teacher, teacherProfile, images, teacherOutputs);
         if (result instanceof String r) {
             return Scorer.Verdict.rejected(r);
         }
@@ -130,14 +143,16 @@ public final class SandboxEvaluator implements AutoCloseable {
     }
 
     /** Runs the child; a {@link Scorer.Measurement} or a String reason. */
-    private Object measure(Path model, Challenge c, Path teacher, TeacherProfile tp, Path images) {
+    private Object measure(Path model, Challenge c, Path teacher, TeacherProfile tp, Path images,
+                           Path teacherOutputs) {
         Path scratch = null;
         Process p = null;
         try {
             scratch = Files.createTempDirectory("distillery-eval");
             Path job = scratch.resolve("job.json");
             Files.writeString(job, Json.write(new Job(model.toAbsolutePath().toString(),
-                    teacher.toAbsolutePath().toString(), tp, c, images.toAbsolutePath().toString())));
+                    teacher.toAbsolutePath().toString(), tp, c, images.toAbsolutePath().toString(),
+                    teacherOutputs == null ? null : teacherOutputs.toAbsolutePath().toString())));
             Path out = scratch.resolve("out.txt");
             Path err = scratch.resolve("err.txt");
             ProcessBuilder pb = new ProcessBuilder(command(job)).redirectOutput(out.toFile())

@@ -64,6 +64,37 @@ class SandboxEvaluatorTest {
     }
 
     @Test
+    void theTeachersOutputsAreWrittenOnceAndReadByLaterEvaluations() throws Exception {
+        Path cache = dir.resolve("outputs.bin");
+        Scorer.Verdict plain = evaluate(honest("plain.onnx"), challenge);
+        Scorer.Verdict first = EVALUATOR.evaluate(honest("first.onnx"), challenge, teacher, teacherProfile, images, cache);
+        assertThat(cache).exists();
+        assertThat(first.quality()).isEqualTo(plain.quality()).isEqualTo(1.0);
+        // a later evaluation takes the teacher's outputs from the file: poisoned outputs (the teacher marks
+        // nothing) change its quality, which proves the teacher did not run again
+        TeacherOutputsFile f = new TeacherOutputsFile(cache, teacher, challenge.input(), images);
+        try (var all = Files.list(images)) {
+            for (Path image : all.filter(p -> p.toString().endsWith(".png")).toList()) {
+                var o = f.get(image);
+                assertThat(o).as(image.toString()).isNotNull();
+                float[] none = new float[o.values().length];
+                java.util.Arrays.fill(none, 0f);
+                f.put(image, new dev.distillery.teacher.run.TeacherRunner.RawOutput(none, o.shape()));
+            }
+        }
+        f.saveIfNew();
+        Scorer.Verdict poisoned = EVALUATOR.evaluate(honest("second.onnx"), challenge, teacher, teacherProfile, images,
+                cache);
+        assertThat(poisoned.scored()).as(poisoned.reason()).isTrue();
+        assertThat(poisoned.quality()).isLessThan(1.0);
+        // a damaged file is ignored and written again
+        Files.write(cache, new byte[] {1, 2, 3});
+        Scorer.Verdict again = EVALUATOR.evaluate(honest("third.onnx"), challenge, teacher, teacherProfile, images, cache);
+        assertThat(again.quality()).isEqualTo(1.0);
+        assertThat(Files.size(cache)).isGreaterThan(3);
+    }
+
+    @Test
     void garbageAndTruncatedFilesAreInvalid() throws Exception {
         Path garbage = Files.write(dir.resolve("garbage.onnx"), TestModels.garbage());
         assertThat(evaluate(garbage, challenge).reason()).startsWith("invalid model");
