@@ -66,8 +66,11 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
-    /** The evaluation set of an epoch and the challenge it was made for. */
-    public record EvalSet(long epoch, Challenge challenge, Path images) {
+    /**
+     * The evaluation set of an epoch and the challenge it was made for; {@code teacherOutputs}: the file the first
+     * evaluation on it writes the teacher's outputs to, and later ones read.
+     */
+    public record EvalSet(long epoch, Challenge challenge, Path images, Path teacherOutputs) {
     }
 
     /** The last weight row set: for which epoch, at which block, when (ms since 1970), and the row. */
@@ -207,14 +210,15 @@ public final class ValidatorNode implements AutoCloseable {
                 Files.move(tmp, images, StandardCopyOption.ATOMIC_MOVE);
             }
         }
+        Path teacherOutputs = root.resolve(epoch + "-teacher.bin");
         try (var old = Files.list(root)) {
             for (Path p : old.toList()) {
-                if (!p.equals(images)) {
+                if (!p.equals(images) && !p.equals(teacherOutputs)) {
                     Folders.deleteTree(p);
                 }
             }
         }
-        return new EvalSet(epoch, used, images);
+        return new EvalSet(epoch, used, images, teacherOutputs);
     }
 
     private void queue(String id) {
@@ -306,7 +310,8 @@ public final class ValidatorNode implements AutoCloseable {
         Path model = service.modelFile(s);
         String unfit = SandboxEvaluator.vet(model, set.challenge());
         Scorer.Verdict v = unfit != null ? Scorer.Verdict.rejected(unfit)
-                : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images());
+                : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images(),
+                        set.teacherOutputs());
         if (closed) {
             return; // stays EVALUATING on disk: re-queued on the next start
         }

@@ -166,20 +166,32 @@ class ValidatorNodeTest {
             assertThat(c2.getEpoch()).isEqualTo(2);
             assertThat(c2.getReason()).isEqualTo("copy of uid 1");
 
-            // the owner lowers the size cap from epoch 3: an upload that fits now is refused after the boundary
-            byte[] next = TestModels.map(false, SIZE, 0, 0, 2).toBytes();
-            ledger.commit(sha(next), worse.hotkey().ss58(), 30);
-            ledger.changeChallenge(3, challenge(next.length - 1));
-            String nextId = accepted(upload(ch, worse, next, sha(next), next.length));
-            assertThat(awaitFinal(ch, nextId).getEpoch()).isEqualTo(2);
-            assertThat(node.latestScores()).containsOnlyKeys(1, 2);
+            // the owner lowers the size cap from epoch 3: an upload that fits now is refused after the boundary,
+            // and the copy the validator already holds is rejected when re-evaluated on epoch 3
+            HotkeyPair big = HotkeyPair.generate();
+            ledger.uids.put(big.hotkey().ss58(), 4);
+            byte[] next = TestModels.map(false, SIZE, 0, 0, 2).metadata("padding", "x".repeat(400)).toBytes();
+            long cap = goodModel.length + 100;
+            assertThat(next.length).isGreaterThan((int) cap);
+            ledger.commit(sha(next), big.hotkey().ss58(), 30);
+            ledger.changeChallenge(3, challenge(cap));
+            String nextId = accepted(upload(ch, big, next, sha(next), next.length));
+            SubmissionStatus n = awaitFinal(ch, nextId);
+            assertThat(n.getState()).as(n.getReason()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
+            assertThat(n.getEpoch()).isEqualTo(2);
+            assertThat(node.latestScores()).containsOnlyKeys(1, 2, 4);
             ledger.epoch = 2;
             node.tick();
             assertThat(ledger.weights).hasSize(2);
-            Status refused = refusal(upload(ch, worse, next, sha(next), next.length));
+            assertThat(ledger.weights.get(1).keySet()).containsExactlyInAnyOrder(1, 2, 4);
+            Status refused = refusal(upload(ch, big, next, sha(next), next.length));
             assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-            assertThat(refused.getDescription()).contains("size cap of " + (next.length - 1));
+            assertThat(refused.getDescription()).contains("size cap of " + cap);
             awaitIdle(node);
+            SubmissionStatus n3 = status(ch, nextId);
+            assertThat(n3.getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_REJECTED);
+            assertThat(n3.getReason()).startsWith("over the size cap");
+            assertThat(status(ch, goodId).getEpoch()).isEqualTo(3);
             scoresAtClose = node.latestScores();
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -195,7 +207,8 @@ class ValidatorNodeTest {
             assertThat(again.current().epoch()).isEqualTo(3);
             assertThat(again.lastWeights().orElseThrow().epoch()).isEqualTo(3);
             assertThat(ledger.weights).as("not set twice for the same epoch").hasSize(2);
-            assertThat(again.latestScores()).isNotEmpty().isEqualTo(scoresAtClose);
+            assertThat(scoresAtClose).containsOnlyKeys(1, 2);
+            assertThat(again.latestScores()).isEqualTo(scoresAtClose);
             ledger.epoch = 3;
             again.tick();
             assertThat(ledger.weights).hasSize(3);
