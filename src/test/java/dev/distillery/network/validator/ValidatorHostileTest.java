@@ -138,4 +138,30 @@ class ValidatorHostileTest {
         assertThat(ok.getQuality()).isEqualTo(1.0);
         assertThat(ok.getEpoch()).isEqualTo(1);
     }
+
+    @Test
+    void closingKillsARunningEvaluationAndARestartEvaluatesItAgain() throws Exception {
+        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
+        ledger.commit(sha(slow), miner.hotkey().ss58(), block++);
+        String id = accepted(upload(ch, miner, slow, sha(slow), slow.length));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ProcessHandle.current().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(ProcessHandle.current().descendants().findAny()).as("the evaluation's child").isPresent();
+        server.close();
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).findAny())
+                .as("no child left after close").isEmpty();
+        assertThat(server.node().service().submission(id).orElseThrow().state())
+                .isEqualTo(SubmissionState.SUBMISSION_STATE_EVALUATING.name());
+
+        Path teacher = dir.resolve("teacher.onnx");
+        try (ValidatorNode again = ValidatorNode.open(new ValidatorNode.Config(dir.resolve("v"), teacher, null, 1,
+                new SandboxEvaluator.Limits(512, 4096, 120)), ledger, ProfileInference.infer(OnnxModelReader.read(teacher)))) {
+            ValidatorNodeTest.awaitIdle(again);
+            ValidatorService.Submission s = again.service().submission(id).orElseThrow();
+            assertThat(s.state()).isEqualTo(SubmissionState.SUBMISSION_STATE_REJECTED.name());
+            assertThat(s.reason()).startsWith("over the latency budget");
+        }
+    }
 }
