@@ -90,6 +90,9 @@ public final class ValidatorNode implements AutoCloseable {
     private final Object judging = new Object();
     private volatile EvalSet current;
     private volatile WeightsSet lastWeights;
+    /** The epoch and block of the last refused weights (retried at a later block of the same epoch). */
+    private long refusedEpoch = -1;
+    private long refusedBlock;
     private volatile boolean closed;
 
     private ValidatorNode(Config config, LedgerLink ledger, TeacherProfile teacherProfile) throws IOException {
@@ -171,6 +174,9 @@ public final class ValidatorNode implements AutoCloseable {
         long epoch = ledger.epoch() + 1;
         EvalSet set = current;
         if (set != null && set.epoch() == epoch) {
+            if (refusedEpoch == epoch && ledger.block() > refusedBlock) {
+                setWeights(epoch); // refused earlier in this epoch: try again now that a block has passed
+            }
             return;
         }
         try {
@@ -315,20 +321,25 @@ public final class ValidatorNode implements AutoCloseable {
         if (closed) {
             return; // stays EVALUATING on disk: re-queued on the next start
         }
-        synchronized (judging) {
-            service.save(s.evaluated(v, set.epoch(), ledger.block(), unfit != null));
-            rejectCopies(set.epoch());
+        synchronized (judging) { // judged as a copy before it is saved: its status never shows a passing SCORED
+            rejectCopies(set.epoch(), s.evaluated(v, set.epoch(), ledger.block(), unfit != null));
         }
         LOG.info("Submission {} of uid {} on epoch {}: {}", id, s.uid(), set.epoch(),
                 v.scored() ? "score " + v.score() : v.reason());
     }
 
     /**
-     * Among the UIDs' current submissions measured on {@code epoch}'s set, one whose outputs equal those of an
-     * earlier commitment's becomes "copy of uid N" (DESIGN.md §4).
+     * Saves {@code fresh} (just evaluated on {@code epoch}'s set) after copy detection among the UIDs' current
+     * submissions measured on that set: one whose outputs equal those of an earlier commitment's becomes "copy of
+     * uid N" (DESIGN.md §4). An earlier commitment evaluated after its copy demotes the copy then.
      */
-    private void rejectCopies(long epoch) {
-        List<Submission> measured = currentPerUid().values().stream()
+    private void rejectCopies(long epoch, Submission fresh) {
+        Map<Integer, Submission> current = currentPerUid();
+        Submission held = current.get(fresh.uid());
+        if (held != null && held.id().equals(fresh.id())) {
+            current.put(fresh.uid(), fresh);
+        }
+        List<Submission> measured = current.values().stream()
                 .filter(s -> s.epoch() == epoch && s.fingerprint() != null
                         && (s.inState(SubmissionState.SUBMISSION_STATE_SCORED)
                         || s.inState(SubmissionState.SUBMISSION_STATE_REJECTED)))
@@ -337,12 +348,19 @@ public final class ValidatorNode implements AutoCloseable {
                 new Scorer.Verdict(s.inState(SubmissionState.SUBMISSION_STATE_SCORED), s.score(), s.quality(),
                         s.p95Ms(), s.sizeBytes(), Double.NaN, Double.NaN, s.fingerprint(), s.reason()))).toList();
         List<Scorer.Verdict> judged = Scorer.rejectCopies(commits);
+        Submission toSave = fresh;
         for (int i = 0; i < measured.size(); i++) {
             Submission s = measured.get(i);
             if (s.inState(SubmissionState.SUBMISSION_STATE_SCORED) && !judged.get(i).scored()) {
-                service.save(s.rejected(judged.get(i).reason(), ledger.block(), false));
+                Submission copy = s.rejected(judged.get(i).reason(), ledger.block(), false);
+                if (s.id().equals(fresh.id())) {
+                    toSave = copy;
+                } else {
+                    service.save(copy);
+                }
             }
         }
+        service.save(toSave);
     }
 
     /**
@@ -366,7 +384,10 @@ public final class ValidatorNode implements AutoCloseable {
         return scores;
     }
 
-    /** Sets the weight row once for {@code epoch} from the latest scores; skips (and logs) when none is scored. */
+    /**
+     * Sets the weight row once for {@code epoch} from the latest scores; skips (and logs) when none is scored. A
+     * refusal is logged and tried again at a later block of the same epoch.
+     */
     private void setWeights(long epoch) {
         WeightsSet last = lastWeights;
         if (last != null && last.epoch() >= epoch) {
@@ -387,9 +408,13 @@ public final class ValidatorNode implements AutoCloseable {
         try {
             ledger.setWeights(row);
         } catch (RuntimeException e) {
-            LOG.error("Epoch {}: the ledger refused the weights: {}", epoch, e.getMessage());
+            refusedEpoch = epoch;
+            refusedBlock = ledger.block();
+            LOG.error("Epoch {}: the ledger refused the weights (will try again at a later block): {}", epoch,
+                    e.getMessage());
             return;
         }
+        refusedEpoch = -1;
         WeightsSet set = new WeightsSet(epoch, ledger.block(), System.currentTimeMillis(), new HashMap<>(row));
         lastWeights = set;
         try {

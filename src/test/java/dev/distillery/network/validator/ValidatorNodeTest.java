@@ -148,7 +148,15 @@ class ValidatorNodeTest {
             assertThat(ledger.weights).as("no scores at the first start: no weights").isEmpty();
 
             // the boundary: weights once from the latest scores, then everything re-evaluated on the new set
+            // a refusal (e.g. not staked yet) is tried again at a later block, not at the same one
+            ledger.refuseWeights = "not enough stake";
             ledger.epoch = 1;
+            node.tick();
+            assertThat(node.lastWeights()).isEmpty();
+            ledger.refuseWeights = null;
+            node.tick();
+            assertThat(ledger.weights).isEmpty();
+            ledger.block = 43;
             node.tick();
             node.tick();
             assertThat(ledger.weights).hasSize(1);
