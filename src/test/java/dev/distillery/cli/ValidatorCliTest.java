@@ -53,6 +53,15 @@ class ValidatorCliTest {
     }
 
     @Test
+    void theShippedExampleIsAValidConfiguration() throws Exception {
+        ValidatorCommand.Config c = new ValidatorCommand().resolve(
+                ValidatorCommand.read(Path.of("app", "validator.example.json")), dir);
+        assertThat(c.port()).isEqualTo(ValidatorCommand.DEFAULT_PORT);
+        assertThat(c.ledger().fingerprint()).isNotBlank();
+        assertThat(c.limits()).isEqualTo(new ValidatorCommand.Config.Limits(768, 4096L, 300L));
+    }
+
+    @Test
     void aBadOrMissingFileIsOneLineAndExitCode2() throws Exception {
         assertUsage(dir.resolve("missing.json").toString(), "does not exist");
         assertUsage(config("{not json"), "not valid JSON");
