@@ -83,7 +83,11 @@ public final class EvaluatorMain {
         StudentComparison.Result r = StudentComparison.compare(Path.of(job.teacher()), "teacher",
                 job.teacherProfile(), model, images, o, null, null, cache, false);
         if (cache != null) {
-            cache.saveIfNew();
+            try {
+                cache.saveIfNew();
+            } catch (java.io.IOException e) {
+                // only a saving for later evaluations: this one is measured either way
+            }
         }
         double quality;
         if (c.task() == Challenge.Task.DENSE) {

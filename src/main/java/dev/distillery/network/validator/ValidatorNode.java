@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class ValidatorNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorNode.class);
     static final int SECRET_BYTES = 32;
+    private static final java.util.regex.Pattern LEADING_DIGITS = java.util.regex.Pattern.compile("\\d{1,18}");
 
     /**
      * @param folder     the validator's state: {@code secret}, {@code uploads/}, {@code eval/<epoch>/},
@@ -88,6 +89,8 @@ public final class ValidatorNode implements AutoCloseable {
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private final AtomicInteger busy = new AtomicInteger();
     private final Object judging = new Object();
+    /** Epochs whose sets evaluations are using now, with how many. */
+    private final Map<Long, AtomicInteger> inUse = new HashMap<>();
     private volatile EvalSet current;
     private volatile WeightsSet lastWeights;
     /** The epoch and block of the last refused weights (retried at a later block of the same epoch). */
@@ -185,6 +188,7 @@ public final class ValidatorNode implements AutoCloseable {
             LOG.error("Cannot prepare the evaluation set of epoch {}; will try again", epoch, e);
             return;
         }
+        deleteOldSets();
         LOG.info("Epoch {}: evaluating on {} ({})", epoch, current.images(), current.challenge().id());
         setWeights(epoch);
         requestRound();
@@ -216,15 +220,33 @@ public final class ValidatorNode implements AutoCloseable {
                 Files.move(tmp, images, StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        Path teacherOutputs = root.resolve(epoch + "-teacher.bin");
-        try (var old = Files.list(root)) {
-            for (Path p : old.toList()) {
-                if (!p.equals(images) && !p.equals(teacherOutputs)) {
-                    Folders.deleteTree(p);
+        return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"));
+    }
+
+    /**
+     * Deletes the files of older epochs' sets that no evaluation is using (a round still running on the previous
+     * set keeps it until it finishes).
+     */
+    private void deleteOldSets() {
+        synchronized (inUse) {
+            EvalSet now = current;
+            Path root = config.folder().resolve("eval");
+            if (now == null || !Files.isDirectory(root)) {
+                return;
+            }
+            try (var all = Files.list(root)) {
+                for (Path p : all.toList()) {
+                    String name = p.getFileName().toString();
+                    java.util.regex.Matcher m = LEADING_DIGITS.matcher(name);
+                    long epoch = m.lookingAt() ? Long.parseLong(m.group()) : -1;
+                    if (epoch < now.epoch() && !inUse.containsKey(epoch)) { // never a newer set being made
+                        Folders.deleteTree(p);
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot clean up old evaluation sets: {}", e.getMessage());
             }
         }
-        return new EvalSet(epoch, used, images, teacherOutputs);
     }
 
     private void queue(String id) {
@@ -312,12 +334,28 @@ public final class ValidatorNode implements AutoCloseable {
         if (s == null || closed || set == null || s.staticReject()) {
             return;
         }
-        service.save(s.state(SubmissionState.SUBMISSION_STATE_EVALUATING, ledger.block()));
-        Path model = service.modelFile(s);
-        String unfit = SandboxEvaluator.vet(model, set.challenge());
-        Scorer.Verdict v = unfit != null ? Scorer.Verdict.rejected(unfit)
-                : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images(),
-                        set.teacherOutputs());
+        synchronized (inUse) {
+            inUse.computeIfAbsent(set.epoch(), e -> new AtomicInteger()).incrementAndGet();
+        }
+        Scorer.Verdict v;
+        String unfit;
+        try {
+            service.save(s.state(SubmissionState.SUBMISSION_STATE_EVALUATING, ledger.block()));
+            Path model = service.modelFile(s);
+            unfit = SandboxEvaluator.vet(model, set.challenge());
+            v = unfit != null ? Scorer.Verdict.rejected(unfit)
+                    : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images(),
+                            set.teacherOutputs());
+        } finally {
+            synchronized (inUse) {
+                if (inUse.get(set.epoch()).decrementAndGet() == 0) {
+                    inUse.remove(set.epoch());
+                }
+            }
+            if (set.epoch() != current.epoch()) {
+                deleteOldSets();
+            }
+        }
         if (closed) {
             return; // stays EVALUATING on disk: re-queued on the next start
         }
@@ -326,6 +364,13 @@ public final class ValidatorNode implements AutoCloseable {
         }
         LOG.info("Submission {} of uid {} on epoch {}: {}", id, s.uid(), set.epoch(),
                 v.scored() ? "score " + v.score() : v.reason());
+        EvalSet now = current;
+        Submission held = currentPerUid().get(s.uid());
+        if (now.epoch() > set.epoch() && held != null && held.id().equals(id)) {
+            // the boundary passed while it was being evaluated (the round skipped it): once more on the new set
+            service.save(held.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block()));
+            queue(id);
+        }
     }
 
     /**

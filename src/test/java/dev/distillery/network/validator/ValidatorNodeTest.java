@@ -225,6 +225,41 @@ class ValidatorNodeTest {
         }
     }
 
+    @Test
+    void anEvaluationRunningAtTheBoundaryKeepsItsSetThenRunsAgainOnTheNewOne() throws Exception {
+        ledger.changeChallenge(0, challenge(3_000_000));
+        HotkeyPair miner = HotkeyPair.generate();
+        ledger.uids.put(miner.hotkey().ss58(), 1);
+        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
+        ledger.commit(sha(slow), miner.hotkey().ss58(), 10);
+        try (ValidatorNode node = open(dir.resolve("v"))) {
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addService(node.service().secured()).build().start();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+            try {
+                Path first = node.current().images();
+                String id = accepted(upload(ch, miner, slow, sha(slow), slow.length));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (ProcessHandle.current().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(status(ch, id).getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_EVALUATING);
+                ledger.epoch = 1;
+                node.tick();
+                assertThat(node.current().epoch()).isEqualTo(2);
+                assertThat(first).as("still in use by the running evaluation").isDirectory();
+                awaitIdle(node);
+                SubmissionStatus st = status(ch, id);
+                assertThat(st.getState()).as(st.getReason()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
+                assertThat(st.getEpoch()).isEqualTo(2);
+                assertThat(first).as("deleted once nothing uses it").doesNotExist();
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static void awaitIdle(ValidatorNode node) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!node.idle() && System.nanoTime() < deadline) {
