@@ -88,6 +88,8 @@ public final class ValidatorNode implements AutoCloseable {
     private final ExecutorService rounds;
     private final AtomicBoolean roundQueued = new AtomicBoolean();
     private final AtomicInteger busy = new AtomicInteger();
+    /** Submissions queued for or in an evaluation now: neither a round nor a re-queue adds them twice. */
+    private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Object judging = new Object();
     /** Epochs whose sets evaluations are using now, with how many. */
     private final Map<Long, AtomicInteger> inUse = new HashMap<>();
@@ -249,7 +251,11 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
+    /** Evaluates a submission on the current set as soon as a worker is free, unless it is already on its way. */
     private void queue(String id) {
+        if (!inFlight.add(id)) {
+            return;
+        }
         busy.incrementAndGet();
         try {
             workers.submit(() -> {
@@ -260,6 +266,7 @@ public final class ValidatorNode implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) { // rejected: closing
+            inFlight.remove(id);
             busy.decrementAndGet();
         }
     }
@@ -288,8 +295,7 @@ public final class ValidatorNode implements AutoCloseable {
         roundQueued.set(false);
         EvalSet set = current;
         List<Submission> todo = new ArrayList<>(currentPerUid().values());
-        todo.removeIf(s -> s.epoch() >= set.epoch() || s.inState(SubmissionState.SUBMISSION_STATE_QUEUED)
-                || s.inState(SubmissionState.SUBMISSION_STATE_EVALUATING));
+        todo.removeIf(s -> s.epoch() >= set.epoch());
         todo.sort(Comparator.comparingLong(Submission::commitBlock)); // originals before their copies
         LOG.info("Epoch {}: re-evaluating {} submission(s)", set.epoch(), todo.size());
         List<Future<?>> running = new ArrayList<>();
@@ -297,8 +303,16 @@ public final class ValidatorNode implements AutoCloseable {
             if (closed) {
                 return;
             }
+            if (!inFlight.add(s.id())) {
+                continue; // already queued or evaluating (a new upload, or one re-queued after a restart)
+            }
             service.save(s.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block()));
-            running.add(workers.submit(() -> evaluate(s.id(), set)));
+            try {
+                running.add(workers.submit(() -> evaluate(s.id(), set)));
+            } catch (RuntimeException e) { // rejected: closing
+                inFlight.remove(s.id());
+                return;
+            }
         }
         for (Future<?> f : running) {
             try {
@@ -329,10 +343,27 @@ public final class ValidatorNode implements AutoCloseable {
                 : a.id().compareTo(b.id()) > 0;
     }
 
+    /** Evaluates {@code id} on {@code set}, then once more on the current set if a boundary passed meanwhile. */
     private void evaluate(String id, EvalSet set) {
+        boolean again;
+        try {
+            again = evaluateOnce(id, set);
+        } finally {
+            inFlight.remove(id);
+        }
+        if (again && !closed) {
+            // the boundary passed while it was being evaluated (the round skipped it): once more on the new set
+            service.submission(id).ifPresent(s -> service.save(s.state(SubmissionState.SUBMISSION_STATE_QUEUED,
+                    ledger.block())));
+            queue(id);
+        }
+    }
+
+    /** True when a newer set came while it ran and this is still its UID's current submission. */
+    private boolean evaluateOnce(String id, EvalSet set) {
         Submission s = service.submission(id).orElse(null);
         if (s == null || closed || set == null || s.staticReject()) {
-            return;
+            return false; // without a set yet: the first round takes it
         }
         synchronized (inUse) {
             inUse.computeIfAbsent(set.epoch(), e -> new AtomicInteger()).incrementAndGet();
@@ -357,20 +388,15 @@ public final class ValidatorNode implements AutoCloseable {
             }
         }
         if (closed) {
-            return; // stays EVALUATING on disk: re-queued on the next start
+            return false; // stays EVALUATING on disk: re-queued on the next start
         }
         synchronized (judging) { // judged as a copy before it is saved: its status never shows a passing SCORED
             rejectCopies(set.epoch(), s.evaluated(v, set.epoch(), ledger.block(), unfit != null));
         }
         LOG.info("Submission {} of uid {} on epoch {}: {}", id, s.uid(), set.epoch(),
                 v.scored() ? "score " + v.score() : v.reason());
-        EvalSet now = current;
         Submission held = currentPerUid().get(s.uid());
-        if (now.epoch() > set.epoch() && held != null && held.id().equals(id)) {
-            // the boundary passed while it was being evaluated (the round skipped it): once more on the new set
-            service.save(held.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block()));
-            queue(id);
-        }
+        return current.epoch() > set.epoch() && held != null && held.id().equals(id);
     }
 
     /**
@@ -379,12 +405,12 @@ public final class ValidatorNode implements AutoCloseable {
      * uid N" (DESIGN.md §4). An earlier commitment evaluated after its copy demotes the copy then.
      */
     private void rejectCopies(long epoch, Submission fresh) {
-        Map<Integer, Submission> current = currentPerUid();
-        Submission held = current.get(fresh.uid());
+        Map<Integer, Submission> byUid = currentPerUid();
+        Submission held = byUid.get(fresh.uid());
         if (held != null && held.id().equals(fresh.id())) {
-            current.put(fresh.uid(), fresh);
+            byUid.put(fresh.uid(), fresh);
         }
-        List<Submission> measured = current.values().stream()
+        List<Submission> measured = byUid.values().stream()
                 .filter(s -> s.epoch() == epoch && s.fingerprint() != null
                         && (s.inState(SubmissionState.SUBMISSION_STATE_SCORED)
                         || s.inState(SubmissionState.SUBMISSION_STATE_REJECTED)))
