@@ -87,6 +87,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final ExecutorService workers;
     private final ExecutorService rounds;
     private final AtomicBoolean roundQueued = new AtomicBoolean();
+    private final AtomicInteger roundsStarted = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
     /** Submissions queued for or in an evaluation now: neither a round nor a re-queue adds them twice. */
     private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -156,6 +157,11 @@ public final class ValidatorNode implements AutoCloseable {
 
     public Optional<WeightsSet> lastWeights() {
         return Optional.ofNullable(lastWeights);
+    }
+
+    /** Re-evaluation rounds started since this node opened. */
+    int roundsStarted() {
+        return roundsStarted.get();
     }
 
     /** No evaluation queued or running and no round pending. */
@@ -293,6 +299,7 @@ public final class ValidatorNode implements AutoCloseable {
     /** Re-evaluates each UID's current submission on the newest set; returns when all are done. */
     private void round() {
         roundQueued.set(false);
+        roundsStarted.incrementAndGet();
         EvalSet set = current;
         List<Submission> todo = new ArrayList<>(currentPerUid().values());
         todo.removeIf(s -> s.epoch() >= set.epoch());

@@ -260,6 +260,46 @@ class ValidatorNodeTest {
         }
     }
 
+    @Test
+    void boundariesDuringARoundWaitForItAndCoalesceIntoOneRoundOnTheNewestSet() throws Exception {
+        ledger.changeChallenge(0, challenge(3_000_000));
+        HotkeyPair miner = HotkeyPair.generate();
+        ledger.uids.put(miner.hotkey().ss58(), 1);
+        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
+        ledger.commit(sha(slow), miner.hotkey().ss58(), 10);
+        try (ValidatorNode node = open(dir.resolve("v"))) {
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addService(node.service().secured()).build().start();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+            try {
+                String id = accepted(upload(ch, miner, slow, sha(slow), slow.length));
+                awaitIdle(node);
+                assertThat(status(ch, id).getEpoch()).isEqualTo(1);
+                assertThat(node.roundsStarted()).isEqualTo(1); // at the first start
+                ledger.epoch = 1;
+                node.tick(); // round for epoch 2
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (ProcessHandle.current().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(status(ch, id).getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_EVALUATING);
+                ledger.epoch = 2;
+                node.tick(); // a round for epoch 3 waits for the running one
+                ledger.epoch = 3;
+                node.tick(); // and becomes the round for epoch 4
+                assertThat(ledger.weights).as("weights at each boundary, round finished or not").hasSize(3);
+                awaitIdle(node);
+                assertThat(node.roundsStarted()).isEqualTo(3);
+                SubmissionStatus st = status(ch, id);
+                assertThat(st.getState()).as(st.getReason()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
+                assertThat(st.getEpoch()).isEqualTo(4);
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static void awaitIdle(ValidatorNode node) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!node.idle() && System.nanoTime() < deadline) {
