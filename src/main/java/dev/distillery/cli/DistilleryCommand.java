@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
             "Exit codes: 0 ok, 1 error, 2 bad usage, 3 data directory in use by another Distillery."},
         subcommands = {GuiCommand.class, InfoCommand.class, TeacherCommand.class, LiveCommand.class, BenchCommand.class,
             DistillCommand.class, CompareCommand.class, GenerateCommand.class, EvaluateCommand.class,
-            YumaCommand.class, LedgerCommand.class, ChallengeCommand.class,
+            YumaCommand.class, LedgerCommand.class, ChallengeCommand.class, ValidatorCommand.class,
             CommandLine.HelpCommand.class})
 public final class DistilleryCommand implements Callable<Integer> {
     public static final int EXIT_ERROR = 1;

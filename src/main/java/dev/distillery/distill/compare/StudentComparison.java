@@ -193,6 +193,26 @@ public final class StudentComparison {
      */
     public static Result compare(Path teacher, String teacherName, TeacherProfile teacherProfile, Path student,
                                  Path folder, Options options, Listener listener, BooleanSupplier cancelled) {
+        return compare(teacher, teacherName, teacherProfile, student, folder, options, listener, cancelled, null, true);
+    }
+
+    /**
+     * The teacher's outputs on a fixed set of images, kept across comparisons: they are the same for every student
+     * (a validator's evaluation set). {@code get} answers null for an image it does not hold.
+     */
+    public interface TeacherOutputs {
+        TeacherRunner.RawOutput get(Path image);
+
+        void put(Path image, TeacherRunner.RawOutput output);
+    }
+
+    /**
+     * As above, taking the teacher's outputs from {@code cache} where it has them (the teacher is then not even
+     * loaded) and storing the others in it; with {@code latency} false the latencies are not measured (NaN).
+     */
+    public static Result compare(Path teacher, String teacherName, TeacherProfile teacherProfile, Path student,
+                                 Path folder, Options options, Listener listener, BooleanSupplier cancelled,
+                                 TeacherOutputs cache, boolean latency) {
         long t0 = System.nanoTime();
         List<Path> files = imagesIn(folder);
         if (options.limit() > 0 && files.size() > options.limit()) {
@@ -214,8 +234,8 @@ public final class StudentComparison {
                 : classifierPlan(teacherProfile, studentProfile, meta, student, folder);
         Run run = new Run(plan, files.size());
         Path sample = null;
-        try (TeacherRunner t = TeacherRunner.open(teacher, plan.teacherProfile, options.threads());
-             TeacherRunner s = TeacherRunner.open(student, studentProfile, options.threads())) {
+        TeacherRunner t = null;
+        try (TeacherRunner s = TeacherRunner.open(student, studentProfile, options.threads())) {
             for (int i = 0; i < files.size(); i += CHUNK) {
                 if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("Comparison cancelled");
@@ -236,7 +256,29 @@ public final class StudentComparison {
                         if (sample == null) {
                             sample = readable.get(0);
                         }
-                        List<TeacherRunner.RawOutput> to = t.rawOutputsWithShape(mats);
+                        List<TeacherRunner.RawOutput> to = new ArrayList<>();
+                        List<Mat> uncached = new ArrayList<>();
+                        for (int k = 0; k < mats.size(); k++) {
+                            TeacherRunner.RawOutput hit = cache == null ? null : cache.get(readable.get(k));
+                            to.add(hit);
+                            if (hit == null) {
+                                uncached.add(mats.get(k));
+                            }
+                        }
+                        if (!uncached.isEmpty()) {
+                            if (t == null) {
+                                t = TeacherRunner.open(teacher, plan.teacherProfile, options.threads());
+                            }
+                            List<TeacherRunner.RawOutput> fresh = t.rawOutputsWithShape(uncached);
+                            for (int k = 0, j = 0; k < to.size(); k++) {
+                                if (to.get(k) == null) {
+                                    to.set(k, fresh.get(j++));
+                                    if (cache != null) {
+                                        cache.put(readable.get(k), to.get(k));
+                                    }
+                                }
+                            }
+                        }
                         List<TeacherRunner.RawOutput> so = s.rawOutputsWithShape(mats);
                         for (int k = 0; k < mats.size(); k++) {
                             run.add(readable.get(k), to.get(k), so.get(k));
@@ -249,15 +291,21 @@ public final class StudentComparison {
                     listener.progress(Math.min(files.size(), i + CHUNK), files.size());
                 }
             }
+        } finally {
+            if (t != null) {
+                t.close();
+            }
         }
         if (sample == null) {
             throw new CompareException("None of the " + files.size() + " images in " + folder + " could be read.", false);
         }
-        double teacherMs;
-        double studentMs;
-        try (Mat image = Images.read(sample)) {
-            teacherMs = latencyP50(teacher, plan.teacherProfile.preprocessing(), image, options);
-            studentMs = latencyP50(student, studentProfile.preprocessing(), image, options);
+        double teacherMs = Double.NaN;
+        double studentMs = Double.NaN;
+        if (latency) {
+            try (Mat image = Images.read(sample)) {
+                teacherMs = latencyP50(teacher, plan.teacherProfile.preprocessing(), image, options);
+                studentMs = latencyP50(student, studentProfile.preprocessing(), image, options);
+            }
         }
         Preprocessing tp = plan.teacherProfile.preprocessing();
         Preprocessing sp = studentProfile.preprocessing();

@@ -76,8 +76,19 @@ public final class EvaluatorMain {
         Path images = Path.of(job.images());
         double p95 = p95(model, c);
         StudentComparison.Options o = new StudentComparison.Options(Challenge.THREADS, 0, c.mapThreshold(), 1, 20);
+        // the teacher's outputs on this set are the same for every student: read them from the file an earlier
+        // evaluation wrote, or write it for the next ones
+        TeacherOutputsFile cache = job.teacherOutputs() == null ? null
+                : new TeacherOutputsFile(Path.of(job.teacherOutputs()), Path.of(job.teacher()), c.input(), images);
         StudentComparison.Result r = StudentComparison.compare(Path.of(job.teacher()), "teacher",
-                job.teacherProfile(), model, images, o, null, null);
+                job.teacherProfile(), model, images, o, null, null, cache, false);
+        if (cache != null) {
+            try {
+                cache.saveIfNew();
+            } catch (java.io.IOException e) {
+                // only a saving for later evaluations: this one is measured either way
+            }
+        }
         double quality;
         if (c.task() == Challenge.Task.DENSE) {
             if (r.dense() == null) {

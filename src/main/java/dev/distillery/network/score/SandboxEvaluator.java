@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * the child is killed. Whatever happens — a crash, out of memory, a timeout, garbage output — the answer is a
  * {@link Scorer.Verdict}, never an exception.
  */
-public final class SandboxEvaluator {
+public final class SandboxEvaluator implements AutoCloseable {
     /** The line prefix the child writes its result after. */
     static final String RESULT_PREFIX = "DISTILLERY-EVAL ";
 
@@ -40,11 +40,18 @@ public final class SandboxEvaluator {
         }
     }
 
-    /** The job the child reads (a file in its scratch folder). */
-    public record Job(String model, String teacher, TeacherProfile teacherProfile, Challenge challenge, String images) {
+    /**
+     * The job the child reads (a file in its scratch folder). {@code teacherOutputs}: a file of the teacher's outputs
+     * on {@code images}, read when present and written when not (null: none).
+     */
+    public record Job(String model, String teacher, TeacherProfile teacherProfile, Challenge challenge, String images,
+                      String teacherOutputs) {
     }
 
     private final Limits limits;
+    /** Children running now, so {@link #close()} can kill them. */
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public SandboxEvaluator(Limits limits) {
         this.limits = limits;
@@ -56,11 +63,20 @@ public final class SandboxEvaluator {
      */
     public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
                                    Path images) {
+        return evaluate(model, challenge, teacher, teacherProfile, images, null);
+    }
+
+    /**
+     * As above, with the teacher's outputs on {@code images} kept in {@code teacherOutputs}: the first evaluation
+     * writes the file, later ones read it instead of running the teacher (null: run the teacher every time).
+     */
+    public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
+                                   Path images, Path teacherOutputs) {
         String reason = vet(model, challenge);
         if (reason != null) {
             return Scorer.Verdict.rejected(reason);
         }
-        Object result = measure(model, challenge, teacher, teacherProfile, images);
+        Object result = measure(model, challenge, teacher, teacherProfile, images, teacherOutputs);
         if (result instanceof String r) {
             return Scorer.Verdict.rejected(r);
         }
@@ -127,20 +143,29 @@ public final class SandboxEvaluator {
     }
 
     /** Runs the child; a {@link Scorer.Measurement} or a String reason. */
-    private Object measure(Path model, Challenge c, Path teacher, TeacherProfile tp, Path images) {
+    private Object measure(Path model, Challenge c, Path teacher, TeacherProfile tp, Path images,
+                           Path teacherOutputs) {
         Path scratch = null;
         Process p = null;
         try {
             scratch = Files.createTempDirectory("distillery-eval");
             Path job = scratch.resolve("job.json");
             Files.writeString(job, Json.write(new Job(model.toAbsolutePath().toString(),
-                    teacher.toAbsolutePath().toString(), tp, c, images.toAbsolutePath().toString())));
+                    teacher.toAbsolutePath().toString(), tp, c, images.toAbsolutePath().toString(),
+                    teacherOutputs == null ? null : teacherOutputs.toAbsolutePath().toString())));
             Path out = scratch.resolve("out.txt");
             Path err = scratch.resolve("err.txt");
             ProcessBuilder pb = new ProcessBuilder(command(job)).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).directory(scratch.toFile());
             pb.environment().put("MALLOC_ARENA_MAX", "2");
+            if (closed) {
+                return "the evaluator is shutting down";
+            }
             p = pb.start();
+            running.add(p);
+            if (closed) {
+                kill(p);
+            }
             if (!p.waitFor(limits.timeoutSeconds(), TimeUnit.SECONDS)) {
                 kill(p);
                 return "timed out: the evaluation took longer than " + limits.timeoutSeconds() + " s";
@@ -163,7 +188,19 @@ public final class SandboxEvaluator {
             }
             return "evaluation failed: " + oneLine(e);
         } finally {
+            if (p != null) {
+                running.remove(p);
+            }
             delete(scratch);
+        }
+    }
+
+    /** Kills every running child and refuses new evaluations (they are rejected as "shutting down"). Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Process p : List.copyOf(running)) {
+            kill(p);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.distillery.network.validator;
 
 import com.google.protobuf.ByteString;
-import dev.distillery.model.TeacherProfile;
 import dev.distillery.network.crypto.Hotkey;
 import dev.distillery.network.proto.v1.DownloadTeacherRequest;
 import dev.distillery.network.proto.v1.SubmissionState;
@@ -12,7 +11,6 @@ import dev.distillery.network.proto.v1.UploadChunk;
 import dev.distillery.network.proto.v1.UploadResponse;
 import dev.distillery.network.proto.v1.ValidatorGrpc;
 import dev.distillery.network.score.Challenge;
-import dev.distillery.network.score.SandboxEvaluator;
 import dev.distillery.network.score.Scorer;
 import dev.distillery.teacher.library.Json;
 import io.grpc.Status;
@@ -23,33 +21,65 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.LongSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A validator over gRPC ({@code distillery.v1.Validator}): takes chunked uploads (already signature-checked by the
- * interceptor), checks size and hash against the miner's commitment, evaluates each model in the sandbox child JVM
- * and keeps a status per submission. Submissions are kept as JSON files next to the uploads, so a restarted
- * validator still answers for them. Not done yet: setting weights each tempo.
+ * A validator's gRPC front ({@code distillery.v1.Validator}): takes chunked uploads (already signature-checked by
+ * the interceptor), checks size against the current challenge and the hash against the miner's commitment, and
+ * keeps a status per submission. Submissions are kept as JSON files next to the uploads, so a restarted validator
+ * still answers for them. Evaluation is not done here: accepted uploads go to {@code onQueued} ({@link
+ * ValidatorNode} evaluates them and writes the results back with {@link #save}).
  */
 public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatorService.class);
 
-    /** One submission as stored. */
+    /**
+     * One submission as stored.
+     *
+     * @param epoch        the epoch whose evaluation set it was last evaluated on (0: not yet)
+     * @param commitBlock  the block of the earliest commitment of its hash (copy detection: earliest wins)
+     * @param fingerprint  hash of its outputs on the evaluation set of {@code epoch} (null when not measured)
+     * @param staticReject rejected for something that re-evaluating cannot change (invalid, unsafe, wrong I/O,
+     *                     over the size cap, same hash as an earlier commitment): never re-evaluated
+     * @param receivedMillis when the upload completed (wall clock): the latest upload of a UID is its current one
+     */
     public record Submission(String id, String hotkey, int uid, String sha256, String state, double score,
-                             double quality, double p95Ms, long sizeBytes, String reason, long updatedBlock) {
-        Submission with(String newState, Scorer.Verdict v, String why, long block) {
-            return new Submission(id, hotkey, uid, sha256, newState, v == null ? 0 : finite(v.score()),
-                    v == null ? 0 : finite(v.quality()), v == null ? 0 : finite(v.p95Ms()),
-                    v == null || v.sizeBytes() < 0 ? sizeBytes : v.sizeBytes(), why, block);
+                             double quality, double p95Ms, long sizeBytes, String reason, long updatedBlock,
+                             long epoch, long commitBlock, String fingerprint, boolean staticReject,
+                             long receivedMillis) {
+        /** This submission in a new state, results unchanged. */
+        public Submission state(SubmissionState newState, long block) {
+            return new Submission(id, hotkey, uid, sha256, newState.name(), score, quality, p95Ms, sizeBytes, reason,
+                    block, epoch, commitBlock, fingerprint, staticReject, receivedMillis);
+        }
+
+        /** The result of an evaluation on the set of {@code onEpoch}. */
+        public Submission evaluated(Scorer.Verdict v, long onEpoch, long block, boolean isStatic) {
+            return new Submission(id, hotkey, uid, sha256, (v.scored() ? SubmissionState.SUBMISSION_STATE_SCORED
+                    : SubmissionState.SUBMISSION_STATE_REJECTED).name(), finite(v.score()), finite(v.quality()),
+                    finite(v.p95Ms()), v.sizeBytes() < 0 ? sizeBytes : v.sizeBytes(), v.scored() ? "" : v.reason(),
+                    block, onEpoch, commitBlock, v.fingerprint(), !v.scored() && isStatic, receivedMillis);
+        }
+
+        /** Rejected (score 0) for {@code why}; {@code isStatic}: for good. */
+        public Submission rejected(String why, long block, boolean isStatic) {
+            return new Submission(id, hotkey, uid, sha256, SubmissionState.SUBMISSION_STATE_REJECTED.name(), 0,
+                    quality, p95Ms, sizeBytes, why, block, epoch, commitBlock, fingerprint, isStatic,
+                    receivedMillis);
+        }
+
+        public boolean inState(SubmissionState s) {
+            return state.equals(s.name());
         }
 
         private static double finite(double x) {
@@ -58,50 +88,30 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
     }
 
     private final Path folder;
-    private final Challenge challenge;
     private final Path teacherFile;
-    private final TeacherProfile teacherProfile;
-    private final Path evalImages;
-    private final SandboxEvaluator evaluator;
-    /** What the validator reads from the ledger. */
-    public interface LedgerView {
-        /** The UID whose commitment of this hash is the earliest; empty when nobody committed it. */
-        Optional<Integer> ownerOf(String sha256);
-
-        /** The UID a hotkey (SS58) holds, if registered. */
-        Optional<Integer> uidOf(String hotkey);
-    }
-
-    private final LedgerView ledger;
-    private final LongSupplier block;
+    private final LedgerLink ledger;
+    private final Supplier<Challenge> challenge;
+    private final Consumer<Submission> onQueued;
     private final Map<String, Submission> submissions = new ConcurrentHashMap<>();
-    private final ExecutorService evaluations = Executors.newSingleThreadExecutor(r -> {
-        Thread t = dev.distillery.core.NativeThreads.create(r, "validator-eval");
-        t.setDaemon(true);
-        return t;
-    });
 
-    public ValidatorService(Path folder, Challenge challenge, Path teacherFile, TeacherProfile teacherProfile,
-                            Path evalImages, SandboxEvaluator evaluator,
-                            LedgerView ledger, LongSupplier block)
-            throws IOException {
+    /**
+     * @param folder      where uploads and their JSON files are kept ({@code uploads/})
+     * @param teacherFile served by DownloadTeacher
+     * @param challenge   the challenge in force now (size checks)
+     * @param onQueued    called with each accepted upload, in state QUEUED
+     */
+    public ValidatorService(Path folder, Path teacherFile, LedgerLink ledger, Supplier<Challenge> challenge,
+                            Consumer<Submission> onQueued) throws IOException {
         this.folder = folder;
-        this.challenge = challenge;
         this.teacherFile = teacherFile;
-        this.teacherProfile = teacherProfile;
-        this.evalImages = evalImages;
-        this.evaluator = evaluator;
         this.ledger = ledger;
-        this.block = block;
+        this.challenge = challenge;
+        this.onQueued = onQueued;
         Files.createDirectories(folder.resolve("uploads"));
         try (var files = Files.newDirectoryStream(folder.resolve("uploads"), "*.json")) {
             for (Path f : files) {
                 Submission s = Json.read(Files.readString(f), Submission.class);
                 submissions.put(s.id(), s);
-                if (s.state().equals(SubmissionState.SUBMISSION_STATE_QUEUED.name())
-                        || s.state().equals(SubmissionState.SUBMISSION_STATE_EVALUATING.name())) {
-                    queue(s); // interrupted by a restart: evaluate again
-                }
             }
         }
     }
@@ -110,7 +120,18 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
         return Optional.ofNullable(submissions.get(id));
     }
 
-    private void save(Submission s) {
+    /** Every submission known, in no particular order. */
+    public Collection<Submission> submissions() {
+        return List.copyOf(submissions.values());
+    }
+
+    /** The stored model file of a submission. */
+    public Path modelFile(Submission s) {
+        return folder.resolve("uploads").resolve(s.id() + ".onnx");
+    }
+
+    /** Stores a submission's new state (memory and its JSON file). */
+    public void save(Submission s) {
         submissions.put(s.id(), s);
         try {
             dev.distillery.core.AtomicFiles.write(folder.resolve("uploads").resolve(s.id() + ".json"),
@@ -118,17 +139,6 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
         } catch (IOException e) {
             LOG.error("Cannot store submission {}", s.id(), e);
         }
-    }
-
-    private void queue(Submission s) {
-        evaluations.submit(() -> {
-            save(s.with(SubmissionState.SUBMISSION_STATE_EVALUATING.name(), null, "", block.getAsLong()));
-            Scorer.Verdict v = evaluator.evaluate(folder.resolve("uploads").resolve(s.id() + ".onnx"), challenge,
-                    teacherFile, teacherProfile, evalImages);
-            save(s.with(v.scored() ? SubmissionState.SUBMISSION_STATE_SCORED.name()
-                    : SubmissionState.SUBMISSION_STATE_REJECTED.name(), v, v.scored() ? "" : v.reason(),
-                    block.getAsLong()));
-        });
     }
 
     @Override
@@ -140,6 +150,7 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
             MessageDigest sha;
             long received;
             long declared;
+            long cap;
             String declaredSha;
             String hotkey;
             boolean failed;
@@ -156,9 +167,10 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                             return;
                         }
                         declared = c.getStart().getSize();
-                        if (declared > challenge.sizeCapBytes()) {
+                        cap = challenge.get().sizeCapBytes();
+                        if (declared > cap) {
                             fail(Status.RESOURCE_EXHAUSTED, "the model (" + declared + " bytes) is over the challenge's "
-                                    + "size cap of " + challenge.sizeCapBytes() + " bytes");
+                                    + "size cap of " + cap + " bytes");
                             return;
                         }
                         declaredSha = HexFormat.of().formatHex(c.getStart().getModelSha256().toByteArray());
@@ -167,9 +179,9 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                         file = Files.newOutputStream(part);
                     }
                     received += c.getData().size();
-                    if (received > declared || received > challenge.sizeCapBytes()) {
+                    if (received > declared || received > cap) {
                         fail(Status.RESOURCE_EXHAUSTED, "more bytes than declared (" + declared + ") or over the size "
-                                + "cap of " + challenge.sizeCapBytes());
+                                + "cap of " + cap);
                         return;
                     }
                     c.getData().writeTo(file);
@@ -230,7 +242,7 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                     fail(Status.INVALID_ARGUMENT, "the upload's sha256 " + actual + " is not the declared " + declaredSha);
                     return;
                 }
-                Optional<Integer> owner = ledger.ownerOf(actual);
+                Optional<LedgerLink.Commitment> owner = ledger.commitmentOf(actual);
                 if (owner.isEmpty()) {
                     fail(Status.FAILED_PRECONDITION, "the upload's sha256 " + actual + " does not match any commitment "
                             + "on the ledger; commit it first");
@@ -242,16 +254,17 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                     fail(Status.INTERNAL, "cannot store the upload: " + e.getMessage());
                     return;
                 }
+                int ownerUid = owner.get().uid();
                 Optional<Integer> mine = ledger.uidOf(hotkey);
-                Submission s = new Submission(id, hotkey, mine.orElse(owner.get()), actual,
-                        SubmissionState.SUBMISSION_STATE_QUEUED.name(), 0, 0, 0, received, "", block.getAsLong());
-                if (mine.isPresent() && !mine.get().equals(owner.get())) {
+                Submission s = new Submission(id, hotkey, mine.orElse(ownerUid), actual,
+                        SubmissionState.SUBMISSION_STATE_QUEUED.name(), 0, 0, 0, received, "", ledger.block(), 0,
+                        owner.get().block(), null, false, System.currentTimeMillis());
+                if (mine.isPresent() && mine.get() != ownerUid) {
                     // same hash as an earlier commitment: only the earliest scores (DESIGN.md §4)
-                    save(s.with(SubmissionState.SUBMISSION_STATE_REJECTED.name(), null, "copy of uid " + owner.get(),
-                            block.getAsLong()));
+                    save(s.rejected("copy of uid " + ownerUid, ledger.block(), true));
                 } else {
                     save(s);
-                    queue(s);
+                    onQueued.accept(s);
                 }
                 out.onNext(UploadResponse.newBuilder().setSubmissionId(id).setReceived(received).build());
                 out.onCompleted();
@@ -275,7 +288,7 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                 .setModelSha256(ByteString.copyFrom(HexFormat.of().parseHex(s.sha256())))
                 .setState(SubmissionState.valueOf(s.state())).setScore(s.score()).setQuality(s.quality())
                 .setLatencyP95Ms(s.p95Ms()).setSizeBytes(s.sizeBytes()).setReason(s.reason())
-                .setUpdatedBlock(s.updatedBlock()).build();
+                .setUpdatedBlock(s.updatedBlock()).setEpoch(s.epoch()).build();
     }
 
     /**
@@ -295,7 +308,7 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                         if (key != null && !key.equals(s.hotkey())) {
                             continue;
                         }
-                        String mark = s.state() + "@" + s.updatedBlock() + "/" + s.reason();
+                        String mark = s.state() + "@" + s.updatedBlock() + "/" + s.epoch() + "/" + s.reason();
                         if (!mark.equals(seen.put(s.id(), mark)) && s.updatedBlock() >= req.getFromBlock()) {
                             out.onNext(proto(s));
                         }
@@ -340,14 +353,9 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
      * current block; status and teacher downloads are read-only and open.
      */
     public io.grpc.ServerServiceDefinition secured() {
-        var verifier = new dev.distillery.network.crypto.RequestVerifier(block,
+        var verifier = new dev.distillery.network.crypto.RequestVerifier(ledger::block,
                 dev.distillery.network.crypto.RequestVerifier.Policy.DEFAULT, key -> ledger.uidOf(key.ss58()).isPresent());
         return io.grpc.ServerInterceptors.intercept(this,
                 new dev.distillery.network.crypto.SignedHeaderInterceptor(verifier, java.util.Set.of()));
-    }
-
-    /** Stops the evaluation worker (a running evaluation's child JVM is killed by its own timeout). */
-    public void shutdown() {
-        evaluations.shutdownNow();
     }
 }

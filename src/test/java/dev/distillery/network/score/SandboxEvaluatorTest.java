@@ -2,16 +2,12 @@ package dev.distillery.network.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.distillery.distill.StudentMetadata;
 import dev.distillery.distill.data.SyntheticData;
 import dev.distillery.model.TeacherProfile;
-import dev.distillery.onnx.OnnxBuilder;
 import dev.distillery.onnx.OnnxModelReader;
 import dev.distillery.onnx.ProfileInference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +30,7 @@ class SandboxEvaluatorTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        teacher = map(dir.resolve("teacher.onnx"), true, SIZE).write(dir.resolve("teacher.onnx"));
+        teacher = TestModels.map(true, SIZE).write(dir.resolve("teacher.onnx"));
         teacherProfile = ProfileInference.infer(OnnxModelReader.read(teacher));
         images = dir.resolve("images");
         SyntheticData.write(SyntheticData.Kind.SCENES, 4, 3, SIZE, images);
@@ -43,22 +39,8 @@ class SandboxEvaluatorTest {
                 Challenge.EvalData.folder(images.toString()), 0.3);
     }
 
-    /** A one-channel map: a 1×1 convolution on the red channel (a teacher ends with a Sigmoid). */
-    static OnnxBuilder map(Path unused, boolean teacher, int size) {
-        OnnxBuilder b = new OnnxBuilder(teacher ? "teacher" : "student").opset(13)
-                .input("image", TensorProto.DataType.FLOAT, 1, 3, size, size)
-                .initializer("K", new float[] {0, 0, 1}, 1, 3, 1, 1)
-                .node("Conv", List.of("image", "K"), List.of(teacher ? "logits" : "map"));
-        if (teacher) {
-            b.node("Sigmoid", List.of("logits"), List.of("map"));
-        } else {
-            b.metadata(StudentMetadata.KIND, "DENSE").metadata(StudentMetadata.MAP_THRESHOLD, "0.3");
-        }
-        return b.output("map", TensorProto.DataType.FLOAT, 1, 1, size, size);
-    }
-
     static Path honest(String name) throws Exception {
-        return map(null, false, SIZE).write(dir.resolve(name));
+        return TestModels.student(SIZE).write(dir.resolve(name));
     }
 
     Scorer.Verdict evaluate(Path model, Challenge c) {
@@ -82,11 +64,41 @@ class SandboxEvaluatorTest {
     }
 
     @Test
+    void theTeachersOutputsAreWrittenOnceAndReadByLaterEvaluations() throws Exception {
+        Path cache = dir.resolve("outputs.bin");
+        Scorer.Verdict plain = evaluate(honest("plain.onnx"), challenge);
+        Scorer.Verdict first = EVALUATOR.evaluate(honest("first.onnx"), challenge, teacher, teacherProfile, images, cache);
+        assertThat(cache).exists();
+        assertThat(first.quality()).isEqualTo(plain.quality()).isEqualTo(1.0);
+        // a later evaluation takes the teacher's outputs from the file: poisoned outputs (the teacher marks
+        // nothing) change its quality, which proves the teacher did not run again
+        TeacherOutputsFile f = new TeacherOutputsFile(cache, teacher, challenge.input(), images);
+        try (var all = Files.list(images)) {
+            for (Path image : all.filter(p -> p.toString().endsWith(".png")).toList()) {
+                var o = f.get(image);
+                assertThat(o).as(image.toString()).isNotNull();
+                float[] none = new float[o.values().length];
+                java.util.Arrays.fill(none, 0f);
+                f.put(image, new dev.distillery.teacher.run.TeacherRunner.RawOutput(none, o.shape()));
+            }
+        }
+        f.saveIfNew();
+        Scorer.Verdict poisoned = EVALUATOR.evaluate(honest("second.onnx"), challenge, teacher, teacherProfile, images,
+                cache);
+        assertThat(poisoned.scored()).as(poisoned.reason()).isTrue();
+        assertThat(poisoned.quality()).isLessThan(1.0);
+        // a damaged file is ignored and written again
+        Files.write(cache, new byte[] {1, 2, 3});
+        Scorer.Verdict again = EVALUATOR.evaluate(honest("third.onnx"), challenge, teacher, teacherProfile, images, cache);
+        assertThat(again.quality()).isEqualTo(1.0);
+        assertThat(Files.size(cache)).isGreaterThan(3);
+    }
+
+    @Test
     void garbageAndTruncatedFilesAreInvalid() throws Exception {
-        Path garbage = Files.write(dir.resolve("garbage.onnx"), "this is not a model at all \0\1\2".getBytes());
+        Path garbage = Files.write(dir.resolve("garbage.onnx"), TestModels.garbage());
         assertThat(evaluate(garbage, challenge).reason()).startsWith("invalid model");
-        byte[] whole = Files.readAllBytes(honest("whole.onnx"));
-        Path truncated = Files.write(dir.resolve("truncated.onnx"), Arrays.copyOf(whole, whole.length / 2));
+        Path truncated = Files.write(dir.resolve("truncated.onnx"), TestModels.truncated(SIZE));
         Scorer.Verdict v = evaluate(truncated, challenge);
         assertThat(v.scored()).isFalse();
         assertThat(v.reason()).startsWith("invalid model");
@@ -94,8 +106,7 @@ class SandboxEvaluatorTest {
 
     @Test
     void externalDataPointingAtSystemFilesIsUnsafe() throws Exception {
-        Path m = map(null, false, SIZE).externalInitializer("X", "/etc/passwd", 0, 12, 3)
-                .write(dir.resolve("passwd.onnx"));
+        Path m = TestModels.externalData(SIZE).write(dir.resolve("passwd.onnx"));
         Scorer.Verdict v = evaluate(m, challenge);
         assertThat(v.scored()).isFalse();
         assertThat(v.reason()).startsWith("unsafe model").contains("/etc/passwd", "outside");
@@ -103,8 +114,7 @@ class SandboxEvaluatorTest {
 
     @Test
     void customDomainOperatorsAreUnsafe() throws Exception {
-        Path m = map(null, false, SIZE).domain("com.evil", 1)
-                .node("com.evil", "Backdoor", List.of("image"), List.of("x")).write(dir.resolve("custom.onnx"));
+        Path m = TestModels.customDomain(SIZE).write(dir.resolve("custom.onnx"));
         Scorer.Verdict v = evaluate(m, challenge);
         assertThat(v.scored()).isFalse();
         assertThat(v.reason()).startsWith("unsafe model").contains("com.evil", "Backdoor");
@@ -112,7 +122,7 @@ class SandboxEvaluatorTest {
 
     @Test
     void aWrongInputShapeIsWrongIo() throws Exception {
-        Path m = map(null, false, 32).write(dir.resolve("small.onnx"));
+        Path m = TestModels.student(32).write(dir.resolve("small.onnx"));
         Scorer.Verdict v = evaluate(m, challenge);
         assertThat(v.scored()).isFalse();
         assertThat(v.reason()).startsWith("wrong I/O").contains("[1, 3, 64, 64]");
@@ -130,11 +140,7 @@ class SandboxEvaluatorTest {
     @Test
     void aHugeAllocationIsRejectedAndTheEvaluatorKeepsWorking() throws Exception {
         // ConstantOfShape to 1×1×200000×200000 floats: 160 GB
-        Path m = new OnnxBuilder("bomb").opset(13)
-                .input("image", TensorProto.DataType.FLOAT, 1, 3, SIZE, SIZE)
-                .initializerLong("shape", new long[] {1, 1, 200_000, 200_000}, 4)
-                .node("ConstantOfShape", List.of("shape"), List.of("map"))
-                .output("map", TensorProto.DataType.FLOAT, 1, 1, "H", "W").write(dir.resolve("bomb.onnx"));
+        Path m = TestModels.hugeAllocation(SIZE).write(dir.resolve("bomb.onnx"));
         Scorer.Verdict v = evaluate(m, challenge);
         assertThat(v.scored()).isFalse();
         assertThat(v.reason()).as(v.reason()).containsIgnoringCase("alloc");

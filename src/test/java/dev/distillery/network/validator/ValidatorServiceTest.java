@@ -1,44 +1,33 @@
 package dev.distillery.network.validator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.distillery.network.validator.Uploads.awaitFinal;
+import static dev.distillery.network.validator.Uploads.refusal;
+import static dev.distillery.network.validator.Uploads.sha;
+import static dev.distillery.network.validator.Uploads.upload;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
-import dev.distillery.distill.StudentMetadata;
 import dev.distillery.distill.data.SyntheticData;
 import dev.distillery.network.crypto.HotkeyPair;
-import dev.distillery.network.crypto.SignedHeaders;
 import dev.distillery.network.proto.v1.SubmissionState;
 import dev.distillery.network.proto.v1.SubmissionStatus;
-import dev.distillery.network.proto.v1.SubmissionStatusRequest;
-import dev.distillery.network.proto.v1.UploadChunk;
-import dev.distillery.network.proto.v1.UploadResponse;
-import dev.distillery.network.proto.v1.UploadStart;
 import dev.distillery.network.proto.v1.ValidatorGrpc;
 import dev.distillery.network.score.Challenge;
 import dev.distillery.network.score.SandboxEvaluator;
-import dev.distillery.onnx.OnnxBuilder;
+import dev.distillery.network.score.TestModels;
 import dev.distillery.onnx.OnnxModelReader;
 import dev.distillery.onnx.ProfileInference;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,97 +45,28 @@ class ValidatorServiceTest {
     Path dir;
     final HotkeyPair miner = HotkeyPair.generate();
     final HotkeyPair copier = HotkeyPair.generate();
-    /** sha → owner uid; hotkey → uid: what the ledger would say. */
-    final Map<String, Integer> owners = new ConcurrentHashMap<>();
-    final Map<String, Integer> uids = new ConcurrentHashMap<>();
+    final FakeLedger ledger = new FakeLedger(new Challenge("test", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+            new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 10_000, 0, 0, null, Challenge.EvalData.folder("unused"), 0.3));
 
-    static OnnxBuilder map(boolean teacher) {
-        OnnxBuilder b = new OnnxBuilder(teacher ? "teacher" : "student").opset(13)
-                .input("image", TensorProto.DataType.FLOAT, 1, 3, SIZE, SIZE)
-                .initializer("K", new float[] {0, 0, 1}, 1, 3, 1, 1)
-                .node("Conv", List.of("image", "K"), List.of(teacher ? "logits" : "map"));
-        if (teacher) {
-            b.node("Sigmoid", List.of("logits"), List.of("map"));
-        } else {
-            b.metadata(StudentMetadata.KIND, "DENSE");
-        }
-        return b.output("map", TensorProto.DataType.FLOAT, 1, 1, SIZE, SIZE);
-    }
-
-    ValidatorService service() throws Exception {
-        Path teacher = map(true).write(dir.resolve("teacher.onnx"));
+    ValidatorNode node() throws Exception {
+        Path teacher = TestModels.map(true, SIZE).write(dir.resolve("teacher.onnx"));
         Path images = dir.resolve("images");
         if (!Files.exists(images)) {
             SyntheticData.write(SyntheticData.Kind.SCENES, 4, 3, SIZE, images);
         }
-        Challenge c = new Challenge("test", "0".repeat(64), Challenge.Task.DENSE, List.of(),
-                new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 10_000, 0, 0, null,
-                Challenge.EvalData.folder(images.toString()), 0.3);
-        return new ValidatorService(dir.resolve("validator"), c, teacher,
-                ProfileInference.infer(OnnxModelReader.read(teacher)), images,
-                new SandboxEvaluator(new SandboxEvaluator.Limits(512, 4096, 120)),
-                new ValidatorService.LedgerView() {
-                    @Override
-                    public Optional<Integer> ownerOf(String sha) {
-                        return Optional.ofNullable(owners.get(sha));
-                    }
-
-                    @Override
-                    public Optional<Integer> uidOf(String hotkey) {
-                        return Optional.ofNullable(uids.get(hotkey));
-                    }
-                }, () -> 42);
-    }
-
-    static String sha(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    CompletableFuture<UploadResponse> upload(ManagedChannel ch, HotkeyPair who, byte[] model, String declaredSha,
-                                             long declaredSize) {
-        CompletableFuture<UploadResponse> done = new CompletableFuture<>();
-        StreamObserver<UploadChunk> in = ValidatorGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadResponse r) {
-                        done.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        UploadChunk first = UploadChunk.newBuilder().setStart(UploadStart.newBuilder()
-                .setModelSha256(ByteString.copyFrom(HexFormat.of().parseHex(declaredSha))).setSize(declaredSize))
-                .setData(ByteString.copyFrom(model, 0, Math.min(100, model.length))).build();
-        in.onNext(SignedHeaders.sign(first, who, UPLOAD, System.nanoTime(), 42));
-        if (model.length > 100) {
-            in.onNext(UploadChunk.newBuilder().setData(ByteString.copyFrom(model, 100, model.length - 100)).build());
-        }
-        in.onCompleted();
-        return done;
-    }
-
-    static Status refusal(CompletableFuture<UploadResponse> f) {
-        ExecutionException e = catchThrowableOfType(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-        assertThat(e).as("refused").isNotNull();
-        return ((StatusRuntimeException) e.getCause()).getStatus();
+        return ValidatorNode.open(new ValidatorNode.Config(dir.resolve("validator"), teacher, images, 1,
+                new SandboxEvaluator.Limits(512, 4096, 120)), ledger, ProfileInference.infer(OnnxModelReader.read(teacher)));
     }
 
     @Test
     void uploadsAreCheckedScoredAndRemembered() throws Exception {
-        byte[] model = map(false).toBytes();
+        byte[] model = TestModels.student(SIZE).toBytes();
         String sha = sha(model);
-        uids.put(miner.hotkey().ss58(), 3);
-        uids.put(copier.hotkey().ss58(), 4);
+        ledger.uids.put(miner.hotkey().ss58(), 3);
+        ledger.uids.put(copier.hotkey().ss58(), 4);
         String id;
-        ValidatorService service = service();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service.secured())
+        ValidatorNode node = node();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(node.service().secured())
                 .build().start();
         ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
@@ -157,7 +77,7 @@ class ValidatorServiceTest {
             Status s = refusal(upload(ch, miner, model, sha, model.length));
             assertThat(s.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(s.getDescription()).contains("does not match any commitment");
-            owners.put(sha, 3);
+            ledger.commit(sha, miner.hotkey().ss58(), 10);
             // the bytes are not what the start declared
             byte[] tampered = model.clone();
             tampered[tampered.length - 1] ^= 1;
@@ -212,27 +132,15 @@ class ValidatorServiceTest {
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            service.shutdown();
+            node.close();
         }
         // a restarted validator still answers for the submission
-        ValidatorService again = service();
+        ValidatorNode again = node();
         try {
-            assertThat(again.submission(id).orElseThrow().state())
+            assertThat(again.service().submission(id).orElseThrow().state())
                     .isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED.name());
         } finally {
-            again.shutdown();
+            again.close();
         }
-    }
-
-    static SubmissionStatus awaitFinal(ManagedChannel ch, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        SubmissionStatus st;
-        do {
-            Thread.sleep(100);
-            st = ValidatorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .submissionStatus(SubmissionStatusRequest.newBuilder().setSubmissionId(id).build());
-        } while (st.getState() != SubmissionState.SUBMISSION_STATE_SCORED
-                && st.getState() != SubmissionState.SUBMISSION_STATE_REJECTED && System.nanoTime() < deadline);
-        return st;
     }
 }
