@@ -37,7 +37,7 @@ public final class EvaluatorMain {
     /** Rounds of {@link #TIMED} runs; the lowest round p95 counts (other processes only ever add latency). */
     static final int ROUNDS = 3;
     /** Images whose student outputs make the copy fingerprint. */
-    static final int FINGERPRINT_IMAGES = 16;
+    public static final int FINGERPRINT_IMAGES = 16;
 
     private EvaluatorMain() {
     }
@@ -106,7 +106,8 @@ public final class EvaluatorMain {
         m.put("quality", quality);
         m.put("p95Ms", p95);
         m.put("sizeBytes", Files.size(model));
-        m.put("fingerprint", fingerprint(model, images));
+        m.put("fingerprint", fingerprint(model, job.fingerprintImages() == null ? images
+                : Path.of(job.fingerprintImages())));
         m.put("images", r.compared());
         return m;
     }

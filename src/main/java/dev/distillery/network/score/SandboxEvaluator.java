@@ -45,7 +45,7 @@ public final class SandboxEvaluator implements AutoCloseable {
      * on {@code images}, read when present and written when not (null: none).
      */
     public record Job(String model, String teacher, TeacherProfile teacherProfile, Challenge challenge, String images,
-                      String teacherOutputs) {
+                      String teacherOutputs, String fingerprintImages) {
     }
 
     private final Limits limits;
@@ -72,11 +72,21 @@ public final class SandboxEvaluator implements AutoCloseable {
      */
     public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
                                    Path images, Path teacherOutputs) {
+        return evaluate(model, challenge, teacher, teacherProfile, images, teacherOutputs, null);
+    }
+
+    /**
+     * As above, with the copy fingerprint taken on {@code fingerprintImages} (null: on {@code images}). A validator
+     * keeps one fixed fingerprint set so that fingerprints stay comparable across epochs: a copy evaluated on this
+     * epoch's set is recognised against an original last measured on an older one.
+     */
+    public Scorer.Verdict evaluate(Path model, Challenge challenge, Path teacher, TeacherProfile teacherProfile,
+                                   Path images, Path teacherOutputs, Path fingerprintImages) {
         String reason = vet(model, challenge);
         if (reason != null) {
             return Scorer.Verdict.rejected(reason);
         }
-        Object result = measure(model, challenge, teacher, teacherProfile, images, teacherOutputs);
+        Object result = measure(model, challenge, teacher, teacherProfile, images, teacherOutputs, fingerprintImages);
         if (result instanceof String r) {
             return Scorer.Verdict.rejected(r);
         }
@@ -144,7 +154,7 @@ public final class SandboxEvaluator implements AutoCloseable {
 
     /** Runs the child; a {@link Scorer.Measurement} or a String reason. */
     private Object measure(Path model, Challenge c, Path teacher, TeacherProfile tp, Path images,
-                           Path teacherOutputs) {
+                           Path teacherOutputs, Path fingerprintImages) {
         Path scratch = null;
         Process p = null;
         try {
@@ -152,7 +162,8 @@ public final class SandboxEvaluator implements AutoCloseable {
             Path job = scratch.resolve("job.json");
             Files.writeString(job, Json.write(new Job(model.toAbsolutePath().toString(),
                     teacher.toAbsolutePath().toString(), tp, c, images.toAbsolutePath().toString(),
-                    teacherOutputs == null ? null : teacherOutputs.toAbsolutePath().toString())));
+                    teacherOutputs == null ? null : teacherOutputs.toAbsolutePath().toString(),
+                    fingerprintImages == null ? null : fingerprintImages.toAbsolutePath().toString())));
             Path out = scratch.resolve("out.txt");
             Path err = scratch.resolve("err.txt");
             ProcessBuilder pb = new ProcessBuilder(command(job)).redirectOutput(out.toFile())

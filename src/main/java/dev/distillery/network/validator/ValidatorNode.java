@@ -69,9 +69,10 @@ public final class ValidatorNode implements AutoCloseable {
 
     /**
      * The evaluation set of an epoch and the challenge it was made for; {@code teacherOutputs}: the file the first
-     * evaluation on it writes the teacher's outputs to, and later ones read.
+     * evaluation on it writes the teacher's outputs to, and later ones read; {@code fingerprintImages}: the
+     * validator's fixed copy-fingerprint set.
      */
-    public record EvalSet(long epoch, Challenge challenge, Path images, Path teacherOutputs) {
+    public record EvalSet(long epoch, Challenge challenge, Path images, Path teacherOutputs, Path fingerprintImages) {
     }
 
     /** The last weight row set: for which epoch, at which block, when (ms since 1970), and the row. */
@@ -202,6 +203,26 @@ public final class ValidatorNode implements AutoCloseable {
         requestRound();
     }
 
+    /**
+     * The fixed images copy fingerprints are taken on (DESIGN.md §4 "Copies"): generated once per validator from its
+     * secret (as for an epoch numbered 0, which never runs), kept across epochs and restarts so that a copy is
+     * recognised even when the original was last measured on an older evaluation set.
+     */
+    private Path fingerprintSet(Challenge c) throws IOException {
+        Challenge.EvalData d = c.data() == null ? Challenge.EvalData.generated("scenes", 0, 0) : c.data();
+        String kind = "lines".equalsIgnoreCase(d.kind()) ? "lines" : "scenes";
+        Path dir = config.folder().resolve("fingerprint-" + kind + "-" + c.input().width());
+        if (!Files.isDirectory(dir)) {
+            Path tmp = config.folder().resolve(dir.getFileName() + ".tmp");
+            Folders.deleteTree(tmp);
+            SyntheticData.write("lines".equals(kind) ? SyntheticData.Kind.LINES : SyntheticData.Kind.SCENES,
+                    dev.distillery.network.score.EvaluatorMain.FINGERPRINT_IMAGES,
+                    Challenge.epochSeed(c.id() + "/fingerprint", 0, secret), c.input().width(), tmp);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return dir;
+    }
+
     /** The evaluation set of {@code epoch}: generated into {@code eval/<epoch>} (older sets deleted) or a folder. */
     EvalSet prepare(long epoch) throws IOException {
         Challenge c = ledger.challenge(epoch);
@@ -216,6 +237,7 @@ public final class ValidatorNode implements AutoCloseable {
             if (images == null || !Files.isDirectory(images)) {
                 throw new IOException("the challenge evaluates on a folder, and the validator has none (evalFolder)");
             }
+            return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"), images);
         } else {
             used = c.forEpoch(epoch, secret);
             Challenge.EvalData d = used.data();
@@ -228,7 +250,7 @@ public final class ValidatorNode implements AutoCloseable {
                 Files.move(tmp, images, StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"));
+        return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"), fingerprintSet(c));
     }
 
     /**
@@ -313,7 +335,9 @@ public final class ValidatorNode implements AutoCloseable {
             if (!inFlight.add(s.id())) {
                 continue; // already queued or evaluating (a new upload, or one re-queued after a restart)
             }
-            service.save(s.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block()));
+            if (!judged(s)) {
+                service.save(s.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block()));
+            }
             try {
                 running.add(workers.submit(() -> evaluate(s.id(), set)));
             } catch (RuntimeException e) { // rejected: closing
@@ -331,6 +355,14 @@ public final class ValidatorNode implements AutoCloseable {
                 LOG.error("An evaluation failed", e.getCause());
             }
         }
+    }
+
+    /**
+     * Whether the submission already has a verdict. Re-evaluations on a newer set leave it showing that verdict
+     * (with its epoch) until the new one lands, rather than sending a miner's timeline back to "queued" every epoch.
+     */
+    private static boolean judged(Submission s) {
+        return s.inState(SubmissionState.SUBMISSION_STATE_SCORED) || s.inState(SubmissionState.SUBMISSION_STATE_REJECTED);
     }
 
     /** Per UID, its latest submission not rejected for a static reason. */
@@ -360,8 +392,8 @@ public final class ValidatorNode implements AutoCloseable {
         }
         if (again && !closed) {
             // the boundary passed while it was being evaluated (the round skipped it): once more on the new set
-            service.submission(id).ifPresent(s -> service.save(s.state(SubmissionState.SUBMISSION_STATE_QUEUED,
-                    ledger.block())));
+            service.submission(id).filter(s -> !judged(s)).ifPresent(s -> service.save(
+                    s.state(SubmissionState.SUBMISSION_STATE_QUEUED, ledger.block())));
             queue(id);
         }
     }
@@ -378,12 +410,14 @@ public final class ValidatorNode implements AutoCloseable {
         Scorer.Verdict v;
         String unfit;
         try {
-            service.save(s.state(SubmissionState.SUBMISSION_STATE_EVALUATING, ledger.block()));
+            if (!judged(s)) {
+                service.save(s.state(SubmissionState.SUBMISSION_STATE_EVALUATING, ledger.block()));
+            }
             Path model = service.modelFile(s);
             unfit = SandboxEvaluator.vet(model, set.challenge());
             v = unfit != null ? Scorer.Verdict.rejected(unfit)
                     : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images(),
-                            set.teacherOutputs());
+                            set.teacherOutputs(), set.fingerprintImages());
         } finally {
             synchronized (inUse) {
                 if (inUse.get(set.epoch()).decrementAndGet() == 0) {
@@ -408,8 +442,9 @@ public final class ValidatorNode implements AutoCloseable {
 
     /**
      * Saves {@code fresh} (just evaluated on {@code epoch}'s set) after copy detection among the UIDs' current
-     * submissions measured on that set: one whose outputs equal those of an earlier commitment's becomes "copy of
-     * uid N" (DESIGN.md §4). An earlier commitment evaluated after its copy demotes the copy then.
+     * submissions: one whose outputs on the fixed fingerprint set equal those of an earlier commitment's becomes
+     * "copy of uid N" (DESIGN.md §4), whichever epoch each was last measured on. An earlier commitment evaluated
+     * after its copy demotes the copy then.
      */
     private void rejectCopies(long epoch, Submission fresh) {
         Map<Integer, Submission> byUid = currentPerUid();
@@ -418,7 +453,7 @@ public final class ValidatorNode implements AutoCloseable {
             byUid.put(fresh.uid(), fresh);
         }
         List<Submission> measured = byUid.values().stream()
-                .filter(s -> s.epoch() == epoch && s.fingerprint() != null
+                .filter(s -> s.fingerprint() != null
                         && (s.inState(SubmissionState.SUBMISSION_STATE_SCORED)
                         || s.inState(SubmissionState.SUBMISSION_STATE_REJECTED)))
                 .toList();

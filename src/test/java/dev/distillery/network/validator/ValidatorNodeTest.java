@@ -282,7 +282,11 @@ class ValidatorNodeTest {
                 while (ProcessHandle.current().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertThat(status(ch, id).getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_EVALUATING);
+                assertThat(ProcessHandle.current().descendants().findAny()).as("a re-evaluation runs").isPresent();
+                // while it is re-evaluated the miner still sees its verdict of epoch 1, not "queued" again
+                SubmissionStatus during = status(ch, id);
+                assertThat(during.getState()).isEqualTo(SubmissionState.SUBMISSION_STATE_SCORED);
+                assertThat(during.getEpoch()).isEqualTo(1);
                 ledger.epoch = 2;
                 node.tick(); // a round for epoch 3 waits for the running one
                 ledger.epoch = 3;
