@@ -12,7 +12,6 @@ import dev.distillery.network.validator.ValidatorNode;
 import dev.distillery.network.validator.ValidatorServer;
 import dev.distillery.onnx.OnnxModelReader;
 import dev.distillery.onnx.ProfileInference;
-import dev.distillery.teacher.library.CatalogEntry;
 import dev.distillery.teacher.library.Json;
 import dev.distillery.teacher.library.Teacher;
 import java.io.PrintWriter;
@@ -150,11 +149,21 @@ final class ValidatorCommand implements Callable<Integer> {
     }
 
     /**
-     * The link to the ledger, signing weights with {@code key}. Filled in by the integration with the gRPC ledger
-     * client.
+     * The link to the ledger over gRPC (TLS pinned to the configured fingerprint, or plaintext), signing with
+     * {@code key}. Registers the validator's hotkey (a no-op when it is registered) so that it can set weights once
+     * the ledger gives it a permit, and fails here, not later, when the ledger cannot be reached.
      */
     static LedgerLink connect(Config.Ledger cfg, HotkeyPair key) {
-        throw new UnsupportedOperationException("wired by integration");
+        dev.distillery.network.ledger.LedgerClient client = Boolean.TRUE.equals(cfg.plaintext())
+                ? dev.distillery.network.ledger.LedgerClient.plaintext(cfg.host(), cfg.port(), key)
+                : dev.distillery.network.ledger.LedgerClient.pinned(cfg.host(), cfg.port(), cfg.fingerprint(), key);
+        try {
+            client.register(false);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return new dev.distillery.network.validator.GrpcLedgerLink(client);
     }
 
     /** Loads the hotkey, or creates it on first start and says so (the operator stakes that address). */
@@ -201,16 +210,12 @@ final class ValidatorCommand implements Callable<Integer> {
             teacherFile = Path.of(c.teacher());
             profile = ProfileInference.infer(OnnxModelReader.read(teacherFile));
         } else {
-            Teacher t = TeacherCommand.withService(root, Challenge.THREADS, s -> s.list().stream()
-                    .filter(x -> x.sha256().equalsIgnoreCase(Challenge.DEVNET_TEACHER_SHA256)).findFirst()
-                    .orElseGet(() -> {
-                        CatalogEntry e = s.catalog().stream()
-                                .filter(x -> Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(x.sha256())).findFirst()
-                                .orElseThrow(() -> new IllegalStateException("the devnet teacher is not in the library "
-                                        + "nor in the catalog; give \"teacher\" in the configuration"));
-                        return s.importCatalog(e, null, null).teacher();
-                    }));
-            teacherFile = TeacherCommand.withService(root, Challenge.THREADS, s -> s.fileOf(t));
+            var found = TeacherCommand.withService(root, Challenge.THREADS, s -> {
+                Teacher t = s.bySha256(Challenge.DEVNET_TEACHER_SHA256);
+                return java.util.Map.entry(s.fileOf(t), t);
+            });
+            teacherFile = found.getKey();
+            Teacher t = found.getValue();
             profile = t.profile();
         }
         ServerIdentity tls = c.plaintext() ? null : ServerIdentity.loadOrCreate(dir.resolve("tls"), c.host());
