@@ -349,12 +349,22 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
     }
 
     /**
+     * How a validator checks signed blocks: the default window back, but more room ahead, because a validator only
+     * learns the block from the ledger and its view lags (a cached read, a busy ledger) while miners sign with the
+     * ledger's own latest block. Nonces still refuse every replay.
+     */
+    static final dev.distillery.network.crypto.RequestVerifier.Policy POLICY =
+            new dev.distillery.network.crypto.RequestVerifier.Policy(
+                    dev.distillery.network.crypto.RequestVerifier.Policy.DEFAULT.window(), 16,
+                    dev.distillery.network.crypto.RequestVerifier.Policy.DEFAULT.maxTrackedHotkeys());
+
+    /**
      * This service behind signature checks: uploads must be signed (first message) by a registered hotkey at a
      * current block; status and teacher downloads are read-only and open.
      */
     public io.grpc.ServerServiceDefinition secured() {
-        var verifier = new dev.distillery.network.crypto.RequestVerifier(ledger::block,
-                dev.distillery.network.crypto.RequestVerifier.Policy.DEFAULT, key -> ledger.uidOf(key.ss58()).isPresent());
+        var verifier = new dev.distillery.network.crypto.RequestVerifier(ledger::block, POLICY,
+                key -> ledger.uidOf(key.ss58()).isPresent());
         return io.grpc.ServerInterceptors.intercept(this,
                 new dev.distillery.network.crypto.SignedHeaderInterceptor(verifier, java.util.Set.of()));
     }
