@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {GuiCommand.class, InfoCommand.class, TeacherCommand.class, LiveCommand.class, BenchCommand.class,
             DistillCommand.class, CompareCommand.class, GenerateCommand.class, EvaluateCommand.class,
             YumaCommand.class, LedgerCommand.class, ChallengeCommand.class, ValidatorCommand.class,
+            DevnetCommand.class,
             CommandLine.HelpCommand.class})
 public final class DistilleryCommand implements Callable<Integer> {
     public static final int EXIT_ERROR = 1;

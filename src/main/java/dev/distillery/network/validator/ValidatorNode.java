@@ -58,12 +58,19 @@ public final class ValidatorNode implements AutoCloseable {
      *                   challenge names)
      * @param workers    evaluations running at once (each one child JVM)
      * @param limits     of each child
+     * @param machine    shared by validators on one machine (the devnet): one evaluation at a time across all of
+     *                   them, so that one validator's latency measurement is not slowed by another's (null: none)
      */
-    public record Config(Path folder, Path teacher, Path evalFolder, int workers, SandboxEvaluator.Limits limits) {
+    public record Config(Path folder, Path teacher, Path evalFolder, int workers, SandboxEvaluator.Limits limits,
+                         java.util.concurrent.Semaphore machine) {
         public Config {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be at least 1");
             }
+        }
+
+        public Config(Path folder, Path teacher, Path evalFolder, int workers, SandboxEvaluator.Limits limits) {
+            this(folder, teacher, evalFolder, workers, limits, null);
         }
     }
 
@@ -357,6 +364,24 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
+    /** Runs an evaluation holding the machine-wide slot, when validators share a machine. */
+    private Scorer.Verdict measureAlone(java.util.function.Supplier<Scorer.Verdict> evaluation) {
+        if (config.machine() == null) {
+            return evaluation.get();
+        }
+        try {
+            config.machine().acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Scorer.Verdict.rejected("the validator stopped before evaluating");
+        }
+        try {
+            return evaluation.get();
+        } finally {
+            config.machine().release();
+        }
+    }
+
     /**
      * Whether the submission already has a verdict. Re-evaluations on a newer set leave it showing that verdict
      * (with its epoch) until the new one lands, rather than sending a miner's timeline back to "queued" every epoch.
@@ -416,8 +441,8 @@ public final class ValidatorNode implements AutoCloseable {
             Path model = service.modelFile(s);
             unfit = SandboxEvaluator.vet(model, set.challenge());
             v = unfit != null ? Scorer.Verdict.rejected(unfit)
-                    : evaluator.evaluate(model, set.challenge(), config.teacher(), teacherProfile, set.images(),
-                            set.teacherOutputs(), set.fingerprintImages());
+                    : measureAlone(() -> evaluator.evaluate(model, set.challenge(), config.teacher(),
+                            teacherProfile, set.images(), set.teacherOutputs(), set.fingerprintImages()));
         } finally {
             synchronized (inUse) {
                 if (inUse.get(set.epoch()).decrementAndGet() == 0) {
