@@ -255,7 +255,7 @@ public final class SandboxEvaluator implements AutoCloseable {
         java.add("-XX:TieredStopAtLevel=1");
         java.add("-Djava.awt.headless=true");
         java.add("-cp");
-        java.add(System.getProperty("java.class.path"));
+        java.add(absoluteClassPath(System.getProperty("java.class.path")));
         java.add(EvaluatorMain.class.getName());
         java.add(job.toString());
         boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
@@ -266,6 +266,29 @@ public final class SandboxEvaluator implements AutoCloseable {
                 "ulimit -v " + limits.nativeLimitMb() * 1024 + " && exec \"$@\"", "sh"));
         cmd.addAll(java);
         return cmd;
+    }
+
+    /**
+     * The class path with every entry made absolute: the child runs in its scratch folder, so a relative entry
+     * (the app started as {@code java -jar target/distillery.jar}) would point nowhere there.
+     */
+    static String absoluteClassPath(String classPath) {
+        StringBuilder out = new StringBuilder();
+        for (String entry : classPath.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append(java.io.File.pathSeparator);
+            }
+            if (entry.endsWith("*")) { // a wildcard entry (lib/*): keep the wildcard, anchor its folder
+                out.append(Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath())
+                        .append(java.io.File.separator).append('*');
+            } else {
+                out.append(Path.of(entry).toAbsolutePath());
+            }
+        }
+        return out.toString();
     }
 
     private static void kill(Process p) {

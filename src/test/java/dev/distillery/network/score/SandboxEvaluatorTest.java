@@ -164,4 +164,14 @@ class SandboxEvaluatorTest {
         assertThat(SandboxEvaluator.parse("{\"ok\":true,\"quality\":0.5,\"p95Ms\":1,\"sizeBytes\":9,\"fingerprint\":\"x\"}"))
                 .isEqualTo(new Scorer.Measurement(0.5, 1, 9, "x"));
     }
+
+    @Test
+    void theChildGetsAnAbsoluteClassPathWhateverTheAppWasStartedWith() {
+        String sep = java.io.File.pathSeparator;
+        String cwd = Path.of("").toAbsolutePath().toString();
+        String cp = SandboxEvaluator.absoluteClassPath("target/app.jar" + sep + "/opt/x/b.jar" + sep + sep + "lib/*");
+        assertThat(cp.split(java.util.regex.Pattern.quote(sep))).containsExactly(
+                Path.of(cwd, "target", "app.jar").toString(), Path.of("/opt/x/b.jar").toAbsolutePath().toString(),
+                Path.of(cwd, "lib").toString() + java.io.File.separator + "*");
+    }
 }
