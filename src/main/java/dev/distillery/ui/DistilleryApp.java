@@ -57,6 +57,7 @@ public class DistilleryApp extends Application {
     public void stop() {
         if (window != null) {
             window.saveLayout();
+            window.context().close();
         }
         Background.drainWrites();
     }

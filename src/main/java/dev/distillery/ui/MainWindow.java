@@ -96,6 +96,9 @@ public final class MainWindow {
             ctx.navigator().go(last);
         }
         stage.setOnHiding(e -> saveLayout());
+        if (ctx.network().autostart()) {
+            ctx.network().startDevnet(); // in the background: the window is usable at once
+        }
     }
 
     /** The screen's view, created on first use. */

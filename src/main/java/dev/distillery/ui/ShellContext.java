@@ -19,6 +19,7 @@ public final class ShellContext {
     private Window window;
     private dev.distillery.teacher.TeacherService teachers;
     private dev.distillery.distill.DistillService distill;
+    private dev.distillery.ui.network.NetworkFeed network;
 
     public ShellContext(AppSession session) {
         this.session = session;
@@ -73,6 +74,21 @@ public final class ShellContext {
             distill.markInterrupted();
         }
         return distill;
+    }
+
+    /** The app's link to the network (the embedded devnet by default), created on first use. */
+    public synchronized dev.distillery.ui.network.NetworkFeed network() {
+        if (network == null) {
+            network = new dev.distillery.ui.network.NetworkFeed(this);
+        }
+        return network;
+    }
+
+    /** Stops what the shell started (the devnet); at app exit. */
+    public synchronized void close() {
+        if (network != null) {
+            network.close();
+        }
     }
 
     public Window window() {

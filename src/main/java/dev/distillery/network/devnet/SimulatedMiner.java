@@ -38,10 +38,10 @@ public final class SimulatedMiner {
 
     /** The devnet's competitors, in the order they commit (the original before its copy). */
     public static final List<Spec> DEFAULTS = List.of(
-            new Spec("sim-strong", "sim-strong.onnx", false, "well distilled (IoU ≈ 0.6)"),
-            new Spec("sim-fair", "sim-fair.onnx", false, "briefly trained (IoU ≈ 0.12)"),
-            new Spec("sim-weak", "sim-weak.onnx", false, "barely trained (IoU ≈ 0.02)"),
-            new Spec("sim-copycat", "sim-strong.onnx", true, "a copy of sim-strong under a new hash"));
+            new Spec("sim-strong", "sim-strong.onnx", false, "well distilled"),
+            new Spec("sim-fair", "sim-fair.onnx", false, "briefly trained"),
+            new Spec("sim-weak", "sim-weak.onnx", false, "barely trained"),
+            new Spec("sim-copycat", "sim-strong.onnx", true, "copy of sim-strong"));
 
     private final Spec spec;
     private final HotkeyPair key;

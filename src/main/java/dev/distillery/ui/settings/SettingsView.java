@@ -78,7 +78,18 @@ public final class SettingsView extends ScreenPane {
         row(window, 0, "Layout", new VBox(4, reset, hint("Distillery remembers the window's size, position and "
                 + "the last screen. This puts the window back in the middle of the screen.")));
 
-        VBox body = new VBox(18, section("Data", data), section("Performance", perf), section("Window", window));
+        javafx.scene.control.CheckBox devnet = new javafx.scene.control.CheckBox("Start the local devnet with the app");
+        devnet.setId("settings-devnet-autostart");
+        devnet.setSelected(ctx.settings().getBoolean(dev.distillery.ui.network.NetworkFeed.AUTOSTART, true));
+        devnet.selectedProperty().addListener((o, a, b) -> dev.distillery.ui.common.Background.writes()
+                .execute(() -> ctx.settings().put(dev.distillery.ui.network.NetworkFeed.AUTOSTART, b.toString())));
+        GridPane network = grid();
+        row(network, 0, "Devnet", new VBox(4, devnet, hint("A ledger, two validators and simulated miners on this "
+                + "computer, so the Network screen works offline. Its validators evaluate students in the "
+                + "background; turn it off to keep every core for training. Takes effect at the next start.")));
+
+        VBox body = new VBox(18, section("Data", data), section("Performance", perf), section("Network", network),
+                section("Window", window));
         body.setMaxWidth(820);
         body.setAlignment(Pos.TOP_CENTER);
         body.setPadding(new Insets(4, 0, 24, 0));

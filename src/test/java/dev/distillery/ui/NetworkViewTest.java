@@ -1,0 +1,94 @@
+package dev.distillery.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.network.devnet.Devnet;
+import dev.distillery.network.ledger.LedgerClient;
+import dev.distillery.network.score.Challenge;
+import dev.distillery.ui.network.NetworkSnapshot;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Network screen on the real embedded devnet: not running, it says what to do; Start brings up the ledger,
+ * two validators and the simulated miners, whose rows carry the simulated mark; the status bar follows the chain;
+ * a challenge change the subnet owner announces shows up before it takes effect; closing the app stops the devnet.
+ */
+class NetworkViewTest {
+    @TempDir
+    Path dir;
+    ShellFixture fx;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = ShellFixture.start(dir.resolve("data")); // UI tests run with the devnet's autostart off (pom.xml)
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    void awaitLong(String what, Supplier<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    @Test
+    void startsTheDevnetShowsSimulatedMinersAndAnnouncedChanges() throws Exception {
+        fx.robot.interact(() -> fx.app.window().context().navigator().go(Screen.NETWORK));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fx.exists("#network-start-devnet")).as("a stopped network says how to start").isTrue();
+
+        fx.clickWhenVisible("#network-start-devnet");
+        var network = fx.app.window().context().network();
+        awaitLong("the devnet to run", () -> network.snapshotProperty().get().state()
+                == NetworkSnapshot.State.RUNNING);
+        Devnet net = network.devnet();
+        assertThat(net).isNotNull();
+        assertThat(net.base()).isEqualTo(dir.resolve("data").resolve("devnet"));
+
+        @SuppressWarnings("unchecked")
+        TableView<NetworkSnapshot.Row> table = fx.find("#network-metagraph", TableView.class);
+        awaitLong("the simulated miners in the metagraph", () -> table.getItems().stream()
+                .filter(NetworkSnapshot.Row::simulated).count() == 4 && table.getItems().size() == 6);
+        assertThat(table.getItems().stream().filter(r -> !r.simulated()).map(NetworkSnapshot.Row::label))
+                .containsExactlyInAnyOrder("validator-1", "validator-2");
+        awaitLong("labels for the simulated miners", () -> table.getItems().stream().filter(NetworkSnapshot.Row::simulated)
+                .allMatch(r -> r.label() != null && r.label().startsWith("sim-")));
+        assertThat(fx.robot.lookup(".chip-simulated").queryAll()).isNotEmpty();
+        assertThat(fx.find("#status-network", Label.class).getText()).startsWith("Network: Local devnet · block");
+
+        // the subnet owner tightens the latency budget: miners see it announced before it applies
+        try (LedgerClient owner = LedgerClient.plaintext(net.host(), net.ledgerPort(), net.owner())) {
+            var change = owner.changeChallenge(Challenge.Weights.defaults(), 8.0, 1_500_000, 1.0, 100_000,
+                    "faster please");
+            awaitLong("the announcement", () -> fx.exists("#network-pending-change"));
+            String text = fx.find("#network-pending-change", Label.class).getText();
+            assertThat(text).contains("from epoch " + change.getEffectiveEpoch()).contains("latency budget 8.0 ms")
+                    .contains("faster please");
+        }
+
+        int port = net.ledgerPort();
+        fx.close();
+        fx = null;
+        // the app closed the devnet with it: its ledger no longer answers
+        try (LedgerClient r = LedgerClient.plaintext(net.host(), port, null)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(r::metagraph)
+                    .isInstanceOf(io.grpc.StatusRuntimeException.class);
+        }
+    }
+}
