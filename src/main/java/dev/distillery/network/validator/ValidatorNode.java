@@ -424,11 +424,14 @@ public final class ValidatorNode implements AutoCloseable {
     }
 
     /** True when a newer set came while it ran and this is still its UID's current submission. */
-    private boolean evaluateOnce(String id, EvalSet set) {
+    private boolean evaluateOnce(String id, EvalSet queued) {
         Submission s = service.submission(id).orElse(null);
-        if (s == null || closed || set == null || s.staticReject()) {
+        if (s == null || closed || queued == null || s.staticReject()) {
             return false; // without a set yet: the first round takes it
         }
+        EvalSet now = current;
+        // queued before a boundary and not started yet: the older set may be gone, and the fresh one is wanted anyway
+        EvalSet set = now != null && now.epoch() > queued.epoch() ? now : queued;
         synchronized (inUse) {
             inUse.computeIfAbsent(set.epoch(), e -> new AtomicInteger()).incrementAndGet();
         }
