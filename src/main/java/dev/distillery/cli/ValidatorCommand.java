@@ -56,6 +56,8 @@ final class ValidatorCommand implements Callable<Integer> {
     String evalFolder;
     @Option(names = "--workers", description = "Evaluations at once (default 1)")
     Integer workers;
+    @Option(names = "--for-seconds", hidden = true, description = "Stop after this many seconds (tests)")
+    Long forSeconds;
 
     /** The settings file. Absent keys take defaults ({@link #resolve}). */
     record Config(String host, Integer port, Boolean plaintext, String folder, Ledger ledger, String hotkey,
@@ -166,6 +168,20 @@ final class ValidatorCommand implements Callable<Integer> {
         return new dev.distillery.network.validator.GrpcLedgerLink(client);
     }
 
+    /**
+     * One line about a failed connection: the first line of the message, and the pinning verdict when TLS refused
+     * the certificate (gRPC buries it under "io exception").
+     */
+    static String reason(Throwable e) {
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return first + " (" + t.getMessage().lines().findFirst().orElse("") + ")";
+            }
+        }
+        return first;
+    }
+
     /** Loads the hotkey, or creates it on first start and says so (the operator stakes that address). */
     static HotkeyPair hotkey(Path file, PrintWriter out) throws java.io.IOException {
         Path parent = file.toAbsolutePath().getParent();
@@ -201,7 +217,7 @@ final class ValidatorCommand implements Callable<Integer> {
             ledger = connect(c.ledger(), key);
         } catch (RuntimeException e) {
             err.println("distillery: cannot reach the ledger at " + c.ledger().host() + ":" + c.ledger().port() + ": "
-                    + e.getMessage());
+                    + reason(e));
             return DistilleryCommand.EXIT_ERROR;
         }
         Path teacherFile;
@@ -228,7 +244,11 @@ final class ValidatorCommand implements Callable<Integer> {
                     server.port(), tls == null ? "plaintext" : "TLS, certificate sha256 " + tls.fingerprint(), dir);
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "validator-shutdown"));
-            server.awaitTermination();
+            if (forSeconds != null) {
+                Thread.sleep(forSeconds * 1000);
+            } else {
+                server.awaitTermination();
+            }
         }
         return 0;
     }

@@ -83,10 +83,10 @@ class ValidatorCliTest {
         Path folder = dir.resolve("v");
         String file = config("{\"folder\": \"" + folder + "\", " + LEDGER + "}");
         CliTest.Result r = CliTest.runIn(dir.resolve("data"), "validator", "--config", file, "--plaintext");
-        // no ledger link in this build: the hotkey is made and shown, then the command stops with a reason
+        // no ledger at that address: the hotkey is made and shown, then the command stops with a reason
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("created the validator's hotkey 5");
-        assertThat(r.err()).contains("wired by integration");
+        assertThat(r.err().strip()).startsWith("distillery: cannot reach the ledger at").doesNotContain("\n");
         Path key = folder.resolve("hotkey.key");
         assertThat(key).exists();
         String address = r.out().replaceAll("(?s).*hotkey (\\S+) in.*", "$1").strip();
@@ -94,5 +94,51 @@ class ValidatorCliTest {
         CliTest.Result again = CliTest.runIn(dir.resolve("data"), "validator", "--config", file);
         assertThat(again.out()).doesNotContain("created");
         assertThat(Files.readString(folder.resolve("hotkey.pub")).strip()).isEqualTo(address);
+    }
+
+    /**
+     * The headless validator against a ledger over TLS pinned to its certificate: it registers, serves and stops;
+     * a wrong pin is one line and exit 1, before anything is served.
+     */
+    @Test
+    void connectsToAPinnedTlsLedgerRegistersAndServes() throws Exception {
+        var owner = dev.distillery.network.crypto.HotkeyPair.generate();
+        var id = dev.distillery.network.tls.ServerIdentity.loadOrCreate(dir.resolve("tls"), "127.0.0.1");
+        Path teacher = dev.distillery.network.score.TestModels.map(true, 32).write(dir.resolve("teacher.onnx"));
+        var challenge = new dev.distillery.network.score.Challenge("cli", "0".repeat(64),
+                dev.distillery.network.score.Challenge.Task.DENSE, java.util.List.of(),
+                new dev.distillery.network.score.Challenge.InputSpec(32, 32, 3), 1000, 20_000, 0, 0, null,
+                dev.distillery.network.score.Challenge.EvalData.generated("scenes", 2, 0), 0.3);
+        try (var ledger = dev.distillery.network.ledger.LedgerServer.start(dir.resolve("ledger").resolve("ledger"),
+                "127.0.0.1", 0, dev.distillery.network.ledger.Ledger.Config.devnet(owner.hotkey().ss58()), 100,
+                hk -> 1000.0, id, challenge)) {
+            String config = """
+                    {"host": "127.0.0.1", "port": 0, "plaintext": true, "folder": "%s",
+                     "ledger": {"host": "127.0.0.1", "port": %d, "fingerprint": "%s"},
+                     "hotkey": "%s", "teacher": "%s"}
+                    """;
+            Path good = dir.resolve("good.json");
+            Files.writeString(good, String.format(config, dir.resolve("v"), ledger.port(), id.fingerprint(),
+                    dir.resolve("v.key"), teacher));
+            CliTest.Result r = CliTest.run("--data-dir", dir.resolve("data").toString(), "validator", "--config",
+                    good.toString(), "--for-seconds", "2");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("listening on 127.0.0.1:");
+            String ss58 = new dev.distillery.network.crypto.HotkeyFiles(dir).load("v").hotkey().ss58();
+            try (var c = dev.distillery.network.ledger.LedgerClient.pinned("127.0.0.1", ledger.port(),
+                    id.fingerprint(), null)) {
+                assertThat(c.metagraph().getNeuronsList()).anyMatch(n -> n.getHotkeySs58().equals(ss58)
+                        && n.getValidatorPermit());
+            }
+
+            Path wrong = dir.resolve("wrong.json");
+            Files.writeString(wrong, String.format(config, dir.resolve("v"), ledger.port(), "ab".repeat(32),
+                    dir.resolve("v.key"), teacher));
+            CliTest.Result w = CliTest.run("--data-dir", dir.resolve("data").toString(), "validator", "--config",
+                    wrong.toString(), "--for-seconds", "2");
+            assertThat(w.code()).isEqualTo(1);
+            assertThat(w.err().strip()).startsWith("distillery: cannot reach the ledger").doesNotContain("\n")
+                    .contains("is not the pinned " + "ab".repeat(32));
+        }
     }
 }
