@@ -99,18 +99,16 @@ class DevnetTest {
                     assertThat(copy.getReason()).isEqualTo("copy of uid " + uids.get("sim-strong"));
                 }
             }
-            // weights reach the ledger and the best student earns the most
-            await("incentive for the simulated miners", 240, () -> {
+            // weights reach the ledger and the best student leads (an epoch where a busy machine pushed its latency
+            // over the budget can put another first for a while, so wait for consensus to settle)
+            String strong = net.simulated().get(0).ss58();
+            String copycat = net.simulated().get(3).ss58();
+            await("the well-distilled student to lead the incentive", 240, () -> {
                 var m = byHotkey(r.metagraph());
-                return net.simulated().stream().anyMatch(s -> m.get(s.ss58()).getIncentive() > 0);
+                double best = m.get(strong).getIncentive();
+                return best > 0 && net.simulated().stream().allMatch(s -> m.get(s.ss58()).getIncentive() <= best);
             });
-            Map<String, Neuron> last = byHotkey(r.metagraph());
-            double strong = last.get(net.simulated().get(0).ss58()).getIncentive();
-            for (Devnet.Simulated s : net.simulated()) {
-                assertThat(last.get(s.ss58()).getIncentive()).as(s.name()).isLessThanOrEqualTo(strong);
-            }
-            assertThat(last.get(net.simulated().get(3).ss58()).getIncentive()).as("the copycat earns nothing")
-                    .isZero();
+            assertThat(byHotkey(r.metagraph()).get(copycat).getIncentive()).as("the copycat earns nothing").isZero();
         }
 
         // a restart: same keys, same UIDs, nothing uploaded twice
