@@ -110,3 +110,11 @@ if [ -n "$try_image" ] && [ -f "$vtest" ]; then
     shot live-running
     xdotool mousemove 426 151 click 1            # Stop
 fi
+
+# Network: the embedded devnet (started with the app) after a few epochs of 30 one-second blocks, when the
+# validators have scored the simulated miners and the ledger has paid them. Replaces the early picture.
+elapsed=$(( $(date +%s) - start ))
+[ "$elapsed" -lt 150 ] && sleep $(( 150 - elapsed ))
+xdotool windowfocus "$wid" 2>/dev/null || true
+xdotool key --window "$wid" ctrl+5
+shot network
