@@ -90,24 +90,10 @@ public final class ValidatorClient implements AutoCloseable {
         }
         long size = Files.size(model);
         byte[] sha = dev.distillery.core.Sha256.of(model);
-        CompletableFuture<UploadResponse> done = new CompletableFuture<>();
+        dev.distillery.network.FutureObserver<UploadResponse> answer = new dev.distillery.network.FutureObserver<>();
+        CompletableFuture<UploadResponse> done = answer.future();
         StreamObserver<UploadChunk> in = ValidatorGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.MINUTES)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadResponse r) {
-                        done.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
+                .upload(answer);
         try (InputStream file = Files.newInputStream(model)) {
             byte[] buf = new byte[CHUNK];
             long sent = 0;

@@ -196,23 +196,10 @@ class SignedHeaderInterceptorTest {
     }
 
     CompletableFuture<UploadResponse> upload(UploadChunk first) {
-        CompletableFuture<UploadResponse> result = new CompletableFuture<>();
+        dev.distillery.network.FutureObserver<UploadResponse> answer = new dev.distillery.network.FutureObserver<>();
+        CompletableFuture<UploadResponse> result = answer.future();
         StreamObserver<UploadChunk> out = ValidatorGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadResponse r) {
-                        result.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .upload(answer);
         out.onNext(first);
         out.onNext(UploadChunk.newBuilder().setData(ByteString.copyFromUtf8("def")).build());
         out.onCompleted();

@@ -49,23 +49,10 @@ final class Uploads {
 
     /** Sends {@code first}, then the rest of {@code model} after its first 100 bytes. */
     static CompletableFuture<UploadResponse> upload(ManagedChannel ch, UploadChunk first, byte[] model) {
-        CompletableFuture<UploadResponse> done = new CompletableFuture<>();
+        dev.distillery.network.FutureObserver<UploadResponse> answer = new dev.distillery.network.FutureObserver<>();
+        CompletableFuture<UploadResponse> done = answer.future();
         StreamObserver<UploadChunk> in = ValidatorGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadResponse r) {
-                        done.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .upload(answer);
         in.onNext(first);
         if (model.length > 100) {
             in.onNext(UploadChunk.newBuilder().setData(ByteString.copyFrom(model, 100, model.length - 100)).build());

@@ -227,11 +227,8 @@ class ValidatorNodeTest {
 
     @Test
     void anEvaluationRunningAtTheBoundaryKeepsItsSetThenRunsAgainOnTheNewOne() throws Exception {
-        ledger.changeChallenge(0, challenge(3_000_000));
         HotkeyPair miner = HotkeyPair.generate();
-        ledger.uids.put(miner.hotkey().ss58(), 1);
-        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
-        ledger.commit(sha(slow), miner.hotkey().ss58(), 10);
+        byte[] slow = slowCommittedModel(miner);
         try (ValidatorNode node = open(dir.resolve("v"))) {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .addService(node.service().secured()).build().start();
@@ -262,11 +259,8 @@ class ValidatorNodeTest {
 
     @Test
     void boundariesDuringARoundWaitForItAndCoalesceIntoOneRoundOnTheNewestSet() throws Exception {
-        ledger.changeChallenge(0, challenge(3_000_000));
         HotkeyPair miner = HotkeyPair.generate();
-        ledger.uids.put(miner.hotkey().ss58(), 1);
-        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
-        ledger.commit(sha(slow), miner.hotkey().ss58(), 10);
+        byte[] slow = slowCommittedModel(miner);
         try (ValidatorNode node = open(dir.resolve("v"))) {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .addService(node.service().secured()).build().start();
@@ -302,6 +296,15 @@ class ValidatorNodeTest {
                 server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A model slow enough to be mid-evaluation at a boundary, committed by {@code miner} (uid 1), allowed in size. */
+    byte[] slowCommittedModel(HotkeyPair miner) throws Exception {
+        ledger.changeChallenge(0, challenge(3_000_000));
+        ledger.uids.put(miner.hotkey().ss58(), 1);
+        byte[] slow = TestModels.slow(SIZE, 64, 12).toBytes();
+        ledger.commit(sha(slow), miner.hotkey().ss58(), 10);
+        return slow;
     }
 
     static void awaitIdle(ValidatorNode node) throws InterruptedException {
