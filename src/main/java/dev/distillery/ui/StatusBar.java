@@ -47,6 +47,15 @@ final class StatusBar extends HBox {
         network.textProperty().bind(Bindings.concat("Network: ", ctx.networkStatusProperty()));
         network.setTooltip(new Tooltip("Connection to the ledger and validators. Open the Network screen."));
         network.setOnMouseClicked(e -> ctx.navigator().go(Screen.NETWORK));
+        // the dot says it at a glance: green while the ledger answers, red when it does not
+        ctx.networkStatusProperty().addListener((o, was, now) -> {
+            dot.getStyleClass().removeAll("network-dot-up", "network-dot-down");
+            if (now != null && now.contains("unreachable")) {
+                dot.getStyleClass().add("network-dot-down");
+            } else if (now != null && now.contains("· block")) {
+                dot.getStyleClass().add("network-dot-up");
+            }
+        });
 
         getChildren().addAll(data, new Separator(Orientation.VERTICAL), threads, spring, network);
     }

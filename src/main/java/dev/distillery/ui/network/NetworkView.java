@@ -138,6 +138,7 @@ public final class NetworkView extends ScreenPane {
         table.setPlaceholder(new Label("No UID registered yet"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPrefHeight(320);
+        table.setMinHeight(230); // the two validators and the simulated miners without scrolling
         table.getColumns().add(column("UID", 45, r -> r.uid(), String::valueOf));
         TableColumn<NetworkSnapshot.Row, String> key = column("Hotkey", 120, r -> r.hotkey(), NetworkView::shortKey);
         key.setCellFactory(c -> new TableCell<>() {
