@@ -69,7 +69,8 @@ class NetworkViewTest {
                 .containsExactlyInAnyOrder("validator-1", "validator-2");
         awaitLong("labels for the simulated miners", () -> table.getItems().stream().filter(NetworkSnapshot.Row::simulated)
                 .allMatch(r -> r.label() != null && r.label().startsWith("sim-")));
-        assertThat(fx.robot.lookup(".chip-simulated").queryAll()).isNotEmpty();
+        awaitLong("the simulated chips drawn in the table", () -> !fx.robot.lookup(".chip-simulated").queryAll()
+                .isEmpty());
         assertThat(fx.find("#status-network", Label.class).getText()).startsWith("Network: Local devnet · block");
 
         // the subnet owner tightens the latency budget: miners see it announced before it applies
