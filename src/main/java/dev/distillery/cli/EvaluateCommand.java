@@ -1,6 +1,5 @@
 package dev.distillery.cli;
 
-import dev.distillery.distill.data.SyntheticData;
 import dev.distillery.network.score.Challenge;
 import dev.distillery.network.score.SandboxEvaluator;
 import dev.distillery.network.score.Scorer;
@@ -75,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
             scratch = tmp;
             Scorer.Verdict v = TeacherCommand.withService(root, Challenge.THREADS, s -> {
                 Teacher t = s.bySha256(c.teacherSha256());
-                Path data = evalData(c, tmp);
+                Path data = dev.distillery.network.score.EvalImages.prepare(c, tmp, images);
                 return new SandboxEvaluator(new SandboxEvaluator.Limits(768, 4096, timeout))
                         .evaluate(model, c, s.fileOf(t), t.profile(), data);
             });
@@ -88,20 +87,6 @@ final class EvaluateCommand implements Callable<Integer> {
         } finally {
             delete(scratch);
         }
-    }
-
-    private Path evalData(Challenge c, Path tmp) {
-        Challenge.EvalData d = c.data();
-        if (d != null && !d.isGenerated()) {
-            return Path.of(d.folder());
-        }
-        String kind = d == null ? "scenes" : d.kind();
-        int n = images != null ? images : d == null || d.count() < 1 ? 200 : d.count();
-        long seed = d == null ? 0 : d.seed();
-        SyntheticData.Kind k = "lines".equalsIgnoreCase(kind) ? SyntheticData.Kind.LINES : SyntheticData.Kind.SCENES;
-        Path dir = tmp.resolve("images");
-        SyntheticData.write(k, n, seed, c.input().width(), dir);
-        return dir;
     }
 
     static Map<String, Object> jsonOf(Scorer.Verdict v, Challenge c) {
