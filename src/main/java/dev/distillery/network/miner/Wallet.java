@@ -380,7 +380,7 @@ public final class Wallet {
         return header.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] checksum(byte[] aad, String name, byte[] nonce, byte[] ciphertext) {
+    static byte[] checksum(byte[] aad, String name, byte[] nonce, byte[] ciphertext) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(aad);
         all.writeBytes(("name=" + name + "\nnonce=" + Base64.getEncoder().encodeToString(nonce)
