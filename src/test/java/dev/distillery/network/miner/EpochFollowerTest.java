@@ -42,6 +42,8 @@ class EpochFollowerTest {
     Database db;
     NetworkStore store;
     LedgerServer ledger;
+    int validatorUid;
+    int minerUid;
 
     @BeforeEach
     void open() {
@@ -69,9 +71,9 @@ class EpochFollowerTest {
         ledger = startLedger(0);
         try (LedgerClient v = LedgerClient.plaintext("127.0.0.1", ledger.port(), validator);
              LedgerClient m = LedgerClient.plaintext("127.0.0.1", ledger.port(), miner)) {
-            v.register(false);
-            int mu = m.register(false).getUid();
-            v.setWeights(Map.of(mu, 1.0));
+            validatorUid = v.register(false).getUid();
+            minerUid = m.register(false).getUid();
+            v.setWeights(Map.of(minerUid, 1.0));
         }
     }
 
@@ -149,12 +151,17 @@ class EpochFollowerTest {
             assertThat(seen.subList(lost, seen.size())).anyMatch(s -> s instanceof State.Connected c
                     && c.epoch() > before);
 
-            // the miner's shares carry its hotkey, read from the metagraph
-            NetworkStore.Share mine = store.shares(id, n).stream()
-                    .filter(s -> s.hotkey().equals(miner.hotkey().ss58())).findFirst().orElseThrow();
-            assertThat(mine.emission()).isPositive();
-            assertThat(store.totals(id, miner.hotkey().ss58(), java.time.LocalDate.now(java.time.ZoneOffset.UTC))
-                    .allTime()).isPositive();
+            // every UID's share carries its hotkey, read from the metagraph
+            // (the first epochs may have run before the two registered)
+            Map<Integer, String> expected = Map.of(minerUid, miner.hotkey().ss58(), validatorUid,
+                    validator.hotkey().ss58());
+            for (long e = 1; e <= n; e++) {
+                for (NetworkStore.Share s : store.shares(id, e)) {
+                    assertThat(s.hotkey()).as("epoch %d uid %d", e, s.uid()).isEqualTo(expected.get(s.uid()));
+                }
+            }
+            assertThat(store.shares(id, n)).extracting(NetworkStore.Share::uid)
+                    .containsExactlyInAnyOrder(minerUid, validatorUid);
         }
         assertThat(states.get(states.size() - 1)).isInstanceOf(State.Stopped.class);
     }
