@@ -140,6 +140,11 @@ public final class Database implements AutoCloseable {
         return new RunStore(jdbi);
     }
 
+    /** The network a miner follows: epochs, earnings, submissions. */
+    public NetworkStore network() {
+        return new NetworkStore(jdbi);
+    }
+
     /** A subnet ledger's state (only in a database opened with {@link #openLedger}). */
     public LedgerStore ledger() {
         return new LedgerStore(jdbi);

@@ -19,15 +19,16 @@ class DatabaseTest {
     void freshDatabaseIsMigratedToTheLatestSchema() throws Exception {
         try (Database db = Database.open(dir.resolve("distillery"))) {
             assertThat(db.file()).exists();
-            assertThat(db.schemaVersion()).isEqualTo(4);
+            assertThat(db.schemaVersion()).isEqualTo(5);
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC'")
                     .mapTo(String.class).list());
             assertThat(tables).contains("SETTINGS", "TEACHERS", "DATASETS", "DATASET_ITEMS", "DISTILL_RUNS",
-                    "DISTILL_EPOCHS", "flyway_schema_history");
+                    "DISTILL_EPOCHS", "NETWORK_EPOCHS", "NETWORK_EARNINGS",
+                    "SUBMISSIONS", "SUBMISSION_EVENTS", "flyway_schema_history");
             int applied = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL").mapTo(Integer.class).one());
-            assertThat(applied).isEqualTo(4);
+            assertThat(applied).isEqualTo(5);
         }
     }
 
@@ -38,12 +39,12 @@ class DatabaseTest {
             db.settings().put("k", "v");
         }
         try (Database db = Database.open(base)) {
-            assertThat(db.schemaVersion()).isEqualTo(4);
+            assertThat(db.schemaVersion()).isEqualTo(5);
             assertThat(db.settings().get("k")).contains("v");
             int rows = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")
                     .mapTo(Integer.class).one());
-            assertThat(rows).isEqualTo(4);
+            assertThat(rows).isEqualTo(5);
         }
     }
 
