@@ -81,14 +81,23 @@ public final class EpochFollower implements AutoCloseable {
     }
 
     /** How to reach a ledger; {@code tlsPin} null for plaintext (loopback, the embedded devnet). */
-    public record Address(String host, int port, String tlsPin) {
+    /**
+     * Where the ledger is, and the id its rows are stored under: {@code id}, or {@code host:port} when null. Give an
+     * id when the address is not the ledger's identity — the embedded devnet listens on a new free port at every
+     * start, so it is stored under its owner's SS58 address instead.
+     */
+    public record Address(String host, int port, String tlsPin, String id) {
         public Address {
             Objects.requireNonNull(host, "host");
         }
 
+        public Address(String host, int port, String tlsPin) {
+            this(host, port, tlsPin, null);
+        }
+
         /** The id the ledger's rows are stored under. */
         public String ledgerId() {
-            return host + ":" + port;
+            return id != null ? id : host + ":" + port;
         }
 
         LedgerClient connect() {

@@ -212,4 +212,12 @@ class EpochFollowerTest {
                 .noneMatch(t -> t.getName().equals("epoch-follower-127.0.0.1:" + port));
         assertThat(store.countEpochs("127.0.0.1:" + port)).isZero();
     }
+
+    @Test
+    void aLedgerIsStoredUnderItsAddressOrUnderTheIdGiven() {
+        assertThat(new EpochFollower.Address("10.0.0.2", 7733, null).ledgerId()).isEqualTo("10.0.0.2:7733");
+        // the embedded devnet moves port at every start: its rows follow its owner's address instead
+        assertThat(new EpochFollower.Address("127.0.0.1", 41234, null, "devnet:5Owner").ledgerId())
+                .isEqualTo("devnet:5Owner");
+    }
 }
