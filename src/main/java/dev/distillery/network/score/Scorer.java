@@ -82,8 +82,9 @@ public final class Scorer {
     }
 
     /**
-     * Copy detection over commits: a scored commit whose fingerprint equals that of an earlier commit (lower
-     * block; ties by uid) becomes "copy of uid N" with score 0. The earliest commit keeps its score. Returns the
+     * Copy detection over commits: a measured commit (scored, or over a gate after measuring) whose fingerprint
+     * equals that of an earlier commit (lower block; ties by uid) becomes "copy of uid N" with score 0 — the reason
+     * that stays true whatever the machine's load did to its latency. The earliest commit keeps its score. Returns the
      * verdicts in the order of {@code commits}.
      */
     public static List<Verdict> rejectCopies(List<Commit> commits) {
@@ -91,7 +92,7 @@ public final class Scorer {
         for (Commit c : commits) {
             Verdict v = c.verdict();
             Commit original = null;
-            if (v.scored() && v.fingerprint() != null) {
+            if (v.fingerprint() != null) { // measured: scored, or gated after measuring (a copy is a copy first)
                 for (Commit o : commits) {
                     boolean earlier = o.block() < c.block() || (o.block() == c.block() && o.uid() < c.uid());
                     if (earlier && v.fingerprint().equals(o.verdict().fingerprint())

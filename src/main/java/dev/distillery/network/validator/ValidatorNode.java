@@ -492,7 +492,9 @@ public final class ValidatorNode implements AutoCloseable {
         Submission toSave = fresh;
         for (int i = 0; i < measured.size(); i++) {
             Submission s = measured.get(i);
-            if (s.inState(SubmissionState.SUBMISSION_STATE_SCORED) && !judged.get(i).scored()) {
+            String why = judged.get(i).reason();
+            boolean becameCopy = why != null && why.startsWith("copy of") && !why.equals(s.reason());
+            if ((s.inState(SubmissionState.SUBMISSION_STATE_SCORED) && !judged.get(i).scored()) || becameCopy) {
                 Submission copy = s.rejected(judged.get(i).reason(), ledger.block(), false);
                 if (s.id().equals(fresh.id())) {
                     toSave = copy;

@@ -63,6 +63,18 @@ class ScorerTest {
     }
 
     @Test
+    void aCopyOverTheLatencyBudgetIsStillNamedACopy() {
+        Scorer.Verdict original = Scorer.score(new Scorer.Measurement(0.6, 4.6, 240_000, "same"), devnet);
+        Scorer.Verdict slowCopy = Scorer.score(new Scorer.Measurement(0.6, 40, 240_000, "same"), devnet);
+        Scorer.Verdict slowOther = Scorer.score(new Scorer.Measurement(0.6, 40, 240_000, "other"), devnet);
+        assertThat(slowCopy.reason()).startsWith("over the latency budget");
+        List<Scorer.Verdict> out = Scorer.rejectCopies(List.of(new Scorer.Commit(1, 10, original),
+                new Scorer.Commit(2, 11, slowCopy), new Scorer.Commit(3, 12, slowOther)));
+        assertThat(out.get(1).reason()).isEqualTo("copy of uid 1");
+        assertThat(out.get(2).reason()).as("not a copy: its own reason stays").startsWith("over the latency budget");
+    }
+
+    @Test
     void weightsAreASoftmaxAtTauTwoHundredths() {
         // exp(0) = 1 and exp(−0.02/0.02) = e^−1: w = 1/(1 + e^−1) = 0.731059 and 0.268941; 0.53 → e^−5
         double[] w = Scorer.weights(new double[] {0.63, 0.61, 0.53});
