@@ -111,9 +111,16 @@ public final class LedgerClient implements AutoCloseable {
         return key;
     }
 
-    /** The ledger's current block (read from the metagraph). */
+    /**
+     * The ledger's current block, from its Node/Ping answer (a few bytes; the metagraph would carry every UID),
+     * asked before each signed call.
+     */
     public long block() {
-        return metagraph().getBlock();
+        return dev.distillery.network.proto.v1.NodeGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .ping(dev.distillery.network.proto.v1.PingRequest.newBuilder()
+                        .setClient(dev.distillery.network.NodeService.self()).build())
+                .getBlock();
     }
 
     /** Registers the client's hotkey; {@code simulated} labels a devnet simulated competitor miner. */

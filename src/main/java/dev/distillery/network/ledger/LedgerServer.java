@@ -66,7 +66,10 @@ public final class LedgerServer implements AutoCloseable {
             Ledger ledger = new Ledger(db.ledger(), config);
             LedgerService service = new LedgerService(ledger, db.ledger(), stakeOf);
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                    .addService(service.secured());
+                    .addService(service.secured())
+                    // liveness and the block in one small answer (read from the store, not under the ledger's lock,
+                    // so a client signing a request does not wait for an epoch being applied)
+                    .addService(new dev.distillery.network.NodeService(() -> db.ledger().meta().block()));
             if (tls != null) {
                 builder.sslContext(dev.distillery.network.tls.PinnedTls.server(tls));
             }

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * {@link LedgerLink} over gRPC: a validator's view of a ledger through a {@link LedgerClient} signing with the
- * validator's hotkey. The metagraph is read at most once per {@link #FRESH_MILLIS} for the clock and the registry,
- * so a busy validator does not hammer the ledger; commitments and the challenge are asked each time.
+ * validator's hotkey. The block is asked each time (a small Ping, checked on every upload); the metagraph, for the
+ * epoch and the registry, is read at most once per {@link #FRESH_MILLIS} so a busy validator does not hammer the
+ * ledger; commitments and the challenge are asked each time.
  */
 public final class GrpcLedgerLink implements LedgerLink {
     static final long FRESH_MILLIS = 200;
@@ -40,7 +41,7 @@ public final class GrpcLedgerLink implements LedgerLink {
 
     @Override
     public long block() {
-        return meta().getBlock();
+        return client.block();
     }
 
     @Override
