@@ -72,9 +72,9 @@ final class EvaluateCommand implements Callable<Integer> {
             Challenge c = challenge;
             Path tmp = Files.createTempDirectory("distillery-evaluate");
             scratch = tmp;
+            Path data = dev.distillery.network.score.EvalImages.prepare(c, tmp, images);
             Scorer.Verdict v = TeacherCommand.withService(root, Challenge.THREADS, s -> {
                 Teacher t = s.bySha256(c.teacherSha256());
-                Path data = dev.distillery.network.score.EvalImages.prepare(c, tmp, images);
                 return new SandboxEvaluator(new SandboxEvaluator.Limits(768, 4096, timeout))
                         .evaluate(model, c, s.fileOf(t), t.profile(), data);
             });

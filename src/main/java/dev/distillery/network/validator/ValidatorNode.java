@@ -3,10 +3,10 @@ package dev.distillery.network.validator;
 import dev.distillery.core.AtomicFiles;
 import dev.distillery.core.Folders;
 import dev.distillery.core.NativeThreads;
-import dev.distillery.distill.data.SyntheticData;
 import dev.distillery.model.TeacherProfile;
 import dev.distillery.network.proto.v1.SubmissionState;
 import dev.distillery.network.score.Challenge;
+import dev.distillery.network.score.EvalImages;
 import dev.distillery.network.score.SandboxEvaluator;
 import dev.distillery.network.score.Scorer;
 import dev.distillery.network.validator.ValidatorService.Submission;
@@ -220,12 +220,8 @@ public final class ValidatorNode implements AutoCloseable {
         String kind = "lines".equalsIgnoreCase(d.kind()) ? "lines" : "scenes";
         Path dir = config.folder().resolve("fingerprint-" + kind + "-" + c.input().width());
         if (!Files.isDirectory(dir)) {
-            Path tmp = config.folder().resolve(dir.getFileName() + ".tmp");
-            Folders.deleteTree(tmp);
-            SyntheticData.write("lines".equals(kind) ? SyntheticData.Kind.LINES : SyntheticData.Kind.SCENES,
-                    dev.distillery.network.score.EvaluatorMain.FINGERPRINT_IMAGES,
-                    Challenge.epochSeed(c.id() + "/fingerprint", 0, secret), c.input().width(), tmp);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            EvalImages.generate(Challenge.EvalData.generated(kind, dev.distillery.network.score.EvaluatorMain
+                    .FINGERPRINT_IMAGES, Challenge.epochSeed(c.id() + "/fingerprint", 0, secret)), c.input().width(), dir);
         }
         return dir;
     }
@@ -250,11 +246,7 @@ public final class ValidatorNode implements AutoCloseable {
             Challenge.EvalData d = used.data();
             images = root.resolve(Long.toString(epoch));
             if (!Files.isDirectory(images)) {
-                Path tmp = root.resolve(epoch + ".tmp");
-                Folders.deleteTree(tmp);
-                SyntheticData.write("lines".equalsIgnoreCase(d.kind()) ? SyntheticData.Kind.LINES
-                        : SyntheticData.Kind.SCENES, d.count() < 1 ? 200 : d.count(), d.seed(), c.input().width(), tmp);
-                Files.move(tmp, images, StandardCopyOption.ATOMIC_MOVE);
+                EvalImages.generate(d, c.input().width(), images);
             }
         }
         return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"), fingerprintSet(c));
