@@ -100,6 +100,7 @@ public final class Submitter {
         Map<String, SubmissionStatus> last = new java.util.concurrent.ConcurrentHashMap<>();
         List<Context.CancellableContext> streams = new CopyOnWriteArrayList<>();
         Object changed = new Object();
+        java.util.Set<String> broken = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
             for (var v : validators.entrySet()) {
                 String id = ids.get(v.getKey());
@@ -117,15 +118,16 @@ public final class Submitter {
                         }
                         changed.notifyAll();
                     }
-                }, e -> { }));
+                }, e -> broken.add(v.getKey())));
             }
             synchronized (changed) {
                 while (!ids.keySet().stream().allMatch(k -> last.containsKey(k) && ValidatorClient.isFinal(last.get(k)))) {
                     changed.wait(1000);
-                    // streams can break (a validator restarting): read the status directly meanwhile
+                    // a stream that broke (a validator restarting): read that validator's status directly instead
                     for (var v : validators.entrySet()) {
                         String id = ids.get(v.getKey());
-                        if (id != null && !(last.containsKey(v.getKey()) && ValidatorClient.isFinal(last.get(v.getKey())))) {
+                        if (id != null && broken.contains(v.getKey())
+                                && !(last.containsKey(v.getKey()) && ValidatorClient.isFinal(last.get(v.getKey())))) {
                             try {
                                 SubmissionStatus s = v.getValue().status(id);
                                 SubmissionStatus before = last.put(v.getKey(), s);

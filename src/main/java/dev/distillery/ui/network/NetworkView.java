@@ -50,6 +50,7 @@ public final class NetworkView extends ScreenPane {
     private final Node starting;
     private final Node stopped;
     private final VBox body;
+    private NetworkSnapshot shown;
 
     public NetworkView(ShellContext ctx) {
         super(Screen.NETWORK, "The subnet: challenge, validators, metagraph and epochs");
@@ -249,13 +250,28 @@ public final class NetworkView extends ScreenPane {
         message.setText(s.message() == null ? "" : s.message());
         message.setVisible(s.message() != null && !s.message().isBlank());
         message.setManaged(message.isVisible());
-        showChallenge(s.challenge());
-        showNodes(s.nodes());
-        showEpochs(s.epochs());
-        var sort = List.copyOf(table.getSortOrder());
-        rows.setAll(s.rows());
-        table.getSortOrder().setAll(sort);
-        table.sort();
+        // rebuilt only when they changed: the feed publishes every second
+        if (shown == null || !java.util.Objects.equals(shown.challenge(), s.challenge())) {
+            showChallenge(s.challenge());
+        }
+        if (shown == null || !shown.nodes().equals(s.nodes())) {
+            showNodes(s.nodes());
+        }
+        if (shown == null || !shown.epochs().equals(s.epochs())) {
+            showEpochs(s.epochs());
+        }
+        if (shown == null || !shown.rows().equals(s.rows())) {
+            var sort = List.copyOf(table.getSortOrder());
+            NetworkSnapshot.Row selected = table.getSelectionModel().getSelectedItem();
+            rows.setAll(s.rows());
+            table.getSortOrder().setAll(sort);
+            table.sort();
+            if (selected != null) { // keep the user's row selected across refreshes
+                rows.stream().filter(r -> r.uid() == selected.uid()).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
+            }
+        }
+        shown = s;
     }
 
     private static String seconds(double s) {
