@@ -64,6 +64,7 @@ public final class MainWindow {
         factories.put(Screen.DISTILL, DistillView::new);
         factories.put(Screen.LIVE, LiveView::new);
         factories.put(Screen.NETWORK, NetworkView::new);
+        factories.put(Screen.EARNINGS, dev.distillery.ui.earnings.EarningsView::new);
         factories.put(Screen.HISTORY, HistoryView::new);
         factories.put(Screen.SETTINGS, SettingsView::new);
 

@@ -6,15 +6,16 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 
-/** The screens of the sidebar, in order; Ctrl/Cmd+1…7 opens them. */
+/** The screens of the sidebar, in order; Ctrl/Cmd+1…8 opens them. */
 public enum Screen {
     DASHBOARD("Dashboard", "mdi2v-view-dashboard-outline", KeyCode.DIGIT1),
     TEACHERS("Teachers", "mdi2s-school-outline", KeyCode.DIGIT2),
     DISTILL("Distill", "mdi2f-flask-outline", KeyCode.DIGIT3),
     LIVE("Live", "mdi2v-video-outline", KeyCode.DIGIT4),
     NETWORK("Network", "mdi2l-lan", KeyCode.DIGIT5),
-    HISTORY("History", "mdi2h-history", KeyCode.DIGIT6),
-    SETTINGS("Settings", "mdi2c-cog-outline", KeyCode.DIGIT7);
+    EARNINGS("Earnings", "mdi2c-cash-multiple", KeyCode.DIGIT6),
+    HISTORY("History", "mdi2h-history", KeyCode.DIGIT7),
+    SETTINGS("Settings", "mdi2c-cog-outline", KeyCode.DIGIT8);
 
     private final String title;
     private final String icon;

@@ -20,6 +20,7 @@ public final class ShellContext {
     private dev.distillery.teacher.TeacherService teachers;
     private dev.distillery.distill.DistillService distill;
     private dev.distillery.ui.network.NetworkFeed network;
+    private dev.distillery.ui.miner.MinerAccount miner;
 
     public ShellContext(AppSession session) {
         this.session = session;
@@ -82,6 +83,14 @@ public final class ShellContext {
             network = new dev.distillery.ui.network.NetworkFeed(this);
         }
         return network;
+    }
+
+    /** The user's identity on the network and the signals the miner screens refresh on; created on first use. */
+    public synchronized dev.distillery.ui.miner.MinerAccount miner() {
+        if (miner == null) {
+            miner = new dev.distillery.ui.miner.MinerAccount(this);
+        }
+        return miner;
     }
 
     /** Stops what the shell started (the devnet); at app exit. */

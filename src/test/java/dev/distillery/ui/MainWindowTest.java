@@ -28,6 +28,7 @@ class MainWindowTest {
             Screen.DISTILL, "No distillation runs yet",
             Screen.LIVE, "No source running",
             Screen.NETWORK, "Not connected",
+            Screen.EARNINGS, "No earnings yet",
             Screen.HISTORY, "No history yet");
 
     @TempDir
@@ -75,7 +76,7 @@ class MainWindowTest {
         fx.robot.push(new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.SHORTCUT_DOWN));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(fx.current()).isEqualTo(Screen.LIVE);
-        fx.robot.push(new KeyCodeCombination(KeyCode.DIGIT7, KeyCombination.SHORTCUT_DOWN));
+        fx.robot.push(new KeyCodeCombination(KeyCode.DIGIT8, KeyCombination.SHORTCUT_DOWN));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(fx.current()).isEqualTo(Screen.SETTINGS);
         fx.robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));

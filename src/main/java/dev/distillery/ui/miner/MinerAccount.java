@@ -1,0 +1,110 @@
+package dev.distillery.ui.miner;
+
+import dev.distillery.ui.ShellContext;
+import dev.distillery.ui.common.Background;
+import javafx.application.Platform;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/**
+ * Who the user is on the network the app follows, as the miner screens (Network, Earnings, History, Dashboard)
+ * need it: the identity the local rows are stored under, and signals that new rows have arrived. Properties
+ * change on the FX thread only.
+ */
+public final class MinerAccount {
+    /** Setting: the token's price in the user's currency (0 or absent: no fiat values). */
+    public static final String TOKEN_PRICE = "miner.token.price";
+    /** Setting: the currency code shown next to fiat values. */
+    public static final String CURRENCY = "miner.token.currency";
+
+    /**
+     * The miner's identity on one network.
+     *
+     * @param ledgerId   the key of this network's rows in {@link dev.distillery.store.NetworkStore}
+     * @param walletName the wallet's name on this machine
+     * @param hotkey     the wallet's hotkey as an SS58 address
+     */
+    public record Identity(String ledgerId, String walletName, String hotkey) {
+    }
+
+    private final ShellContext ctx;
+    private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
+    private final ReadOnlyLongWrapper storedEpoch = new ReadOnlyLongWrapper(this, "storedEpoch");
+    private final ReadOnlyIntegerWrapper submissionsVersion = new ReadOnlyIntegerWrapper(this, "submissionsVersion");
+    private final DoubleProperty tokenPrice = new SimpleDoubleProperty(this, "tokenPrice");
+    private final StringProperty currency = new SimpleStringProperty(this, "currency", "USD");
+
+    public MinerAccount(ShellContext ctx) {
+        this.ctx = ctx;
+        tokenPrice.set(Math.max(0, ctx.settings().getDouble(TOKEN_PRICE).orElse(0)));
+        currency.set(ctx.settings().get(CURRENCY, "USD"));
+        tokenPrice.addListener((o, was, now) -> {
+            double v = now.doubleValue();
+            Background.writes().execute(() -> ctx.settings().put(TOKEN_PRICE, Double.toString(v)));
+        });
+        currency.addListener((o, was, now) -> Background.writes().execute(() -> ctx.settings().put(CURRENCY, now)));
+    }
+
+    /** The wallet in use on the network followed; null while there is no wallet or no network. */
+    public ReadOnlyObjectProperty<Identity> identityProperty() {
+        return identity.getReadOnlyProperty();
+    }
+
+    public Identity identity() {
+        return identity.get();
+    }
+
+    /** The newest epoch stored locally for the followed ledger; changes each time an epoch report is stored. */
+    public ReadOnlyLongProperty storedEpochProperty() {
+        return storedEpoch.getReadOnlyProperty();
+    }
+
+    /** Goes up by one whenever a submission or one of its events is stored. */
+    public ReadOnlyIntegerProperty submissionsVersionProperty() {
+        return submissionsVersion.getReadOnlyProperty();
+    }
+
+    /** Price of one token in {@link #currencyProperty()}; 0 means none typed (show tokens only). Saved. */
+    public DoubleProperty tokenPriceProperty() {
+        return tokenPrice;
+    }
+
+    public StringProperty currencyProperty() {
+        return currency;
+    }
+
+    /** Sets the identity (on the FX thread, from any thread). */
+    public void setIdentity(Identity id) {
+        onFx(() -> identity.set(id));
+    }
+
+    /** Says that epoch {@code epoch} is stored (any thread). */
+    public void epochStored(long epoch) {
+        onFx(() -> storedEpoch.set(Math.max(storedEpoch.get(), epoch)));
+    }
+
+    /** Says that a submission changed in the store (any thread). */
+    public void submissionsChanged() {
+        onFx(() -> submissionsVersion.set(submissionsVersion.get() + 1));
+    }
+
+    ShellContext context() {
+        return ctx;
+    }
+
+    private static void onFx(Runnable r) {
+        if (Platform.isFxApplicationThread()) {
+            r.run();
+        } else {
+            Platform.runLater(r);
+        }
+    }
+}
