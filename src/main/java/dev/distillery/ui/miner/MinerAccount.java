@@ -24,6 +24,8 @@ public final class MinerAccount {
     public static final String TOKEN_PRICE = "miner.token.price";
     /** Setting: the currency code shown next to fiat values. */
     public static final String CURRENCY = "miner.token.currency";
+    /** Setting: the name of the wallet last used, opened (locked) at start. */
+    public static final String WALLET = "miner.wallet";
 
     /**
      * The miner's identity on one network.
@@ -39,6 +41,10 @@ public final class MinerAccount {
     private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
     private final ReadOnlyLongWrapper storedEpoch = new ReadOnlyLongWrapper(this, "storedEpoch");
     private final ReadOnlyIntegerWrapper submissionsVersion = new ReadOnlyIntegerWrapper(this, "submissionsVersion");
+    private final javafx.beans.property.ObjectProperty<dev.distillery.network.miner.Wallet> wallet =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "wallet");
+    private final javafx.beans.property.ObjectProperty<dev.distillery.network.crypto.HotkeyPair> key =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "key");
     private final DoubleProperty tokenPrice = new SimpleDoubleProperty(this, "tokenPrice");
     private final StringProperty currency = new SimpleStringProperty(this, "currency", "USD");
 
@@ -51,6 +57,42 @@ public final class MinerAccount {
             Background.writes().execute(() -> ctx.settings().put(TOKEN_PRICE, Double.toString(v)));
         });
         currency.addListener((o, was, now) -> Background.writes().execute(() -> ctx.settings().put(CURRENCY, now)));
+        wallet.addListener((o, was, now) -> {
+            if (was == null || now == null || !was.ss58().equals(now.ss58())) {
+                key.set(null);
+            }
+            if (now != null) {
+                String name = now.name();
+                Background.writes().execute(() -> ctx.settings().put(WALLET, name));
+            }
+        });
+        key.addListener((o, was, now) -> {
+            var w = wallet.get();
+            if (now != null && (w == null || !now.hotkey().ss58().equals(w.ss58()))) {
+                throw new IllegalArgumentException("the key does not belong to the wallet in use");
+            }
+        });
+    }
+
+    /**
+     * The wallet in use (public part only; opened without its password), or null when the user has none. Setting
+     * it remembers the choice and drops the unlocked key of the previous one.
+     */
+    public javafx.beans.property.ObjectProperty<dev.distillery.network.miner.Wallet> walletProperty() {
+        return wallet;
+    }
+
+    /**
+     * The unlocked key of {@link #walletProperty()}, held in memory only while the app runs; null while locked.
+     * Signing (register, commit, upload) needs it.
+     */
+    public javafx.beans.property.ObjectProperty<dev.distillery.network.crypto.HotkeyPair> keyProperty() {
+        return key;
+    }
+
+    /** The folder wallets are kept in. */
+    public java.nio.file.Path walletFolder() {
+        return ctx.session().dataDirectory().wallets();
     }
 
     /** The wallet in use on the network followed; null while there is no wallet or no network. */
