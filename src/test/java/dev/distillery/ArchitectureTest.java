@@ -17,7 +17,7 @@ class ArchitectureTest {
         "dev.distillery.core..", "dev.distillery.store..", "dev.distillery.boot..", "dev.distillery.model..",
         "dev.distillery.onnx..", "dev.distillery.teacher..",
         "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network.."};
-    static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "history",
+    static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "earnings", "history",
             "settings");
 
     static JavaClasses classes;

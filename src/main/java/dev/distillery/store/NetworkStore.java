@@ -131,6 +131,16 @@ public final class NetworkStore {
                 .list());
     }
 
+    /** The ledger's {@code n} newest stored epochs, newest first. */
+    public List<EpochRow> recentEpochs(String ledgerId, int n) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT ledger_id, epoch, block, total_emission, owner_emission, "
+                        + "received_at FROM network_epochs WHERE ledger_id = :l ORDER BY epoch DESC LIMIT :n")
+                .bind("l", ledgerId).bind("n", n)
+                .map((rs, ctx) -> new EpochRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5), rs.getObject(6, OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
     /** The shares of one stored epoch, by UID. */
     public List<Share> shares(String ledgerId, long epoch) {
         return jdbi.withHandle(h -> h.createQuery("SELECT uid, hotkey, incentive, dividends, emission "

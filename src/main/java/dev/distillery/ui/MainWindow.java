@@ -86,6 +86,8 @@ public final class MainWindow {
             icon(size).ifPresent(stage.getIcons()::add);
         }
         ctx.setWindow(stage);
+        ctx.setViews(this::view);
+        ctx.setDistillHandler(p -> ((DistillView) view(Screen.DISTILL)).newRun(p));
 
         ctx.navigator().currentProperty().addListener((o, was, now) -> show(now));
         Screen last = Screen.fromId(ctx.settings().get(WindowState.LAST_SCREEN, Screen.DASHBOARD.id()))
@@ -97,9 +99,7 @@ public final class MainWindow {
             ctx.navigator().go(last);
         }
         stage.setOnHiding(e -> saveLayout());
-        if (ctx.network().autostart()) {
-            ctx.network().startDevnet(); // in the background: the window is usable at once
-        }
+        ctx.network().startDefault(); // in the background: the window is usable at once
     }
 
     /** The screen's view, created on first use. */

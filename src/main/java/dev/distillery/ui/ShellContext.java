@@ -17,6 +17,7 @@ public final class ShellContext {
     private final IntegerProperty computeThreads;
     private final StringProperty networkStatus = new SimpleStringProperty(this, "networkStatus", "Not connected");
     private Window window;
+    private java.util.function.Function<Screen, ScreenPane> views;
     private dev.distillery.teacher.TeacherService teachers;
     private dev.distillery.distill.DistillService distill;
     private dev.distillery.ui.network.NetworkFeed network;
@@ -98,6 +99,37 @@ public final class ShellContext {
         if (network != null) {
             network.close();
         }
+    }
+
+    /** The screen's view (created on first use), to act on it from another screen; shows nothing by itself. */
+    public ScreenPane view(Screen screen) {
+        if (views == null) {
+            throw new IllegalStateException("no main window yet");
+        }
+        return views.apply(screen);
+    }
+
+    void setViews(java.util.function.Function<Screen, ScreenPane> views) {
+        this.views = views;
+    }
+
+    private java.util.function.Consumer<ChallengePrefill> distillHandler;
+
+    /** Shows the Distill screen with its New run wizard filled in for a challenge. */
+    public void distillFor(ChallengePrefill prefill) {
+        navigator.go(Screen.DISTILL);
+        if (distillHandler != null) {
+            distillHandler.accept(prefill);
+        }
+    }
+
+    void setDistillHandler(java.util.function.Consumer<ChallengePrefill> handler) {
+        this.distillHandler = handler;
+    }
+
+    /** Opens the Submit dialog for a student file (local preview first, then commit and upload). */
+    public void submitStudent(java.nio.file.Path student) {
+        dev.distillery.ui.network.SubmitDialog.open(this, student);
     }
 
     public Window window() {

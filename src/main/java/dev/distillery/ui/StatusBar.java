@@ -50,7 +50,8 @@ final class StatusBar extends HBox {
         // the dot says it at a glance: green while the ledger answers, red when it does not
         ctx.networkStatusProperty().addListener((o, was, now) -> {
             dot.getStyleClass().removeAll("network-dot-up", "network-dot-down");
-            if (now != null && now.contains("unreachable")) {
+            if (now != null && (now.contains("unreachable") || now.contains("reconnecting")
+                    || now.contains("certificate"))) {
                 dot.getStyleClass().add("network-dot-down");
             } else if (now != null && now.contains("· block")) {
                 dot.getStyleClass().add("network-dot-up");

@@ -308,6 +308,11 @@ public final class DistillView extends ScreenPane {
 
     /** Opens the New run wizard. */
     public void newRun() {
+        newRun(null);
+    }
+
+    /** Opens the New run wizard filled in for a challenge (its teacher, a name, its limits); null: blank. */
+    public void newRun(dev.distillery.ui.ChallengePrefill prefill) {
         if (wizard != null && wizard.dialog().isShowing()) {
             wizard.dialog().getDialogPane().requestFocus();
             return;
@@ -317,7 +322,7 @@ public final class DistillView extends ScreenPane {
                     + "starting another: they would share the same CPU cores.");
             return;
         }
-        wizard = new RunWizard(ctx, getScene() == null ? null : getScene().getWindow(), this::start);
+        wizard = new RunWizard(ctx, getScene() == null ? null : getScene().getWindow(), this::start, prefill);
         wizard.show();
     }
 

@@ -486,9 +486,9 @@ final class RunPage extends VBox {
         tryLive.setTooltip(new Tooltip("Opens the Live screen; pick the student there (import it as a model first)"));
         Button submit = new Button("Submit to network", new FontIcon("mdi2c-cloud-upload-outline"));
         submit.setId("run-submit");
-        submit.setDisable(true);
-        StackPane submitHolder = new StackPane(submit); // a disabled button shows no tooltip; its holder does
-        Tooltip.install(submitHolder, new Tooltip("Network arrives with the Network screen"));
+        submit.setTooltip(new Tooltip("Scores it locally as the validators would, then commits and uploads it"));
+        submit.setOnAction(e -> ctx.submitStudent(Path.of(r.studentPath())));
+        StackPane submitHolder = new StackPane(submit);
         Button saveAs = new Button("Save a copy…", new FontIcon("mdi2c-content-save-outline"));
         saveAs.setId("run-save-as");
         saveAs.setOnAction(e -> saveCopy(Path.of(r.studentPath())));

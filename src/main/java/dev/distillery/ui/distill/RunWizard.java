@@ -121,8 +121,15 @@ final class RunWizard {
     private final TextField output = new TextField();
     private final TextField runName = new TextField();
 
+    private final dev.distillery.ui.ChallengePrefill prefill;
+
     RunWizard(ShellContext ctx, Window owner, LongConsumer onCreated) {
+        this(ctx, owner, onCreated, null);
+    }
+
+    RunWizard(ShellContext ctx, Window owner, LongConsumer onCreated, dev.distillery.ui.ChallengePrefill prefill) {
         this.ctx = ctx;
+        this.prefill = prefill;
         if (owner != null) {
             dialog.initOwner(owner);
         }
@@ -188,6 +195,16 @@ final class RunWizard {
         error.setId("wizard-error");
         error.setWrapText(true);
         VBox content = new VBox(12, stepTitle, pages, error);
+        if (prefill != null) {
+            Label note = new Label(prefill.note(), new org.kordamp.ikonli.javafx.FontIcon("mdi2t-target"));
+            note.setId("wizard-challenge");
+            note.setWrapText(true);
+            note.getStyleClass().add("pending-change");
+            content.getChildren().add(0, note);
+            if (prefill.runName() != null) {
+                runName.setText(prefill.runName());
+            }
+        }
         VBox.setVgrow(pages, Priority.ALWAYS);
         content.setPrefSize(680, 470);
         content.setPadding(new Insets(4, 10, 0, 10));
@@ -275,6 +292,11 @@ final class RunWizard {
             List<DatasetRow> ds = (List<DatasetRow>) t.getValue()[1];
             teacher.getItems().setAll(ts);
             ts.stream().filter(x -> DistillFormat.unusable(x) == null).findFirst().ifPresent(teacher::setValue);
+            if (prefill != null && prefill.teacherSha256() != null) {
+                ts.stream().filter(x -> x.sha256().equalsIgnoreCase(prefill.teacherSha256())).findFirst()
+                        .ifPresentOrElse(teacher::setValue, () -> teacherInfo.setText("The challenge's teacher is "
+                                + "not in your library yet: use Download teacher on the Network screen first."));
+            }
             dataset.getItems().setAll(ds);
             if (!ds.isEmpty()) {
                 dataset.setValue(ds.get(0));

@@ -45,6 +45,7 @@ public final class MinerAccount {
             new javafx.beans.property.SimpleObjectProperty<>(this, "wallet");
     private final javafx.beans.property.ObjectProperty<dev.distillery.network.crypto.HotkeyPair> key =
             new javafx.beans.property.SimpleObjectProperty<>(this, "key");
+    private final ReadOnlyLongWrapper balance = new ReadOnlyLongWrapper(this, "balance", -1);
     private final DoubleProperty tokenPrice = new SimpleDoubleProperty(this, "tokenPrice");
     private final StringProperty currency = new SimpleStringProperty(this, "currency", "USD");
 
@@ -123,6 +124,16 @@ public final class MinerAccount {
         return currency;
     }
 
+    /** The hotkey's free balance on the followed ledger in rao, as last read; -1 while unknown. */
+    public ReadOnlyLongProperty balanceProperty() {
+        return balance.getReadOnlyProperty();
+    }
+
+    /** Says what the ledger reported as the balance (any thread); -1: unknown. */
+    public void setBalance(long rao) {
+        onFx(() -> balance.set(rao));
+    }
+
     /** Sets the identity (on the FX thread, from any thread). */
     public void setIdentity(Identity id) {
         onFx(() -> identity.set(id));
@@ -136,6 +147,50 @@ public final class MinerAccount {
     /** Says that a submission changed in the store (any thread). */
     public void submissionsChanged() {
         onFx(() -> submissionsVersion.set(submissionsVersion.get() + 1));
+    }
+
+    /** The key-derivation cost for new wallets: the memory-hard default. */
+    public dev.distillery.network.miner.KdfParams kdf() {
+        return dev.distillery.network.miner.KdfParams.DEFAULT;
+    }
+
+    private boolean loading;
+
+    /**
+     * Opens the wallet used last time (locked: only its public part is read), in the background; once per app
+     * run. A wallet file that vanished or is damaged is left out and the user picks or creates another.
+     */
+    public void loadRemembered() {
+        if (loading || wallet.get() != null) {
+            return;
+        }
+        loading = true;
+        java.nio.file.Path folder = walletFolder();
+        Background.tasks().execute(() -> {
+            String name = ctx.settings().get(WALLET, "");
+            dev.distillery.network.miner.Wallet w = null;
+            try {
+                if (!name.isBlank()) {
+                    w = dev.distillery.network.miner.Wallet.open(folder, name);
+                } else {
+                    var all = dev.distillery.network.miner.Wallet.list(folder);
+                    if (all.size() == 1) {
+                        w = dev.distillery.network.miner.Wallet.open(folder, all.get(0).name());
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MinerAccount.class).warn("The wallet used last time ({}) could not "
+                        + "be opened: {}", name, e.getMessage());
+            }
+            dev.distillery.network.miner.Wallet found = w;
+            if (found != null) {
+                onFx(() -> {
+                    if (wallet.get() == null) {
+                        wallet.set(found);
+                    }
+                });
+            }
+        });
     }
 
     ShellContext context() {

@@ -46,7 +46,19 @@ public final class NetworkView extends ScreenPane {
     private final VBox nodesBox = new VBox(6);
     private final VBox epochsBox = new VBox(4);
     private final ObservableList<NetworkSnapshot.Row> rows = FXCollections.observableArrayList();
-    private final TableView<NetworkSnapshot.Row> table = new TableView<>(rows);
+    private final javafx.collections.transformation.FilteredList<NetworkSnapshot.Row> filtered =
+            new javafx.collections.transformation.FilteredList<>(rows);
+    private final javafx.collections.transformation.SortedList<NetworkSnapshot.Row> sorted =
+            new javafx.collections.transformation.SortedList<>(filtered);
+    private final TableView<NetworkSnapshot.Row> table = new TableView<>(sorted);
+    private final javafx.scene.control.TextField filter = new javafx.scene.control.TextField();
+    private final javafx.beans.property.StringProperty myHotkey = new javafx.beans.property.SimpleStringProperty();
+    private final VBox accountBox = new VBox(8);
+    private final VBox untrusted = new VBox(10);
+    private final Label untrustedText = new Label();
+    private final Label accountLine = new Label();
+    private final Button register = new Button("Register on this network", new FontIcon("mdi2a-account-plus-outline"));
+    private final Button submitStudent = new Button("Submit a student…", new FontIcon("mdi2u-upload-outline"));
     private final Node starting;
     private final Node stopped;
     private final VBox body;
@@ -69,7 +81,12 @@ public final class NetworkView extends ScreenPane {
         message.setWrapText(true);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox strip = new HBox(12, new FontIcon("mdi2l-lan-connect"), title, stateChip, spring, position, tempoBar);
+        Button change = new Button("Connection…", new FontIcon("mdi2l-lan-connect"));
+        change.setId("network-connection");
+        change.setTooltip(new Tooltip("The local devnet or a remote network"));
+        change.setOnAction(e -> ConnectDialog.show(ctx));
+        HBox strip = new HBox(12, new FontIcon("mdi2l-lan-connect"), title, stateChip, spring, position, tempoBar,
+                change);
         strip.setAlignment(Pos.CENTER_LEFT);
         VBox status = new VBox(6, strip, message);
         status.getStyleClass().add("card");
@@ -83,15 +100,26 @@ public final class NetworkView extends ScreenPane {
         challengeBox.setPrefWidth(420);
         nodesBox.setPrefWidth(380);
         HBox cards = new HBox(16, challengeBox, nodesBox);
+        buildAccount();
+        buildUntrusted();
 
         buildTable();
         Label metaTitle = new Label("Metagraph");
         metaTitle.getStyleClass().add("section-title");
-        Label metaHint = new Label("Every UID on the subnet after the last epoch. Simulated miners are devnet "
-                + "competitors run by the app, not people. Click a column to sort.");
+        Label metaHint = new Label("Every UID on the subnet after the last epoch. Your row stays on top, "
+                + "highlighted. Simulated miners are devnet competitors run by the app, not people. Click a column "
+                + "to sort.");
         metaHint.getStyleClass().add("hint");
         metaHint.setWrapText(true);
-        VBox meta = new VBox(6, metaTitle, metaHint, table);
+        filter.setId("network-filter");
+        filter.setPromptText("Filter: uid, hotkey, name, “simulated”, “validator”…");
+        filter.setPrefWidth(320);
+        filter.textProperty().addListener((o, a, b) -> applyFilter());
+        Region metaSpring = new Region();
+        HBox.setHgrow(metaSpring, Priority.ALWAYS);
+        HBox metaHead = new HBox(10, metaTitle, metaSpring, new FontIcon("mdi2f-filter-outline"), filter);
+        metaHead.setAlignment(Pos.CENTER_LEFT);
+        VBox meta = new VBox(6, metaHead, metaHint, table);
         meta.getStyleClass().add("card");
 
         Label epochsTitle = new Label("Recent epochs");
@@ -100,7 +128,7 @@ public final class NetworkView extends ScreenPane {
         VBox epochs = new VBox(6, epochsTitle, epochsBox);
         epochs.getStyleClass().add("card");
 
-        content.getChildren().addAll(status, cards, meta, epochs);
+        content.getChildren().addAll(status, untrusted, accountBox, cards, meta, epochs);
 
         ProgressIndicator spin = new ProgressIndicator();
         spin.setMaxSize(48, 48);
@@ -126,7 +154,7 @@ public final class NetworkView extends ScreenPane {
                         "Follow the metagraph and the emissions epoch by epoch",
                         "Watch simulated miners compete with students of different quality"),
                 "Next step: start the local devnet.",
-                List.of(start, Actions.goTo(ctx, Screen.DISTILL, "Go to Distill", false)));
+                List.of(start, remoteButton(), Actions.goTo(ctx, Screen.DISTILL, "Go to Distill", false)));
 
         body = new VBox(content);
         setBody(body);
@@ -192,12 +220,24 @@ public final class NetworkView extends ScreenPane {
             @Override
             protected void updateItem(NetworkSnapshot.Row r, boolean empty) {
                 super.updateItem(r, empty);
-                getStyleClass().remove("simulated-row");
+                getStyleClass().removeAll("simulated-row", "my-row");
                 if (!empty && r != null && r.simulated()) {
                     getStyleClass().add("simulated-row");
                 }
+                if (!empty && r != null && r.hotkey().equals(myHotkey.get())) {
+                    getStyleClass().add("my-row");
+                }
             }
         });
+        // the user's row first whatever the sort; then the column order the user clicked
+        sorted.comparatorProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(() -> {
+            java.util.Comparator<NetworkSnapshot.Row> by = table.getComparator();
+            String me = myHotkey.get();
+            java.util.Comparator<NetworkSnapshot.Row> pin = java.util.Comparator.comparing(
+                    (NetworkSnapshot.Row r) -> !r.hotkey().equals(me));
+            return by == null ? pin.thenComparingInt(NetworkSnapshot.Row::uid) : pin.thenComparing(by);
+        }, table.comparatorProperty(), myHotkey));
+        myHotkey.addListener((o, a, b) -> table.refresh());
     }
 
     /** A sortable column of values shown through {@code text}. */
@@ -234,15 +274,21 @@ public final class NetworkView extends ScreenPane {
             body.getChildren().setAll(starting);
             return;
         }
+        untrusted.setVisible(s.state() == NetworkSnapshot.State.UNTRUSTED);
+        untrusted.setManaged(untrusted.isVisible());
+        if (s.state() == NetworkSnapshot.State.UNTRUSTED) {
+            untrustedText.setText(s.message());
+        }
         if (body.getChildren().get(0) != content) {
             body.getChildren().setAll(content);
         }
         title.setText(s.source());
         stateChip.setText(s.state().name().toLowerCase(Locale.ROOT));
         stateChip.getStyleClass().removeAll("chip-bad");
-        if (s.state() == NetworkSnapshot.State.UNREACHABLE) {
+        if (s.state() == NetworkSnapshot.State.UNREACHABLE || s.state() == NetworkSnapshot.State.UNTRUSTED) {
             stateChip.getStyleClass().add("chip-bad");
         }
+        showAccount(s);
         long left = s.blocksToNextEpoch();
         position.setText(String.format(Locale.ROOT, "block %,d · epoch %,d · next epoch in %s", s.block(), s.epoch(),
                 s.blockMillis() > 0 ? seconds(left * s.blockMillis() / 1000.0) : left + " blocks"));
@@ -251,8 +297,9 @@ public final class NetworkView extends ScreenPane {
         message.setVisible(s.message() != null && !s.message().isBlank());
         message.setManaged(message.isVisible());
         // rebuilt only when they changed: the feed publishes every second
-        if (shown == null || !java.util.Objects.equals(shown.challenge(), s.challenge())) {
-            showChallenge(s.challenge());
+        if (shown == null || !java.util.Objects.equals(shown.challenge(), s.challenge())
+                || !java.util.Objects.equals(shown.best(), s.best())) {
+            showChallenge(s.challenge(), s.best());
         }
         if (shown == null || !shown.nodes().equals(s.nodes())) {
             showNodes(s.nodes());
@@ -278,7 +325,7 @@ public final class NetworkView extends ScreenPane {
         return s < 90 ? Math.round(s) + " s" : Math.round(s / 60) + " min";
     }
 
-    private void showChallenge(NetworkSnapshot.ChallengeCard c) {
+    private void showChallenge(NetworkSnapshot.ChallengeCard c, NetworkSnapshot.Best best) {
         challengeBox.getChildren().clear();
         Label head = new Label("Challenge");
         head.getStyleClass().add("section-title");
@@ -300,6 +347,21 @@ public final class NetworkView extends ScreenPane {
         fact(g, r, "Score", String.format(Locale.ROOT, "%.2f·quality + %.2f·speed + %.2f·size", c.weightQuality(),
                 c.weightSpeed(), c.weightSize()));
         challengeBox.getChildren().add(g);
+        Label bestLine = new Label(best == null ? "No scored submission yet: the first one sets the bar."
+                : String.format(Locale.ROOT, "Best score now %.4f (uid %d, %s)", best.score(), best.uid(),
+                best.validator()));
+        bestLine.setId("network-best-score");
+        bestLine.getStyleClass().add(best == null ? "hint" : "best-score");
+        bestLine.setGraphic(new FontIcon("mdi2t-trophy-outline"));
+        Button download = new Button("Download teacher", new FontIcon("mdi2d-download-outline"));
+        download.setId("network-download-teacher");
+        download.setOnAction(e -> downloadTeacher(c, download));
+        Button distill = new Button("Distill for this challenge", new FontIcon("mdi2f-flask-outline"));
+        distill.setId("network-distill-challenge");
+        distill.getStyleClass().add("primary");
+        distill.setOnAction(e -> distillFor(c));
+        HBox actions = new HBox(8, distill, download);
+        challengeBox.getChildren().addAll(bestLine, actions);
         if (c.pending() != null) {
             Label p = new Label("Announced by the subnet owner, from epoch " + c.pendingEpoch() + ": " + c.pending());
             p.setId("network-pending-change");
@@ -356,5 +418,193 @@ public final class NetworkView extends ScreenPane {
             l.getStyleClass().add("report-value");
             epochsBox.getChildren().add(l);
         }
+    }
+
+    private Button remoteButton() {
+        Button b = new Button("Connect to a remote network…", new FontIcon("mdi2l-lan-connect"));
+        b.setId("network-connect-remote");
+        b.setOnAction(e -> ConnectDialog.show(ctx));
+        return b;
+    }
+
+    private void buildUntrusted() {
+        FontIcon shield = new FontIcon("mdi2s-shield-alert-outline");
+        Label head = new Label("A server's certificate changed — Distillery is not connecting");
+        head.getStyleClass().add("section-title");
+        untrustedText.setId("network-untrusted");
+        untrustedText.setWrapText(true);
+        Button trust = new Button("I reinstalled it: trust the new certificate", new FontIcon("mdi2s-shield-check"));
+        trust.setId("network-trust-new");
+        trust.getStyleClass().add("danger");
+        trust.setOnAction(e -> {
+            try {
+                ctx.network().trustNewCertificates(ctx.network().remoteLedger(), ctx.network().remoteValidators());
+            } catch (IllegalArgumentException ex) {
+                untrustedText.setText(ex.getMessage());
+            }
+        });
+        Button local = new Button("Use the local devnet instead", new FontIcon("mdi2p-play"));
+        local.setOnAction(e -> {
+            ctx.settings().put(NetworkFeed.MODE, "devnet");
+            ctx.network().startDevnet();
+        });
+        untrusted.getChildren().setAll(new HBox(12, shield, head), untrustedText, new HBox(8, trust, local));
+        untrusted.getStyleClass().add("danger-banner");
+        untrusted.setVisible(false);
+        untrusted.setManaged(false);
+    }
+
+    private void buildAccount() {
+        accountBox.getStyleClass().add("card");
+        accountBox.setId("network-account");
+        Label head = new Label("You on this network");
+        head.getStyleClass().add("section-title");
+        accountLine.setId("network-account-line");
+        accountLine.setWrapText(true);
+        register.setId("network-register");
+        register.setOnAction(e -> register());
+        submitStudent.setId("network-submit");
+        submitStudent.getStyleClass().add("primary");
+        submitStudent.setOnAction(e -> chooseStudent());
+        HBox actions = new HBox(8, submitStudent, register);
+        accountBox.getChildren().setAll(head, walletSlot(), accountLine, actions);
+    }
+
+    /** The wallet card (create, import, unlock, copy the address). */
+    private Node walletSlot() {
+        return dev.distillery.ui.miner.WalletPanel.forNetwork(ctx);
+    }
+
+    private void showAccount(NetworkSnapshot s) {
+        NetworkSnapshot.Account a = s.account();
+        myHotkey.set(a == null ? null : a.hotkey());
+        if (a == null) {
+            accountLine.setText("Create or import a wallet to register and submit students.");
+            register.setDisable(true);
+            submitStudent.setDisable(true);
+            return;
+        }
+        String balance = a.balanceRao() < 0 ? "balance unknown"
+                : String.format(Locale.ROOT, "balance %,.4f τ", a.balanceRao() / 1e9);
+        if (a.registered()) {
+            accountLine.setText(String.format(Locale.ROOT, "Registered as uid %d · %s%s", a.uid(), balance,
+                    a.unlocked() ? "" : " · wallet locked: unlock it to submit"));
+        } else {
+            accountLine.setText("Not registered on this network yet · " + balance
+                    + (a.unlocked() ? "" : " · unlock your wallet to register"));
+        }
+        register.setVisible(!a.registered());
+        register.setManaged(!a.registered());
+        register.setDisable(!a.unlocked());
+        submitStudent.setDisable(false);
+    }
+
+    private void register() {
+        var link = ctx.network().link();
+        var key = ctx.miner().keyProperty().get();
+        if (link == null || key == null) {
+            accountLine.setText("Unlock your wallet and connect first.");
+            return;
+        }
+        register.setDisable(true);
+        javafx.concurrent.Task<Integer> t = new javafx.concurrent.Task<>() {
+            @Override
+            protected Integer call() {
+                try (var c = link.ledgerClient(key)) {
+                    return c.register(false).getUid();
+                }
+            }
+        };
+        t.setOnSucceeded(e -> accountLine.setText("Registered as uid " + t.getValue() + "."));
+        t.setOnFailed(e -> {
+            register.setDisable(false);
+            accountLine.setText("Registration failed: " + t.getException().getMessage() + ". Try again.");
+        });
+        dev.distillery.ui.common.Background.run(t);
+    }
+
+    /** Submit: an exported student from the runs, or any .onnx file. */
+    private void chooseStudent() {
+        javafx.concurrent.Task<List<dev.distillery.store.RunRow>> t = new javafx.concurrent.Task<>() {
+            @Override
+            protected List<dev.distillery.store.RunRow> call() {
+                return ctx.session().database().runs().list().stream()
+                        .filter(r -> r.studentPath() != null && java.nio.file.Files.isRegularFile(
+                                java.nio.file.Path.of(r.studentPath()))).toList();
+            }
+        };
+        t.setOnSucceeded(e -> StudentPicker.pick(ctx, t.getValue()).ifPresent(p -> SubmitDialog.open(ctx, p)));
+        dev.distillery.ui.common.Background.run(t);
+    }
+
+    /** Opens the Distill wizard with the challenge's teacher and limits filled in. */
+    private void distillFor(NetworkSnapshot.ChallengeCard c) {
+        String note = String.format(Locale.ROOT, "For challenge %s: teacher %s, input %s, latency p95 ≤ %.1f ms, size "
+                + "≤ %,.2f MB. Pick the smallest student that reaches the quality you want.", c.id(), c.teacher(),
+                c.input(), c.latencyBudgetMs(), c.sizeCapBytes() / 1e6);
+        ctx.distillFor(new dev.distillery.ui.ChallengePrefill(c.teacherSha256(), "for " + c.id(), note));
+    }
+
+    /** Puts the challenge's teacher in the library: from the catalog when it is there, else from a validator. */
+    private void downloadTeacher(NetworkSnapshot.ChallengeCard c, Button button) {
+        var link = ctx.network().link();
+        if (link == null) {
+            return;
+        }
+        button.setDisable(true);
+        javafx.concurrent.Task<String> t = new javafx.concurrent.Task<>() {
+            @Override
+            protected String call() throws Exception {
+                for (var x : ctx.teachers().list()) {
+                    if (x.sha256().equalsIgnoreCase(c.teacherSha256())) {
+                        return x.name() + " is already in your library.";
+                    }
+                }
+                try {
+                    return ctx.teachers().bySha256(c.teacherSha256()).name() + " added to your library.";
+                } catch (IllegalStateException notInCatalog) {
+                    if (link.validators().isEmpty()) {
+                        throw new IllegalStateException("no validator to download it from");
+                    }
+                    java.nio.file.Path tmp = ctx.session().dataDirectory().cache().resolve(c.teacherSha256()
+                            + ".onnx.part");
+                    try (var v = link.validatorClient(link.validators().get(0), null)) {
+                        v.downloadTeacher(java.util.HexFormat.of().parseHex(c.teacherSha256()), tmp,
+                                (done, total) -> updateProgress(done, total));
+                    }
+                    var out = ctx.teachers().importFile(tmp, null, null);
+                    java.nio.file.Files.deleteIfExists(tmp);
+                    return out.teacher().name() + " downloaded and added to your library.";
+                }
+            }
+        };
+        button.textProperty().bind(javafx.beans.binding.Bindings.when(t.runningProperty())
+                .then(javafx.beans.binding.Bindings.createStringBinding(() -> t.getProgress() < 0 ? "Downloading…"
+                        : String.format(Locale.ROOT, "Downloading %.0f%%", t.getProgress() * 100), t.progressProperty()))
+                .otherwise("Download teacher"));
+        t.setOnSucceeded(e -> {
+            button.setDisable(false);
+            message.setText(t.getValue());
+            message.setVisible(true);
+            message.setManaged(true);
+        });
+        t.setOnFailed(e -> {
+            button.setDisable(false);
+            message.setText("The teacher could not be downloaded: " + t.getException().getMessage()
+                    + ". Check the connection and try again.");
+            message.setVisible(true);
+            message.setManaged(true);
+        });
+        dev.distillery.ui.common.Background.run(t);
+    }
+
+    private void applyFilter() {
+        String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+        filtered.setPredicate(q.isEmpty() ? null : r -> r.hotkey().equals(myHotkey.get())
+                || String.valueOf(r.uid()).equals(q)
+                || r.hotkey().toLowerCase(Locale.ROOT).contains(q)
+                || (r.label() != null && r.label().toLowerCase(Locale.ROOT).contains(q))
+                || (q.equals("simulated") && r.simulated())
+                || (q.startsWith("valid") && r.permit()));
     }
 }

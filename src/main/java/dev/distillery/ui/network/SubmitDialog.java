@@ -1,0 +1,394 @@
+package dev.distillery.ui.network;
+
+import dev.distillery.core.Sha256;
+import dev.distillery.network.crypto.HotkeyPair;
+import dev.distillery.network.ledger.LedgerClient;
+import dev.distillery.network.miner.Submitter;
+import dev.distillery.network.miner.ValidatorClient;
+import dev.distillery.network.proto.v1.RegisterResponse;
+import dev.distillery.network.score.SandboxEvaluator;
+import dev.distillery.network.score.Scorer;
+import dev.distillery.store.NetworkStore;
+import dev.distillery.teacher.library.Teacher;
+import dev.distillery.ui.ShellContext;
+import dev.distillery.ui.common.Background;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * Submitting a student: first the score the validators would give it, computed here with their own sandbox and
+ * scorer on a fresh evaluation set; then, on "Submit", registration when needed, the commitment on the ledger and
+ * the upload to every validator; then each validator's timeline (committed → uploaded → queued → evaluating →
+ * scored), with the reason whenever the score is zero. The timeline is read from the app's database, which the
+ * network feed keeps up to date: closing the dialog loses nothing.
+ */
+public final class SubmitDialog {
+    /** The timeline's steps, in order; the last is "scored" or "score 0". */
+    static final List<String> STEPS = List.of("COMMITTED", "UPLOADED", "QUEUED", "EVALUATING", "SCORED");
+    /** Images in the local preview: enough for a stable score, few enough for a quick answer. */
+    static final int PREVIEW_IMAGES = 24;
+
+    private final ShellContext ctx;
+    private final Path student;
+    private final Dialog<Void> dialog = new Dialog<>();
+    private final Label previewText = new Label();
+    private final ProgressIndicator previewSpin = new ProgressIndicator();
+    private final Label message = new Label();
+    private final VBox timelines = new VBox(10);
+    private final Button submit;
+    private final Button previewAgain;
+    private final Map<String, String> submissionIds = new LinkedHashMap<>();
+    private final ChangeListener<Number> refresher = (o, a, b) -> refreshTimelines();
+    private Task<?> running;
+
+    private SubmitDialog(ShellContext ctx, Path student, Window owner) {
+        this.ctx = ctx;
+        this.student = student;
+        if (owner != null) {
+            dialog.initOwner(owner);
+        }
+        dialog.setTitle("Submit a student");
+        dialog.setHeaderText("Submit " + student.getFileName());
+        dialog.setResizable(true);
+        dialog.getDialogPane().setId("submit-dialog");
+        ButtonType submitType = new ButtonType("Submit to the validators", ButtonType.OK.getButtonData());
+        ButtonType previewType = new ButtonType("Preview again");
+        dialog.getDialogPane().getButtonTypes().addAll(previewType, submitType, ButtonType.CLOSE);
+        submit = (Button) dialog.getDialogPane().lookupButton(submitType);
+        submit.setId("submit-go");
+        submit.getStyleClass().add("primary");
+        submit.setDisable(true);
+        submit.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
+            e.consume();
+            submit();
+        });
+        previewAgain = (Button) dialog.getDialogPane().lookupButton(previewType);
+        previewAgain.setId("submit-preview-again");
+        previewAgain.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
+            e.consume();
+            preview();
+        });
+        dialog.getDialogPane().lookupButton(ButtonType.CLOSE).setId("submit-close");
+
+        Label previewTitle = new Label("1 · Local preview");
+        previewTitle.getStyleClass().add("section-title");
+        previewText.setId("submit-preview");
+        previewText.setWrapText(true);
+        previewSpin.setMaxSize(22, 22);
+        HBox previewRow = new HBox(10, previewSpin, previewText);
+        previewRow.setAlignment(Pos.CENTER_LEFT);
+        Label previewHint = new Label("Scored here exactly as the validators score: the same sandbox, gates and "
+                + "formula, on " + PREVIEW_IMAGES + " freshly generated images. Validators use their own secret "
+                + "images, so their score differs a little.");
+        previewHint.getStyleClass().add("hint");
+        previewHint.setWrapText(true);
+
+        Label submitTitle = new Label("2 · On the network");
+        submitTitle.getStyleClass().add("section-title");
+        message.setId("submit-message");
+        message.setWrapText(true);
+        timelines.setId("submit-timelines");
+        Label none = new Label("Nothing sent yet. Submit commits the model's hash on the ledger (so nobody can claim "
+                + "it later) and uploads it to every validator.");
+        none.getStyleClass().add("hint");
+        none.setWrapText(true);
+        timelines.getChildren().add(none);
+
+        VBox content = new VBox(10, previewTitle, previewRow, previewHint, submitTitle, message, timelines);
+        content.setPadding(new Insets(6, 10, 6, 10));
+        content.setPrefWidth(640);
+        dialog.getDialogPane().setContent(content);
+        dialog.setOnHidden(e -> {
+            ctx.miner().submissionsVersionProperty().removeListener(refresher);
+            if (running != null && running.isRunning()) {
+                running.cancel(true);
+            }
+        });
+        ctx.miner().submissionsVersionProperty().addListener(refresher);
+    }
+
+    /** Opens the dialog for {@code student} and starts its preview. */
+    public static SubmitDialog open(ShellContext ctx, Path student) {
+        SubmitDialog d = new SubmitDialog(ctx, student, ctx.window());
+        d.dialog.show();
+        d.preview();
+        return d;
+    }
+
+    Dialog<Void> dialog() {
+        return dialog;
+    }
+
+    /** The submission id each validator gave, once uploaded. */
+    public Map<String, String> submissionIds() {
+        return Map.copyOf(submissionIds);
+    }
+
+    private void preview() {
+        NetworkFeed.Link link = ctx.network().link();
+        if (link == null) {
+            previewSpin.setVisible(false);
+            previewText.setText("Not connected to a network: start the local devnet or connect to one on the "
+                    + "Network screen, then Preview again.");
+            return;
+        }
+        previewSpin.setVisible(true);
+        previewText.setText("Scoring " + student.getFileName() + " the way the validators do…");
+        previewAgain.setDisable(true);
+        Task<Scorer.Verdict> t = new Task<>() {
+            @Override
+            protected Scorer.Verdict call() throws Exception {
+                if (!Files.isRegularFile(student)) {
+                    throw new IllegalStateException("the file " + student + " does not exist any more");
+                }
+                LedgerClient.ChallengeInfo info;
+                try (LedgerClient c = link.ledgerClient(null)) {
+                    info = c.challenge(0);
+                }
+                Teacher teacher = ctx.teachers().list().stream()
+                        .filter(x -> x.sha256().equalsIgnoreCase(info.challenge().teacherSha256())).findFirst()
+                        .orElse(null);
+                if (teacher == null) {
+                    teacher = ctx.teachers().bySha256(info.challenge().teacherSha256());
+                }
+                return Submitter.preview(student, info.challenge(), ctx.teachers().fileOf(teacher), teacher.profile(),
+                        PREVIEW_IMAGES, SandboxEvaluator.Limits.defaults());
+            }
+        };
+        t.setOnSucceeded(e -> {
+            previewSpin.setVisible(false);
+            previewAgain.setDisable(false);
+            Scorer.Verdict v = t.getValue();
+            previewText.setText(describe(v));
+            previewText.getStyleClass().removeAll("error-text");
+            if (!v.scored() || v.score() <= 0) {
+                previewText.getStyleClass().add("error-text");
+            }
+            submit.setDisable(!submissionIds.isEmpty());
+        });
+        t.setOnFailed(e -> {
+            previewSpin.setVisible(false);
+            previewAgain.setDisable(false);
+            previewText.setText("The preview could not run: " + rootMessage(t.getException())
+                    + ". If the challenge's teacher is missing, use Download teacher on the Network screen.");
+            previewText.getStyleClass().add("error-text");
+            submit.setDisable(!submissionIds.isEmpty());
+        });
+        running = Background.run(t);
+    }
+
+    /** The preview in a sentence, with what to do when it is zero. */
+    static String describe(Scorer.Verdict v) {
+        if (v.scored() && v.score() > 0) {
+            return String.format(Locale.ROOT, "Preview score %.4f — quality %.3f, p95 latency %.2f ms, %,d bytes.",
+                    v.score(), v.quality(), v.p95Ms(), v.sizeBytes());
+        }
+        String reason = v.reason() == null ? "no reason given" : v.reason();
+        String hint = reason.contains("latency") ? " A busy machine (training, the devnet's own evaluations) "
+                + "slows it down: validators measure again every epoch." : "";
+        return "Preview score 0: " + reason + "." + hint + " You can still submit, but it would earn nothing.";
+    }
+
+    private void submit() {
+        NetworkFeed.Link link = ctx.network().link();
+        HotkeyPair key = ctx.miner().keyProperty().get();
+        var wallet = ctx.miner().walletProperty().get();
+        if (link == null) {
+            fail("Not connected to a network. Start the local devnet or connect on the Network screen.");
+            return;
+        }
+        if (wallet == null) {
+            fail("You need a wallet to submit: create one on the Network screen (Wallet card).");
+            return;
+        }
+        if (key == null) {
+            fail("Your wallet is locked: unlock it on the Network screen (Wallet card), then Submit again.");
+            return;
+        }
+        submit.setDisable(true);
+        previewAgain.setDisable(true);
+        message.getStyleClass().remove("error-text");
+        message.setText("Registering, committing and uploading…");
+        timelines.getChildren().clear();
+        Task<Map<String, String>> t = new Task<>() {
+            @Override
+            protected Map<String, String> call() throws Exception {
+                String sha = Sha256.hex(student);
+                long size = Files.size(student);
+                Instant committedAt;
+                Map<String, String> ids;
+                List<ValidatorClient> clients = new ArrayList<>();
+                try (LedgerClient lc = link.ledgerClient(key)) {
+                    RegisterResponse r = lc.register(false);
+                    say(r.getAlreadyRegistered() ? "Registered as uid " + r.getUid() + "."
+                            : "Registered now: you hold uid " + r.getUid() + ".");
+                    Map<String, ValidatorClient> vals = new LinkedHashMap<>();
+                    for (NetworkFeed.Endpoint v : link.validators()) {
+                        ValidatorClient c = link.validatorClient(v, key);
+                        clients.add(c);
+                        vals.put(v.name(), c);
+                    }
+                    committedAt = Instant.now();
+                    ids = Submitter.submit(student, lc, vals, (validator, step, detail) -> say(
+                            (validator == null ? "Ledger: " : validator + ": ") + detail));
+                } finally {
+                    clients.forEach(ValidatorClient::close);
+                }
+                for (var e : ids.entrySet()) {
+                    ctx.network().track(new NetworkStore.Submission(e.getValue(), link.ledgerId(), e.getKey(),
+                            wallet.ss58(), sha, student.toString(), "UPLOADED", null, null, null, size, null, null,
+                            committedAt, Instant.now()), committedAt);
+                }
+                return ids;
+            }
+        };
+        t.setOnSucceeded(e -> {
+            submissionIds.putAll(t.getValue());
+            message.setText("Submitted to " + submissionIds.size() + " validator" + (submissionIds.size() == 1 ? ""
+                    : "s") + ". Each evaluates it in its sandbox; the timeline follows. You can close this "
+                    + "window: the History and Earnings screens keep following.");
+            refreshTimelines();
+        });
+        t.setOnFailed(e -> {
+            fail("Submitting failed: " + rootMessage(t.getException()) + ". Nothing was lost; try again.");
+            submit.setDisable(false);
+            previewAgain.setDisable(false);
+        });
+        running = Background.run(t);
+    }
+
+    private void say(String text) {
+        Platform.runLater(() -> message.setText(text));
+    }
+
+    private void fail(String text) {
+        message.setText(text);
+        if (!message.getStyleClass().contains("error-text")) {
+            message.getStyleClass().add("error-text");
+        }
+    }
+
+    /** Reads each submission's stored state and timeline and redraws them. */
+    private void refreshTimelines() {
+        if (submissionIds.isEmpty()) {
+            return;
+        }
+        Map<String, String> ids = Map.copyOf(submissionIds);
+        NetworkStore store = ctx.session().database().network();
+        Task<Map<String, Object[]>> t = new Task<>() {
+            @Override
+            protected Map<String, Object[]> call() {
+                Map<String, Object[]> out = new LinkedHashMap<>();
+                var wallet = ctx.miner().walletProperty().get();
+                var link = ctx.network().link();
+                List<NetworkStore.Submission> all = wallet == null || link == null ? List.of()
+                        : store.submissions(link.ledgerId(), wallet.ss58());
+                for (var e : ids.entrySet()) {
+                    NetworkStore.Submission s = all.stream().filter(x -> x.id().equals(e.getValue())).findFirst()
+                            .orElse(null);
+                    out.put(e.getKey(), new Object[] {s, store.events(e.getValue())});
+                }
+                return out;
+            }
+        };
+        t.setOnSucceeded(e -> {
+            timelines.getChildren().clear();
+            for (var entry : t.getValue().entrySet()) {
+                @SuppressWarnings("unchecked")
+                List<NetworkStore.SubmissionEvent> events = (List<NetworkStore.SubmissionEvent>) entry.getValue()[1];
+                timelines.getChildren().add(timeline(entry.getKey(), (NetworkStore.Submission) entry.getValue()[0],
+                        events));
+            }
+        });
+        Background.run(t);
+    }
+
+    /** One validator's timeline: a chip per step (done, current, to come) and the result in words. */
+    static VBox timeline(String validator, NetworkStore.Submission s, List<NetworkStore.SubmissionEvent> events) {
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        for (NetworkStore.SubmissionEvent ev : events) {
+            reached.add(ev.state());
+        }
+        String state = s == null ? "UPLOADED" : s.state();
+        boolean rejected = "REJECTED".equals(state);
+        int current = rejected ? STEPS.size() - 1 : Math.max(0, STEPS.indexOf(state));
+        HBox chips = new HBox(6);
+        chips.setAlignment(Pos.CENTER_LEFT);
+        for (int i = 0; i < STEPS.size(); i++) {
+            String step = STEPS.get(i);
+            String text = i == STEPS.size() - 1 && rejected ? "score 0" : step.toLowerCase(Locale.ROOT);
+            Label chip = new Label(text);
+            chip.setId("timeline-" + validator.replace(' ', '-') + "-" + step.toLowerCase(Locale.ROOT));
+            chip.getStyleClass().add("chip");
+            if (i < current || (i == current && (i == STEPS.size() - 1))) {
+                chip.getStyleClass().add(rejected && i == STEPS.size() - 1 ? "chip-bad" : "chip-good");
+                chip.setGraphic(new FontIcon(rejected && i == STEPS.size() - 1 ? "mdi2c-close" : "mdi2c-check"));
+            } else if (i == current) {
+                chip.getStyleClass().add("chip-current");
+            } else {
+                chip.getStyleClass().add("chip-todo");
+            }
+            chips.getChildren().add(chip);
+            if (i < STEPS.size() - 1) {
+                chips.getChildren().add(new FontIcon("mdi2c-chevron-right"));
+            }
+        }
+        Label name = new Label(validator);
+        name.getStyleClass().add("field-label");
+        Label result = new Label(result(s));
+        result.setId("timeline-" + validator.replace(' ', '-') + "-result");
+        result.setWrapText(true);
+        if (rejected) {
+            result.getStyleClass().add("error-text");
+        }
+        VBox box = new VBox(4, name, chips, result);
+        box.setId("timeline-" + validator.replace(' ', '-'));
+        return box;
+    }
+
+    static String result(NetworkStore.Submission s) {
+        if (s == null) {
+            return "Uploaded; waiting for the validator's first status.";
+        }
+        return switch (s.state()) {
+            case "SCORED" -> String.format(Locale.ROOT, "Scored %.4f (quality %.3f, p95 %.2f ms, %,d bytes) on epoch %s.",
+                    s.score(), s.quality() == null ? Double.NaN : s.quality(), s.p95Ms() == null ? Double.NaN : s.p95Ms(),
+                    s.sizeBytes() == null ? 0 : s.sizeBytes(), s.epoch() == null ? "?" : s.epoch().toString());
+            case "REJECTED" -> "Score 0: " + (s.reason() == null ? "no reason given" : s.reason()) + "."
+                    + (s.reason() != null && s.reason().contains("latency") ? " The validator's machine may have "
+                    + "been busy; it measures again every epoch." : "");
+            case "EVALUATING" -> "Being evaluated in the validator's sandbox…";
+            case "QUEUED" -> "Queued for evaluation.";
+            default -> "Uploaded; waiting for the validator.";
+        };
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c != null && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c == null ? null : c.getMessage();
+        return m == null || m.isBlank() ? String.valueOf(c) : m;
+    }
+}
