@@ -37,6 +37,21 @@ public final class MinerAccount {
     public record Identity(String ledgerId, String walletName, String hotkey) {
     }
 
+    /**
+     * Where the network stands, as last read from the ledger, for the screens that summarize it.
+     *
+     * @param connected whether the ledger answered the last read
+     * @param block     current block
+     * @param epoch     last completed epoch
+     * @param uid       the user's UID, -1 when not registered (or no wallet)
+     * @param rank      1 for the miner with the highest incentive; 0 when the user has no UID
+     * @param miners    UIDs on the subnet
+     * @param incentive the user's incentive after the last epoch
+     */
+    public record Standing(boolean connected, long block, long epoch, int uid, int rank, int miners,
+                           double incentive) {
+    }
+
     private final ShellContext ctx;
     private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
     private final ReadOnlyLongWrapper storedEpoch = new ReadOnlyLongWrapper(this, "storedEpoch");
@@ -45,6 +60,7 @@ public final class MinerAccount {
             new javafx.beans.property.SimpleObjectProperty<>(this, "wallet");
     private final javafx.beans.property.ObjectProperty<dev.distillery.network.crypto.HotkeyPair> key =
             new javafx.beans.property.SimpleObjectProperty<>(this, "key");
+    private final ReadOnlyObjectWrapper<Standing> standing = new ReadOnlyObjectWrapper<>(this, "standing");
     private final ReadOnlyLongWrapper balance = new ReadOnlyLongWrapper(this, "balance", -1);
     private final DoubleProperty tokenPrice = new SimpleDoubleProperty(this, "tokenPrice");
     private final StringProperty currency = new SimpleStringProperty(this, "currency", "USD");
@@ -122,6 +138,16 @@ public final class MinerAccount {
 
     public StringProperty currencyProperty() {
         return currency;
+    }
+
+    /** The network's state as last read; null before the first read. */
+    public ReadOnlyObjectProperty<Standing> standingProperty() {
+        return standing.getReadOnlyProperty();
+    }
+
+    /** Says where the network stands (any thread). */
+    public void setStanding(Standing s) {
+        onFx(() -> standing.set(s));
     }
 
     /** The hotkey's free balance on the followed ledger in rao, as last read; -1 while unknown. */

@@ -573,11 +573,37 @@ public final class NetworkFeed implements AutoCloseable {
             for (Endpoint v : l.validators()) {
                 nodes.add(new NetworkSnapshot.Node("Validator", v.name(), v.address(), validatorDetail(l, v)));
             }
+            int rank = 0;
+            if (myUid >= 0) {
+                double mine = 0;
+                for (Neuron n : m.getNeuronsList()) {
+                    if (n.getUid() == myUid) {
+                        mine = n.getIncentive();
+                    }
+                }
+                rank = 1;
+                for (Neuron n : m.getNeuronsList()) {
+                    if (n.getUid() != myUid && n.getIncentive() > mine) {
+                        rank++;
+                    }
+                }
+                double inc = mine;
+                ctx.miner().setStanding(new MinerAccount.Standing(true, m.getBlock(), m.getEpoch(), myUid, rank,
+                        m.getNeuronsCount(), inc));
+            } else {
+                ctx.miner().setStanding(new MinerAccount.Standing(true, m.getBlock(), m.getEpoch(), -1, 0,
+                        m.getNeuronsCount(), 0));
+            }
             publish(new NetworkSnapshot(l.source(), NetworkSnapshot.State.RUNNING, null, m.getBlock(), m.getEpoch(),
                     m.getTempo(), l.devnet() != null ? l.devnet().options().blockMillis() : 0, card(ch), rows, nodes,
                     recentEpochs(l.ledgerId()), l.ledgerId(), account, best()));
         } catch (RuntimeException e) {
             NetworkSnapshot last = snapshot.get();
+            MinerAccount.Standing was = ctx.miner().standingProperty().get();
+            if (was != null && was.connected()) {
+                ctx.miner().setStanding(new MinerAccount.Standing(false, was.block(), was.epoch(), was.uid(),
+                        was.rank(), was.miners(), was.incentive()));
+            }
             publish(last.with(NetworkSnapshot.State.UNREACHABLE, "The ledger does not answer: " + e.getMessage()
                     + ". Retrying every second; stored epochs are kept and the stream resumes where it stopped."));
         }
@@ -762,6 +788,7 @@ public final class NetworkFeed implements AutoCloseable {
         mineFor = null;
         if (l != null) {
             ctx.miner().setIdentity(null);
+            ctx.miner().setStanding(null);
             publish(NetworkSnapshot.of(l.source(), NetworkSnapshot.State.STOPPED, null));
         }
     }
