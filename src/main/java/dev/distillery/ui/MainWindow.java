@@ -100,6 +100,7 @@ public final class MainWindow {
         }
         stage.setOnHiding(e -> saveLayout());
         ctx.network().startDefault(); // in the background: the window is usable at once
+        ctx.miner().loadRemembered(); // the wallet used last time, locked
     }
 
     /** The screen's view, created on first use. */

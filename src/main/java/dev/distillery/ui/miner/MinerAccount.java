@@ -24,6 +24,8 @@ public final class MinerAccount {
     public static final String TOKEN_PRICE = "miner.token.price";
     /** Setting: the currency code shown next to fiat values. */
     public static final String CURRENCY = "miner.token.currency";
+    /** Setting: the ledger id the identity was last on, so stored earnings show before the network answers. */
+    public static final String LEDGER = "miner.ledger";
     /** Setting: the name of the wallet last used, opened (locked) at start. */
     public static final String WALLET = "miner.wallet";
 
@@ -162,6 +164,10 @@ public final class MinerAccount {
 
     /** Sets the identity (on the FX thread, from any thread). */
     public void setIdentity(Identity id) {
+        if (id != null) {
+            String ledger = id.ledgerId();
+            Background.writes().execute(() -> ctx.settings().put(LEDGER, ledger));
+        }
         onFx(() -> identity.set(id));
     }
 
@@ -209,10 +215,14 @@ public final class MinerAccount {
                         + "be opened: {}", name, e.getMessage());
             }
             dev.distillery.network.miner.Wallet found = w;
+            String ledger = ctx.settings().get(LEDGER, "");
             if (found != null) {
                 onFx(() -> {
                     if (wallet.get() == null) {
                         wallet.set(found);
+                    }
+                    if (identity.get() == null && !ledger.isBlank()) {
+                        identity.set(new Identity(ledger, found.name(), found.ss58()));
                     }
                 });
             }

@@ -196,6 +196,20 @@ public final class NetworkFeed implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The embedded devnet's options: 1 s blocks, 30 per epoch, unless the system properties
+     * {@code distillery.devnet.blockMillis}, {@code .tempo}, {@code .evalImages} or {@code .simulated} say otherwise
+     * (tests and demos run faster epochs).
+     */
+    static Devnet.Options embeddedOptions() {
+        Devnet.Options o = Devnet.Options.embedded();
+        long ms = Long.getLong("distillery.devnet.blockMillis", o.blockMillis());
+        long tempo = Long.getLong("distillery.devnet.tempo", o.tempo());
+        o = o.withClock(ms, tempo).withEvalImages(Integer.getInteger("distillery.devnet.evalImages", o.evalImages()));
+        String sim = System.getProperty("distillery.devnet.simulated");
+        return sim == null ? o : o.withSimulatedMiners(Boolean.parseBoolean(sim));
+    }
+
     /** The running devnet, or null. */
     public Devnet devnet() {
         return devnet;
@@ -223,7 +237,7 @@ public final class NetworkFeed implements AutoCloseable {
             try {
                 Teacher t = ctx.teachers().bySha256(Challenge.DEVNET_TEACHER_SHA256);
                 Devnet net = Devnet.start(ctx.session().dataDirectory().root().resolve("devnet"),
-                        ctx.teachers().fileOf(t), t.profile(), Devnet.Options.embedded(),
+                        ctx.teachers().fileOf(t), t.profile(), embeddedOptions(),
                         step -> publish(NetworkSnapshot.of(SOURCE, NetworkSnapshot.State.STARTING, step + "…")));
                 synchronized (this) {
                     if (closed || gen != generation) {
@@ -787,7 +801,7 @@ public final class NetworkFeed implements AutoCloseable {
         }
         mineFor = null;
         if (l != null) {
-            ctx.miner().setIdentity(null);
+            // the identity stays: what was stored for it remains on the Earnings and History screens
             ctx.miner().setStanding(null);
             publish(NetworkSnapshot.of(l.source(), NetworkSnapshot.State.STOPPED, null));
         }

@@ -1,0 +1,182 @@
+package dev.distillery.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.network.devnet.Devnet;
+import dev.distillery.network.devnet.SimulatedMiner;
+import dev.distillery.network.ledger.LedgerClient;
+import dev.distillery.network.score.Challenge;
+import dev.distillery.store.NetworkStore;
+import dev.distillery.store.RunRow;
+import dev.distillery.ui.miner.MinerAccount;
+import dev.distillery.ui.network.NetworkSnapshot;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The miner's whole loop through the GUI against a real in-process devnet (ledger and two validators over gRPC on
+ * loopback, sandboxed evaluations): create a wallet, register, submit a real distilled student, watch the timeline
+ * reach "scored", see earnings arrive epoch by epoch, restart the app and find the history and charts still there.
+ * The devnet runs fast epochs (250 ms blocks, 8 per epoch) and without simulated competitors so the test's miner is
+ * the one paid.
+ */
+class MinerFlowTest {
+    static final String PASSWORD = "correct horse battery";
+
+    @TempDir
+    Path dir;
+    ShellFixture fx;
+
+    @BeforeAll
+    static void fastDevnet() {
+        System.setProperty("distillery.devnet.blockMillis", "250");
+        System.setProperty("distillery.devnet.tempo", "8");
+        System.setProperty("distillery.devnet.simulated", "false");
+        System.setProperty("distillery.devnet.evalImages", "8");
+    }
+
+    @AfterAll
+    static void normalDevnet() {
+        for (String k : List.of("blockMillis", "tempo", "simulated", "evalImages")) {
+            System.clearProperty("distillery.devnet." + k);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    static void awaitLong(String what, int seconds, Supplier<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    String text(String query) {
+        return fx.robot.lookup(query).tryQuery().map(n -> ((Label) n).getText()).orElse("");
+    }
+
+    boolean shows(String query) {
+        return fx.robot.lookup(query).tryQuery().map(Node::isVisible).orElse(false);
+    }
+
+    /** A student the test did not train here: the devnet's well-distilled one, as a finished run's export. */
+    Path seedStudentRun() throws Exception {
+        Path student = dir.resolve("students").resolve("text-map.onnx");
+        Files.createDirectories(student.getParent());
+        try (InputStream in = SimulatedMiner.class.getResourceAsStream("sim-strong.onnx")) {
+            assertThat(in).as("the shipped devnet student").isNotNull();
+            Files.copy(in, student);
+        }
+        var runs = fx.session.database().runs();
+        long id = runs.create("text map for the devnet", Challenge.DEVNET_TEACHER_SHA256, "PP-OCRv4 det", null,
+                "dense-tiny", "{}", dir.resolve("runs/{id}").toString());
+        runs.report(id, student.toString(), "{}");
+        runs.finish(id, RunRow.COMPLETED, "Exported", null);
+        return student;
+    }
+
+    @Test
+    void walletRegisterSubmitScoredEarningsAndRestart() throws Exception {
+        Path data = dir.resolve("data");
+        fx = ShellFixture.start(data);
+        ShellContext ctx = fx.app.window().context();
+        Path student = seedStudentRun();
+        fx.robot.interact(() -> ctx.navigator().go(Screen.NETWORK));
+        fx.clickWhenVisible("#network-start-devnet");
+        awaitLong("the devnet to run", 120, () -> ctx.network().snapshotProperty().get().state()
+                == NetworkSnapshot.State.RUNNING);
+        Devnet net = ctx.network().devnet();
+        // the subnet owner relaxes the latency gate, so a loaded test machine's timing cannot decide this flow
+        try (LedgerClient owner = LedgerClient.plaintext(net.host(), net.ledgerPort(), net.owner())) {
+            owner.changeChallenge(Challenge.Weights.defaults(), 200.0, 1_500_000, 1.0, 100_000, "test machine");
+        }
+
+        // 1. a wallet: created, encrypted with the password, unlocked for the session
+        fx.clickWhenVisible("#wallet-create");
+        fx.clickWhenVisible("#wallet-create-password");
+        fx.robot.write(PASSWORD);
+        fx.robot.clickOn("#wallet-create-confirm").write(PASSWORD);
+        fx.robot.clickOn("#wallet-create-ok");
+        awaitLong("the wallet to be created and unlocked", 60, () -> text("#wallet-state").startsWith("Unlocked"));
+        String hotkey = text("#wallet-address");
+        assertThat(hotkey).startsWith("5");
+        assertThat(Files.readString(data.resolve("wallets").resolve("miner.wallet"))).doesNotContain(PASSWORD);
+
+        // 2. registered on the devnet
+        awaitLong("the account card", 30, () -> shows("#network-register")
+                && !fx.find("#network-register", Button.class).isDisabled());
+        fx.robot.clickOn("#network-register");
+        awaitLong("a UID", 60, () -> text("#network-account-line").startsWith("Registered as uid"));
+        MinerAccount.Identity me = ctx.miner().identity();
+        assertThat(me).isNotNull();
+        assertThat(me.hotkey()).isEqualTo(hotkey);
+
+        // 3. submitted: preview with the validators' scorer, then commit + upload, then the timeline
+        fx.robot.clickOn("#network-submit");
+        fx.clickWhenVisible("#student-next");
+        awaitLong("the local preview", 180, () -> !fx.find("#submit-go", Button.class).isDisabled());
+        assertThat(text("#submit-preview")).startsWith("Preview score");
+        fx.robot.clickOn("#submit-go");
+        awaitLong("the timeline to reach scored", 240, () -> fx.robot.lookup("#timeline-validator-1-result")
+                .tryQuery().map(n -> ((Label) n).getText().startsWith("Scored")).orElse(false));
+        NetworkStore store = fx.session.database().network();
+        List<NetworkStore.Submission> mine = store.submissions(me.ledgerId(), hotkey);
+        assertThat(mine).hasSize(2).allSatisfy(s -> {
+            assertThat(s.studentPath()).isEqualTo(student.toString());
+        });
+        NetworkStore.Submission first = mine.stream().filter(s -> s.validator().equals("validator-1")).findFirst()
+                .orElseThrow();
+        assertThat(first.state()).isEqualTo("SCORED");
+        assertThat(first.score()).isPositive();
+        List<String> steps = store.events(first.id()).stream().map(NetworkStore.SubmissionEvent::state).toList();
+        assertThat(steps).startsWith("COMMITTED", "UPLOADED").endsWith("SCORED");
+        Button close = fx.find("#submit-close", Button.class);
+        fx.robot.interact(close::fire); // the tall dialog's bottom row can sit below the headless screen
+
+        // 4. earnings arrive after the next epochs: the only miner with weight takes the miners' share
+        awaitLong("earnings stored", 120, () -> store.totals(me.ledgerId(), hotkey,
+                LocalDate.now(ZoneOffset.UTC)).allTime() > 0);
+        long epochsBefore = store.countEpochs(me.ledgerId());
+        assertThat(epochsBefore).isPositive();
+        afterEarnings(ctx, me);
+
+        // 5. restart: no devnet this time; the stored history and charts are still there
+        fx.close();
+        fx = ShellFixture.start(data);
+        ShellContext again = fx.app.window().context();
+        awaitLong("the remembered wallet and identity", 30, () -> again.miner().identity() != null);
+        assertThat(again.miner().identity().hotkey()).isEqualTo(hotkey);
+        assertThat(again.miner().keyProperty().get()).as("the key is never kept unlocked across runs").isNull();
+        assertThat(fx.session.database().network().submissions(me.ledgerId(), hotkey)).hasSize(2);
+        afterRestart(again, me);
+    }
+
+    /** What the Earnings screen shows once epochs paid (extended when the screens land). */
+    void afterEarnings(ShellContext ctx, MinerAccount.Identity me) {
+    }
+
+    /** What History and Earnings show after a restart (extended when the screens land). */
+    void afterRestart(ShellContext ctx, MinerAccount.Identity me) {
+    }
+}
