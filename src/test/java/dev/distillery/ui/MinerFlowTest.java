@@ -161,8 +161,13 @@ class MinerFlowTest {
         assertThat(epochsBefore).isPositive();
         afterEarnings(ctx, me);
 
-        // 5. restart: no devnet this time; the stored history and charts are still there
+        // the secret never reaches the logs or the database in clear
+        byte[] seed = ctx.miner().keyProperty().get().seed();
         fx.close();
+        fx = null;
+        assertNoSecret(data, seed);
+
+        // 5. restart: no devnet this time; the stored history and charts are still there
         fx = ShellFixture.start(data);
         ShellContext again = fx.app.window().context();
         awaitLong("the remembered wallet and identity", 30, () -> again.miner().identity() != null);
@@ -170,6 +175,42 @@ class MinerFlowTest {
         assertThat(again.miner().keyProperty().get()).as("the key is never kept unlocked across runs").isNull();
         assertThat(fx.session.database().network().submissions(me.ledgerId(), hotkey)).hasSize(2);
         afterRestart(again, me);
+    }
+
+    /** Neither the password nor the seed (raw, hex or base64) is in any log or database file under {@code data}. */
+    static void assertNoSecret(Path data, byte[] seed) throws Exception {
+        List<byte[]> secrets = List.of(seed, PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.util.HexFormat.of().formatHex(seed).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                java.util.Base64.getEncoder().encode(seed));
+        List<Path> files;
+        try (var walk = Files.walk(data)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> {
+                String n = f.getFileName().toString();
+                return n.endsWith(".db") || n.contains(".log") || n.endsWith(".trace.db");
+            }).toList();
+        }
+        assertThat(files).as("logs and the database exist to be checked")
+                .anyMatch(f -> f.getFileName().toString().equals("distillery.mv.db"))
+                .anyMatch(f -> f.getFileName().toString().contains(".log"));
+        for (Path f : files) {
+            byte[] bytes = Files.readAllBytes(f);
+            for (byte[] secret : secrets) {
+                assertThat(indexOf(bytes, secret)).as("a secret in " + f).isEqualTo(-1);
+            }
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** What the Earnings screen shows once epochs paid (extended when the screens land). */
