@@ -90,6 +90,8 @@ public final class WalletPanel extends VBox {
     private void refresh() {
         Wallet w = account.walletProperty().get();
         HotkeyPair key = account.keyProperty().get();
+        identicon.setVisible(w != null);
+        identicon.setManaged(w != null);
         if (w == null) {
             identicon.setImage(null);
             name.setText("No wallet yet");
@@ -129,7 +131,10 @@ public final class WalletPanel extends VBox {
             Button more = button("Other wallet…", "mdi2w-wallet-outline", "wallet-switch", this::switchWallet);
             actions.getChildren().setAll(lock, copy, backup, more, busy);
         }
+        address.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        message.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         VBox text = new VBox(2, new HBox(8, name, state), address);
+        text.setMinWidth(0);
         HBox.setHgrow(text, Priority.ALWAYS);
         HBox top = new HBox(12, identicon, text);
         top.setAlignment(Pos.CENTER_LEFT);
@@ -229,6 +234,7 @@ public final class WalletPanel extends VBox {
         g.addRow(1, new Label("Password"), p1);
         g.addRow(2, new Label("Again"), p2);
         d.getDialogPane().setContent(new VBox(10, g, hint, error));
+        javafx.application.Platform.runLater(p1::requestFocus); // the name is filled in: the password comes next
         Button ok = (Button) d.getDialogPane().lookupButton(ButtonType.OK);
         ok.setText("Create");
         ok.setId("wallet-create-ok");

@@ -111,6 +111,7 @@ public final class NetworkView extends ScreenPane {
                 + "to sort.");
         metaHint.getStyleClass().add("hint");
         metaHint.setWrapText(true);
+        metaHint.setMinHeight(Region.USE_PREF_SIZE);
         filter.setId("network-filter");
         filter.setPromptText("Filter: uid, hotkey, name, “simulated”, “validator”…");
         filter.setPrefWidth(320);

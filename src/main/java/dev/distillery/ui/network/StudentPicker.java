@@ -39,7 +39,11 @@ final class StudentPicker {
         ListView<RunRow> list = new ListView<>();
         list.setId("student-list");
         list.getItems().setAll(runs.stream().sorted((a, b) -> b.createdAt().compareTo(a.createdAt())).toList());
-        list.setPrefSize(560, 260);
+        list.setPrefSize(560, runs.isEmpty() ? 90 : 260);
+        Label empty = new Label("No exported student yet. Finish a run on the Distill screen, or choose a file below.");
+        empty.setWrapText(true);
+        empty.getStyleClass().add("hint");
+        list.setPlaceholder(empty);
         list.setCellFactory(v -> new ListCell<>() {
             @Override
             protected void updateItem(RunRow r, boolean empty) {

@@ -153,7 +153,15 @@ public final class SubmitDialog {
             return;
         }
         previewSpin.setVisible(true);
-        previewText.setText("Scoring " + student.getFileName() + " the way the validators do…");
+        String scoring = "Scoring " + student.getFileName() + " the way the validators do (in a sandboxed process, "
+                + PREVIEW_IMAGES + " images)…";
+        previewText.setText(scoring);
+        long started = System.nanoTime();
+        javafx.animation.Timeline clock = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(1), e -> previewText.setText(scoring + " " + Math.round(
+                (System.nanoTime() - started) / 1e9) + " s")));
+        clock.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        clock.play();
         previewAgain.setDisable(true);
         Task<Scorer.Verdict> t = new Task<>() {
             @Override
@@ -175,6 +183,11 @@ public final class SubmitDialog {
                         PREVIEW_IMAGES, SandboxEvaluator.Limits.defaults());
             }
         };
+        t.runningProperty().addListener((o, was, now) -> {
+            if (!now) {
+                clock.stop();
+            }
+        });
         t.setOnSucceeded(e -> {
             previewSpin.setVisible(false);
             previewAgain.setDisable(false);
