@@ -151,7 +151,9 @@ class MinerFlowTest {
         assertThat(first.score()).isPositive();
         List<String> steps = store.events(first.id()).stream().map(NetworkStore.SubmissionEvent::state).toList();
         assertThat(steps).startsWith("COMMITTED", "UPLOADED").endsWith("SCORED");
-        Button close = fx.find("#submit-close", Button.class);
+        awaitLong("the new-best notification", 30, () -> ctx.network().notices().recent().stream()
+                .anyMatch(n -> n.kind() == dev.distillery.ui.network.Notices.Kind.NEW_BEST));
+                Button close = fx.find("#submit-close", Button.class);
         fx.robot.interact(close::fire); // the tall dialog's bottom row can sit below the headless screen
 
         // 4. earnings arrive after the next epochs: the only miner with weight takes the miners' share
@@ -160,6 +162,12 @@ class MinerFlowTest {
         long epochsBefore = store.countEpochs(me.ledgerId());
         assertThat(epochsBefore).isPositive();
         afterEarnings(ctx, me);
+
+        // a validator going away is announced, and the app keeps running
+        net.validators().get(1).server().close();
+        awaitLong("the unreachable-validator notification", 60, () -> ctx.network().notices().recent().stream()
+                .anyMatch(n -> n.kind() == dev.distillery.ui.network.Notices.Kind.VALIDATOR_UNREACHABLE
+                        && n.text().contains("validator-2")));
 
         // the secret never reaches the logs or the database in clear
         byte[] seed = ctx.miner().keyProperty().get().seed();

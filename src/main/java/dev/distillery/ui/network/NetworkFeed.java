@@ -132,7 +132,7 @@ public final class NetworkFeed implements AutoCloseable {
     private ScheduledExecutorService poller;
     private final List<Context.CancellableContext> watches = new ArrayList<>();
     private volatile boolean closed;
-    private long generation;
+    private volatile long generation;
 
     public NetworkFeed(ShellContext ctx) {
         this.ctx = ctx;
@@ -369,6 +369,7 @@ public final class NetworkFeed implements AutoCloseable {
 
     /** Starts reading the network behind {@code l}. Holds the monitor. */
     private void open(Link l) {
+        long gen = generation;
         link = l;
         reader = l.ledgerClient(null);
         statuses.clear();
@@ -380,21 +381,29 @@ public final class NetworkFeed implements AutoCloseable {
         });
         poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
         follower = EpochFollower.start(new EpochFollower.Address(l.ledger().host(), l.ledger().port(),
-                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(), this::onFollower);
+                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(), s -> onFollower(gen, s));
         for (Endpoint v : l.validators()) {
             watch(l, v, 0);
         }
     }
 
-    private void onFollower(EpochFollower.State s) {
+    private void onFollower(long gen, EpochFollower.State s) {
+        if (gen != generation) {
+            return; // a follower of a link already left (its STOPPED arrives after the next connection began)
+        }
         followerState = s;
         if (s instanceof EpochFollower.State.Connected c) {
             ctx.miner().epochStored(c.epoch());
         }
-        NetworkSnapshot last = snapshot.get();
-        if (last.state() == NetworkSnapshot.State.RUNNING || last.state() == NetworkSnapshot.State.UNREACHABLE) {
-            publish(last); // the status line says whether the epoch stream is reconnecting
-        }
+        // the status line says whether the epoch stream is reconnecting; read the snapshot on the FX thread, where
+        // it is current, rather than republishing one read here that may already be stale
+        Platform.runLater(() -> {
+            NetworkSnapshot last = snapshot.get();
+            if (gen == generation && (last.state() == NetworkSnapshot.State.RUNNING
+                    || last.state() == NetworkSnapshot.State.UNREACHABLE)) {
+                ctx.networkStatusProperty().set(statusLine(last));
+            }
+        });
     }
 
     /** Follows every status of validator {@code v}; a broken stream is retried with back-off. */
@@ -541,6 +550,7 @@ public final class NetworkFeed implements AutoCloseable {
     }
 
     private void poll() {
+        long gen = generation;
         Link l = link;
         LedgerClient c = reader;
         if (l == null || c == null || closed) {
@@ -608,7 +618,7 @@ public final class NetworkFeed implements AutoCloseable {
                 ctx.miner().setStanding(new MinerAccount.Standing(true, m.getBlock(), m.getEpoch(), -1, 0,
                         m.getNeuronsCount(), 0));
             }
-            publish(new NetworkSnapshot(l.source(), NetworkSnapshot.State.RUNNING, null, m.getBlock(), m.getEpoch(),
+            publish(gen, new NetworkSnapshot(l.source(), NetworkSnapshot.State.RUNNING, null, m.getBlock(), m.getEpoch(),
                     m.getTempo(), l.devnet() != null ? l.devnet().options().blockMillis() : 0, card(ch), rows, nodes,
                     recentEpochs(l.ledgerId()), l.ledgerId(), account, best()));
         } catch (RuntimeException e) {
@@ -618,7 +628,7 @@ public final class NetworkFeed implements AutoCloseable {
                 ctx.miner().setStanding(new MinerAccount.Standing(false, was.block(), was.epoch(), was.uid(),
                         was.rank(), was.miners(), was.incentive()));
             }
-            publish(last.with(NetworkSnapshot.State.UNREACHABLE, "The ledger does not answer: " + e.getMessage()
+            publish(gen, last.with(NetworkSnapshot.State.UNREACHABLE, "The ledger does not answer: " + e.getMessage()
                     + ". Retrying every second; stored epochs are kept and the stream resumes where it stopped."));
         }
     }
@@ -763,6 +773,17 @@ public final class NetworkFeed implements AutoCloseable {
                 yield line;
             }
         };
+    }
+
+    /** Publishes a poll's result unless the link it read has been left meanwhile. */
+    private void publish(long gen, NetworkSnapshot s) {
+        String line = statusLine(s);
+        Platform.runLater(() -> {
+            if (gen == generation) {
+                snapshot.set(s);
+                ctx.networkStatusProperty().set(line);
+            }
+        });
     }
 
     private void publish(NetworkSnapshot s) {

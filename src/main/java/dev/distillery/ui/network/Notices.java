@@ -78,8 +78,8 @@ public final class Notices {
             Alert a = new Alert(Alert.AlertType.ERROR);
             a.setTitle("Server certificate changed");
             a.setHeaderText("A server's certificate is not the one Distillery trusted before");
-            a.setContentText(warning + "\n\nIf you reinstalled that server, accept the new certificate in "
-                    + "Settings → Network. Otherwise, do not connect.");
+            a.setContentText(warning + "\n\nIf you reinstalled that server, accept the new certificate with "
+                    + "the button on the Network screen. Otherwise, do not connect: someone may be impersonating it.");
             if (ctx.window() != null) {
                 a.initOwner(ctx.window());
             }
