@@ -90,7 +90,9 @@ final class HistoryTable<T> extends VBox {
         count.getStyleClass().add("history-count");
 
         search.setPromptText("Search " + noun);
-        search.setPrefColumnCount(18);
+        search.setPrefColumnCount(14);
+        open.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        export.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         search.getStyleClass().add("history-search");
         search.textProperty().addListener((o, was, now) -> debounce.playFromStart());
         debounce.setOnFinished(e -> reload());
@@ -161,6 +163,7 @@ final class HistoryTable<T> extends VBox {
         TableColumn<T, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         c.setPrefWidth(width);
+        c.setMinWidth(width >= 130 ? 118 : Math.min(width, 60)); // dates stay whole
         c.setSortable(false); // the order is the store's: newest first, over all rows and not just the page
         if (numeric) {
             c.getStyleClass().add("numeric");

@@ -203,7 +203,8 @@ public final class HistoryView extends ScreenPane {
 
         SplitPane split = new SplitPane(tabs, trail);
         split.getStyleClass().add("history-split");
-        split.setDividerPositions(0.64);
+        split.setDividerPositions(0.7);
+        trail.setMinWidth(280);
         SplitPane.setResizableWithParent(trail, false);
         VBox.setVgrow(split, Priority.ALWAYS);
         main = new VBox(10, top, split);

@@ -85,7 +85,7 @@ final class TrailPane extends ScrollPane {
         if (t.epoch() != null) {
             var r = t.epoch().epoch();
             long total = t.epoch().shares().stream().mapToLong(NetworkStore.Share::emission).sum();
-            Hyperlink link = link("trail-epoch-link", "Show in Epochs", () -> links.epoch(r.ledgerId(), r.epoch()));
+            Hyperlink link = link("trail-epoch-link", "Select in Epochs", () -> links.epoch(r.ledgerId(), r.epoch()));
             add(card("mdi2c-calendar-clock", "Epoch " + r.epoch(), link, "trail-epoch",
                     row("Network", r.ledgerId()),
                     row("Block", HistoryFormat.count(r.block())),
@@ -96,7 +96,7 @@ final class TrailPane extends ScrollPane {
         }
         if (t.submission() != null) {
             var s = t.submission();
-            Hyperlink link = link("trail-submission-link", "Show in Submissions", () -> links.submission(s.id()));
+            Hyperlink link = link("trail-submission-link", "Select in Submissions", () -> links.submission(s.id()));
             VBox timeline = new VBox(2);
             timeline.setId("trail-timeline");
             for (var ev : t.events()) {
@@ -115,12 +115,12 @@ final class TrailPane extends ScrollPane {
                     row("Submitted", HistoryFormat.dateSeconds(s.createdAt())),
                     rowNode("Timeline", timeline)));
         } else if (fromNetwork) {
-            add(missing("No submission of yours was current at this epoch, so there is nothing further back."));
+            add(missing("No submission of this hotkey stored here was current at this epoch, so the trail ends here."));
         }
         if (t.student() != null) {
             var f = t.student();
             Hyperlink link = t.run() == null || t.run().studentPath() == null ? null
-                    : link("trail-student-link", "Show in Students", () -> links.student(t.run().id()));
+                    : link("trail-student-link", "Select in Students", () -> links.student(t.run().id()));
             add(card("mdi2c-cube-outline", "Student", link, "trail-student",
                     row("File", f.path()),
                     row("Size", f.exists() ? HistoryFormat.bytes(f.sizeBytes()) : "the file is gone"),
@@ -128,7 +128,7 @@ final class TrailPane extends ScrollPane {
         }
         if (t.run() != null) {
             var r = t.run();
-            Hyperlink link = link("trail-run-link", "Show in Runs", () -> links.run(r.id()));
+            Hyperlink link = link("trail-run-link", "Select in Runs", () -> links.run(r.id()));
             Label name = new Label(r.name());
             name.setId("trail-run-name");
             name.setWrapText(true);
@@ -183,7 +183,8 @@ final class TrailPane extends ScrollPane {
     }
 
     private static Hyperlink link(String id, String text, Runnable action) {
-        Hyperlink h = new Hyperlink(text);
+        Hyperlink h = new Hyperlink("Select");
+        h.setTooltip(new Tooltip(text));
         h.setId(id);
         h.setOnAction(e -> action.run());
         return h;
@@ -215,6 +216,7 @@ final class TrailPane extends ScrollPane {
         i.getStyleClass().add("trail-icon");
         Label t = new Label(title);
         t.getStyleClass().add("trail-title");
+        t.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(8, i, t, spacer);
