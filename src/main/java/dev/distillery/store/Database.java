@@ -145,6 +145,11 @@ public final class Database implements AutoCloseable {
         return new NetworkStore(jdbi);
     }
 
+    /** Everything kept, read back for the History screen: search, filters, CSV export, drill-down links. */
+    public HistoryStore history() {
+        return new HistoryStore(jdbi);
+    }
+
     /** A subnet ledger's state (only in a database opened with {@link #openLedger}). */
     public LedgerStore ledger() {
         return new LedgerStore(jdbi);
