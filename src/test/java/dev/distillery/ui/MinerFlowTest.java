@@ -225,7 +225,22 @@ class MinerFlowTest {
     void afterEarnings(ShellContext ctx, MinerAccount.Identity me) {
     }
 
-    /** What History and Earnings show after a restart (extended when the screens land). */
+    /** What History and Earnings show after a restart. */
     void afterRestart(ShellContext ctx, MinerAccount.Identity me) {
+        // History: the user's earnings, and one followed back to the submission and the training run
+        fx.robot.interact(() -> ctx.navigator().go(Screen.HISTORY));
+        javafx.scene.control.TabPane tabs = fx.find("#history-tabs", javafx.scene.control.TabPane.class);
+        fx.robot.interact(() -> tabs.getSelectionModel().select(4));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<dev.distillery.store.HistoryStore.EarningItem> earnings =
+                fx.find("#history-earnings-table", javafx.scene.control.TableView.class);
+        awaitLong("the stored earnings in History", 30, () -> !earnings.getItems().isEmpty());
+        assertThat(earnings.getItems()).allMatch(e -> e.hotkey().equals(me.hotkey()));
+        var paid = earnings.getItems().stream().filter(e -> e.emission() > 0).findFirst().orElseThrow();
+        fx.robot.interact(() -> earnings.getSelectionModel().select(paid));
+        fx.clickWhenVisible("#history-earnings-open");
+        awaitLong("the trail back to the training run", 30, () -> fx.exists("#trail-run-name"));
+        assertThat(fx.find("#trail-run-name", Label.class).getText()).isEqualTo("text map for the devnet");
+        assertThat(fx.exists("#trail-submission")).isTrue();
     }
 }
