@@ -126,6 +126,11 @@ class DashboardViewTest {
         assertThat(text("tile-jobs-caption")).isEqualTo("Training: epoch 3 of 20");
         assertThat(text("tile-epoch-caption")).startsWith("just now · block 4,100");
 
+        // registered but without incentive: no rank to boast about
+        fx.robot.interact(() -> miner().setStanding(new MinerAccount.Standing(true, 1240, 41, 3, 1, 6, 0)));
+        assertThat(text("tile-rank-value")).isEqualTo("No incentive yet");
+        assertThat(text("tile-rank-caption")).startsWith("UID 3");
+
         // one step of three is done (a submission); no teacher yet, so the strip stays
         assertThat(text("empty-title")).isEqualTo("Getting started");
         assertThat(text("dashboard-start-lead")).isEqualTo("1 of 3 steps done. Next: bring a teacher.");

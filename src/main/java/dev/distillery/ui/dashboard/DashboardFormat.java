@@ -16,6 +16,9 @@ final class DashboardFormat {
 
     /** "12.3456 τ" (four decimals: an epoch's share is often well under one token). */
     static String tokens(long rao) {
+        if (rao == 0) {
+            return "0 τ";
+        }
         return String.format(Locale.ROOT, "%,.4f τ", rao / RAO_PER_TOKEN);
     }
 

@@ -146,6 +146,9 @@ public final class DashboardView extends ScreenPane {
                 ticker.stop();
             }
         });
+        // the wallet used last time is otherwise opened only when the Network screen is built: without this the
+        // dashboard, the first screen, would say "No wallet" to a user who has one
+        miner.loadRemembered();
         render(); // the first read starts in onShown
     }
 
@@ -335,6 +338,10 @@ public final class DashboardView extends ScreenPane {
             rank.show("No rank yet", "Connect to a network on the Network screen", null, true);
         } else if (st.uid() < 0) {
             rank.show("Not registered yet", "Register your hotkey on the Network screen to get a UID", null, true);
+        } else if (st.incentive() <= 0) {
+            // the ledger ranks ties together: with no incentive the user would read "#1" beside idle miners
+            rank.show("No incentive yet", "UID " + st.uid() + " · a scored student earns you a place",
+                    st.connected() ? null : "last known, the ledger does not answer", true);
         } else {
             String inc = String.format(Locale.ROOT, "incentive %.4f", st.incentive());
             rank.show("#" + st.rank() + " of " + st.miners(), "by incentive · UID " + st.uid(),
