@@ -37,6 +37,12 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 class MinerFlowTest {
     static final String PASSWORD = "correct horse battery";
+    /**
+     * Where to save the README's screenshots of this flow, or null (the default: none). Set with
+     * {@code -Ddistillery.screenshots=DIR -Dgui} under Xvfb ({@code docs/screenshots/take-miner.sh}): the shots are
+     * {@code import -window root} of the real window.
+     */
+    static final String SHOTS = System.getProperty("distillery.screenshots");
 
     @TempDir
     Path dir;
@@ -46,7 +52,8 @@ class MinerFlowTest {
     static void fastDevnet() {
         System.setProperty("distillery.devnet.blockMillis", "250");
         System.setProperty("distillery.devnet.tempo", "8");
-        System.setProperty("distillery.devnet.simulated", "false");
+        // the simulated competitors stay home (the test's miner is then the one paid), except for the pictures
+        System.setProperty("distillery.devnet.simulated", Boolean.toString(SHOTS != null));
         System.setProperty("distillery.devnet.evalImages", "8");
     }
 
@@ -70,6 +77,25 @@ class MinerFlowTest {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("timed out waiting for " + what, e);
         }
+    }
+
+    /** A screenshot of the screen shown now, when {@link #SHOTS} asks for them. */
+    void shot(Screen screen, String name) throws Exception {
+        if (SHOTS == null) {
+            return;
+        }
+        fx.robot.interact(() -> {
+            fx.stage.setX(0);
+            fx.stage.setY(0);
+            fx.stage.setWidth(1280);
+            fx.stage.setHeight(860);
+            fx.app.window().context().navigator().go(screen);
+        });
+        Thread.sleep(2500); // charts and tables fill in from background reads
+        WaitForAsyncUtils.waitForFxEvents();
+        Process p = new ProcessBuilder("import", "-window", "root", Path.of(SHOTS, name + ".png").toString())
+                .inheritIO().start();
+        assertThat(p.waitFor()).as("import " + name).isZero();
     }
 
     String text(String query) {
@@ -155,6 +181,7 @@ class MinerFlowTest {
                 .anyMatch(n -> n.kind() == dev.distillery.ui.network.Notices.Kind.NEW_BEST));
                 Button close = fx.find("#submit-close", Button.class);
         fx.robot.interact(close::fire); // the tall dialog's bottom row can sit below the headless screen
+        shot(Screen.NETWORK, "network");
 
         // 4. earnings arrive after the next epochs: the only miner with weight takes the miners' share
         awaitLong("earnings stored", 120, () -> store.totals(me.ledgerId(), hotkey,
@@ -162,6 +189,7 @@ class MinerFlowTest {
         long epochsBefore = store.countEpochs(me.ledgerId());
         assertThat(epochsBefore).isPositive();
         afterEarnings(ctx, me);
+        shot(Screen.DASHBOARD, "dashboard");
 
         // a validator going away is announced, and the app keeps running
         net.validators().get(1).server().close();
@@ -222,11 +250,11 @@ class MinerFlowTest {
     }
 
     /** What the Earnings screen shows once epochs paid (extended when the screens land). */
-    void afterEarnings(ShellContext ctx, MinerAccount.Identity me) {
+    void afterEarnings(ShellContext ctx, MinerAccount.Identity me) throws Exception {
     }
 
     /** What History and Earnings show after a restart. */
-    void afterRestart(ShellContext ctx, MinerAccount.Identity me) {
+    void afterRestart(ShellContext ctx, MinerAccount.Identity me) throws Exception {
         // History: the user's earnings, and one followed back to the submission and the training run
         fx.robot.interact(() -> ctx.navigator().go(Screen.HISTORY));
         javafx.scene.control.TabPane tabs = fx.find("#history-tabs", javafx.scene.control.TabPane.class);
@@ -242,5 +270,6 @@ class MinerFlowTest {
         awaitLong("the trail back to the training run", 30, () -> fx.exists("#trail-run-name"));
         assertThat(fx.find("#trail-run-name", Label.class).getText()).isEqualTo("text map for the devnet");
         assertThat(fx.exists("#trail-submission")).isTrue();
+        shot(Screen.HISTORY, "history");
     }
 }
