@@ -18,7 +18,7 @@ class ArchitectureTest {
         "dev.distillery.onnx..", "dev.distillery.teacher..",
         "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network.."};
     static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "history",
-            "settings");
+            "settings", "earnings");
 
     static JavaClasses classes;
 
