@@ -71,6 +71,8 @@ final class BenchEarningsCommand implements Callable<Integer> {
                     "need --rows ≥ 1, 2 ≤ --uids ≤ 4096 and --runs ≥ 1");
         }
         PrintWriter out = spec.commandLine().getOut();
+        String load = loadAverage();
+        out.println("load average: " + load);
         Path scratch = Files.createTempDirectory("distillery-bench-earnings");
         int myUid = uids / 6;
         try (Database db = Database.open(scratch.resolve("bench"))) {
@@ -121,8 +123,9 @@ final class BenchEarningsCommand implements Callable<Integer> {
             if (paint != null) {
                 double firstCold = sql.coldMs() + paint.coldMs();
                 double firstWarm = sql.p50Ms() + paint.p50Ms();
-                out.printf(Locale.ROOT, "paint: charts' CSS + layout + snapshot() at 1280×800: cold %.1f ms, p50 %.1f ms%n",
-                        paint.coldMs(), paint.p50Ms());
+                out.printf(Locale.ROOT, "paint: charts' CSS + layout + snapshot() at 1280×800: cold %.1f ms, p50 %.1f ms "
+                        + "(snapshot() alone: cold %.1f ms, p50 %.1f ms)%n", paint.coldMs(), paint.p50Ms(),
+                        FxPaint.snapshot.coldMs(), FxPaint.snapshot.p50Ms());
                 out.printf(Locale.ROOT, "first paint (data + paint): cold %.1f ms, p50 %.1f ms = %.2f× baseline; goal "
                         + "< 300 ms: %s%n", firstCold, firstWarm, firstWarm / baseline.p50Ms(),
                         firstCold < 300 ? "met (cold)" : firstWarm < 300 ? "met warm, not cold" : "not met");
@@ -146,7 +149,7 @@ final class BenchEarningsCommand implements Callable<Integer> {
             if (write != null) {
                 BenchCommand.writeSection(write, "earnings", "Earnings chart first paint", "Measured " + LocalDate.now()
                         + " by `distillery bench earnings` on " + Runtime.getRuntime().availableProcessors()
-                        + " cores: a fresh H2 file with " + String.format(Locale.ROOT, "%,d", stored)
+                        + " cores (load average before the run: " + load + "): a fresh H2 file with " + String.format(Locale.ROOT, "%,d", stored)
                         + " `network_earnings` rows (" + String.format(Locale.ROOT, "%,d", epochs) + " epochs × " + uids
                         + " UIDs, stored by `putEpoch` as the epoch follower does, one epoch each 72 min ending now) and "
                         + String.format(Locale.ROOT, "%,d", filled[3]) + " scored submissions of the user's hotkey; "
@@ -210,12 +213,25 @@ final class BenchEarningsCommand implements Callable<Integer> {
         return new long[] {epochs, stored, mine, scored};
     }
 
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static double ms(long start) {
         return (System.nanoTime() - start) / 1e6;
     }
 
     /** The JavaFX part, apart so that the command loads no JavaFX class when there is no display. */
     static final class FxPaint {
+        private static final double[] SNAPSHOT_MS = new double[1];
+        /** The snapshot() part of the last {@link #measure}. */
+        static Timing snapshot;
+
         private FxPaint() {
         }
 
@@ -241,6 +257,7 @@ final class BenchEarningsCommand implements Callable<Integer> {
             }
             started.get(30, TimeUnit.SECONDS);
             double[] paint = new double[total];
+            double[] snap = new double[total];
             try {
                 for (int i = 0; i < total; i++) {
                     // the data part is timed apart: load it off the FX thread, as the screen does
@@ -257,16 +274,20 @@ final class BenchEarningsCommand implements Callable<Integer> {
                         charts.show(p);
                         root.applyCss();
                         root.layout();
+                        long b = System.nanoTime();
                         var image = root.snapshot(new javafx.scene.SnapshotParameters(), null);
                         if (image.getWidth() < 1) {
                             throw new IllegalStateException("empty snapshot");
                         }
+                        SNAPSHOT_MS[0] = ms(b);
                         return ms(a);
                     });
+                    snap[i] = SNAPSHOT_MS[0];
                 }
             } finally {
                 javafx.application.Platform.exit();
             }
+            snapshot = Timing.of(snap);
             return Timing.of(paint);
         }
 

@@ -87,19 +87,68 @@ public final class EarningsQueries {
      * (the same ranges {@link NetworkStore#earningsSeries} uses), each with its mean and highest incentive.
      */
     public List<IncentivePoint> incentiveSeries(String ledgerId, String hotkey, int maxPoints) {
+        return epochSeries(ledgerId, hotkey, maxPoints).stream()
+                .map(p -> new IncentivePoint(p.fromEpoch(), p.toEpoch(), p.incentive(), p.maxIncentive())).toList();
+    }
+
+    /**
+     * One point of a hotkey's per-epoch chart: the epochs {@code fromEpoch..toEpoch} (same ranges as
+     * {@link NetworkStore#earningsSeries}), what it earned in them and up to them, and its mean and highest incentive.
+     */
+    public record EpochPoint(long fromEpoch, long toEpoch, long emission, long cumulative, double incentive,
+                             double maxIncentive) {
+    }
+
+    /**
+     * Earnings and incentive per epoch range in one grouped read of the (ledger, hotkey, epoch, emission, incentive)
+     * index; the running total is added up over the at most {@code maxPoints} groups.
+     */
+    public List<EpochPoint> epochSeries(String ledgerId, String hotkey, int maxPoints) {
         requirePoints(maxPoints);
         return jdbi.withHandle(h -> {
             long[] range = range(h, "SELECT MIN(epoch), MAX(epoch) FROM network_earnings "
                     + "WHERE ledger_id = :l AND hotkey = :k", ledgerId, hotkey);
             if (range == null) {
-                return List.<IncentivePoint>of();
+                return List.<EpochPoint>of();
             }
-            return h.createQuery("SELECT MIN(epoch), MAX(epoch), AVG(incentive), MAX(incentive) "
+            long[] total = {0};
+            return h.createQuery("SELECT MIN(epoch), MAX(epoch), SUM(emission), AVG(incentive), MAX(incentive) "
                             + "FROM network_earnings WHERE ledger_id = :l AND hotkey = :k "
                             + "GROUP BY (epoch - :first) / :w ORDER BY MIN(epoch)")
                     .bind("l", ledgerId).bind("k", hotkey).bind("first", range[0]).bind("w", width(range, maxPoints))
-                    .map((rs, ctx) -> new IncentivePoint(rs.getLong(1), rs.getLong(2), rs.getDouble(3),
-                            rs.getDouble(4)))
+                    .map((rs, ctx) -> {
+                        total[0] += rs.getLong(3);
+                        return new EpochPoint(rs.getLong(1), rs.getLong(2), rs.getLong(3), total[0], rs.getDouble(4),
+                                rs.getDouble(5));
+                    })
+                    .list();
+        });
+    }
+
+    /**
+     * The hotkey's earnings per UTC day over the {@code days} days ending {@code today}, or, when it earned nothing
+     * in them, the {@code days} days ending on the last day it earned; days without earnings are absent.
+     */
+    public List<NetworkStore.DayEarning> recentDays(String ledgerId, String hotkey, java.time.LocalDate today,
+                                                    int days) {
+        return jdbi.withHandle(h -> {
+            java.time.LocalDate last = h.createQuery("SELECT MAX(earned_day) FROM network_earnings "
+                            + "WHERE ledger_id = :l AND hotkey = :k")
+                    .bind("l", ledgerId).bind("k", hotkey).mapTo(java.time.LocalDate.class).one();
+            if (last == null) {
+                return List.<NetworkStore.DayEarning>of();
+            }
+            java.time.LocalDate end = last.isAfter(today.minusDays(days)) && !last.isAfter(today) ? today : last;
+            long[] total = {0};
+            return h.createQuery("SELECT earned_day, SUM(emission) FROM network_earnings "
+                            + "WHERE ledger_id = :l AND hotkey = :k AND earned_day > :from AND earned_day <= :end "
+                            + "GROUP BY earned_day ORDER BY earned_day")
+                    .bind("l", ledgerId).bind("k", hotkey).bind("from", end.minusDays(days)).bind("end", end)
+                    .map((rs, ctx) -> {
+                        total[0] += rs.getLong(2);
+                        return new NetworkStore.DayEarning(rs.getObject(1, java.time.LocalDate.class), rs.getLong(2),
+                                total[0]);
+                    })
                     .list();
         });
     }

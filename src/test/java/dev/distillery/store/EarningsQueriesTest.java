@@ -155,6 +155,44 @@ class EarningsQueriesTest {
     }
 
     @Test
+    void epochSeriesMatchesTheEarningsSeriesAndCarriesIncentive() {
+        for (int e = 1; e <= 23; e++) {
+            store.putEpoch(epoch(LEDGER, e, e / 100.0, e * 10L));
+        }
+        store.putEpoch(epoch(OTHER, 1, 0.5, 1_000_000));
+        for (int max : new int[] {1, 5, 100}) {
+            var series = q.epochSeries(LEDGER, ME, max);
+            assertThat(series).extracting(p -> new NetworkStore.EarningPoint(p.fromEpoch(), p.toEpoch(), p.emission(),
+                    p.cumulative())).containsExactlyElementsOf(store.earningsSeries(LEDGER, ME, max));
+            assertThat(series).extracting(EarningsQueries.EpochPoint::maxIncentive)
+                    .containsExactlyElementsOf(q.incentiveSeries(LEDGER, ME, max).stream()
+                            .map(IncentivePoint::maxIncentive).toList());
+        }
+        assertThat(q.epochSeries(LEDGER, ME, 100).get(22).cumulative()).isEqualTo(10L * 23 * 24 / 2);
+    }
+
+    @Test
+    void recentDaysEndTodayOrAtTheLastDayEarned() {
+        java.time.LocalDate nov = java.time.LocalDate.parse("2026-11-01");
+        // epochs n at hour n: days Nov 1 (hours 1..23) and Nov 2 (24..30); and one on Dec 20
+        for (int e = 1; e <= 30; e++) {
+            store.putEpoch(epoch(LEDGER, e, 0.5, 1));
+        }
+        store.putEpoch(new Epoch(LEDGER, 31, 310, 0, 0, Instant.parse("2026-12-20T05:00:00Z"),
+                List.of(new Share(0, ME, 0.5, 0, 100))));
+        store.putEpoch(epoch(OTHER, 1, 0.5, 7));
+        assertThat(q.recentDays(LEDGER, ME, java.time.LocalDate.parse("2026-12-25"), 30))
+                .containsExactly(new NetworkStore.DayEarning(java.time.LocalDate.parse("2026-12-20"), 100, 100));
+        // long after: the 30 days up to Dec 20 (Nov 21..Dec 20)
+        assertThat(q.recentDays(LEDGER, ME, java.time.LocalDate.parse("2027-06-01"), 30)).hasSize(1);
+        assertThat(q.recentDays(LEDGER, ME, java.time.LocalDate.parse("2027-06-01"), 50)).extracting(
+                NetworkStore.DayEarning::day).containsExactly(nov, nov.plusDays(1), java.time.LocalDate.parse("2026-12-20"));
+        assertThat(q.recentDays(LEDGER, ME, java.time.LocalDate.parse("2026-12-25"), 60)).extracting(
+                NetworkStore.DayEarning::emission).containsExactly(23L, 7L, 100L);
+        assertThat(q.recentDays(LEDGER, "5Nobody", nov, 30)).isEmpty();
+    }
+
+    @Test
     void latestEpochIsTheLedgersNewestWithTheHotkeysShare() {
         assertThat(q.latest(LEDGER, ME)).isEmpty();
         store.putEpoch(epoch(LEDGER, 1, 0.25, 100));

@@ -4,7 +4,6 @@ import dev.distillery.store.EarningsQueries;
 import dev.distillery.store.NetworkStore;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ import javafx.util.StringConverter;
  */
 public final class EarningsCharts {
     /** Days shown as bars, ending today (or at the last day with earnings when that is older). */
-    static final int DAYS = 30;
+    public static final int DAYS = 30;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH);
 
     /** What chart values are in: tokens (factor 1) or a currency (factor = price of one token). */
@@ -166,8 +165,8 @@ public final class EarningsCharts {
             Map<LocalDate, Long> byDay = new HashMap<>();
             d.perDay().forEach(e -> byDay.put(e.day(), e.emission()));
             LocalDate last = d.perDay().get(d.perDay().size() - 1).day();
-            LocalDate end = ChronoUnit.DAYS.between(last, d.today()) <= DAYS && d.today().isAfter(last)
-                    ? d.today() : last;
+            // as EarningsQueries.recentDays: today while it earned in the last DAYS days, else its last day
+            LocalDate end = last.isAfter(d.today().minusDays(DAYS)) && !last.isAfter(d.today()) ? d.today() : last;
             for (LocalDate day = end.minusDays(DAYS - 1); !day.isAfter(end); day = day.plusDays(1)) {
                 double t = Money.tokens(byDay.getOrDefault(day, 0L));
                 XYChart.Data<String, Number> bar = new XYChart.Data<>(DAY.format(day), t * unit.factor());
@@ -332,6 +331,7 @@ public final class EarningsCharts {
     private static Label title(String text) {
         Label l = new Label(text);
         l.getStyleClass().add("earnings-chart-title");
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 

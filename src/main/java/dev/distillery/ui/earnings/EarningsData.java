@@ -22,9 +22,14 @@ public record EarningsData(String ledgerId, String hotkey, LocalDate today, Netw
     public static EarningsData load(Database db, String ledgerId, String hotkey, LocalDate today) {
         NetworkStore net = db.network();
         EarningsQueries q = db.earnings();
+        List<EarningsQueries.EpochPoint> epochs = q.epochSeries(ledgerId, hotkey, MAX_POINTS);
         return new EarningsData(ledgerId, hotkey, today, net.totals(ledgerId, hotkey, today), q.latest(ledgerId, hotkey),
-                net.earningsSeries(ledgerId, hotkey, MAX_POINTS), net.earningsPerDay(ledgerId, hotkey),
-                q.scoreSeries(ledgerId, hotkey, MAX_POINTS / 2), q.incentiveSeries(ledgerId, hotkey, MAX_POINTS));
+                epochs.stream().map(p -> new NetworkStore.EarningPoint(p.fromEpoch(), p.toEpoch(), p.emission(),
+                        p.cumulative())).toList(),
+                q.recentDays(ledgerId, hotkey, today, EarningsCharts.DAYS),
+                q.scoreSeries(ledgerId, hotkey, MAX_POINTS / 2),
+                epochs.stream().map(p -> new EarningsQueries.IncentivePoint(p.fromEpoch(), p.toEpoch(), p.incentive(),
+                        p.maxIncentive())).toList());
     }
 
     /** True when nothing at all is stored for the hotkey (no earnings rows, no scored submission). */
