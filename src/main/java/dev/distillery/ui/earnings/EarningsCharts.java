@@ -154,8 +154,8 @@ public final class EarningsCharts {
             double avg = Money.tokens(p.emission()) / n;
             epochs.add(point(mid, avg * unit.factor(), n == 1
                     ? "Epoch " + p.fromEpoch() + ": " + unit.format(avg)
-                    : String.format(Locale.ROOT, "Epochs %d–%d: %s per epoch (%s in all)", p.fromEpoch(),
-                    p.toEpoch(), unit.format(avg), unit.format(Money.tokens(p.emission())))));
+                    : String.format(Locale.ROOT, "Epochs %d–%d: %s per epoch", p.fromEpoch(), p.toEpoch(),
+                    unit.format(avg))));
             double total = Money.tokens(p.cumulative());
             cum.add(point(p.toEpoch(), total * unit.factor(), "Up to epoch " + p.toEpoch() + ": " + unit.format(total)));
         }
@@ -343,10 +343,8 @@ public final class EarningsCharts {
     }
 
     private static VBox card(Label title, Label readout, Node... charts) {
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox head = new HBox(8, title, gap, readout);
-        VBox box = new VBox(4, head);
+        // the readout under the title: a range's text is too long to share the title's line at half width
+        VBox box = new VBox(2, title, readout);
         box.getChildren().addAll(charts);
         box.getStyleClass().add("earnings-card");
         return box;
