@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = "Benchmarks on this machine.",
         subcommands = {BenchCommand.Teacher_.class, BenchCommand.Decode.class, BenchCommand.Live.class,
             BenchCommand.Train.class, BenchLabelCommand.class,
-            BenchCommand.Epoch.class})
+            BenchCommand.Epoch.class, BenchEarningsCommand.class})
 final class BenchCommand {
     @ParentCommand
     DistilleryCommand root;

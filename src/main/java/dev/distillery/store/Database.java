@@ -150,6 +150,11 @@ public final class Database implements AutoCloseable {
         return new HistoryStore(jdbi);
     }
 
+    /** The Earnings screen's queries over the network tables (score and incentive history, latest epoch). */
+    public EarningsQueries earnings() {
+        return new EarningsQueries(jdbi);
+    }
+
     /** A subnet ledger's state (only in a database opened with {@link #openLedger}). */
     public LedgerStore ledger() {
         return new LedgerStore(jdbi);

@@ -224,7 +224,7 @@ public final class NetworkStore {
                                 + ":p95, :size, :reason, :epoch, :at, :at)")
                         .bindMap(params(s, when)).execute();
             }
-            appendEvent(h, s.id(), s.state(), s.reason(), s.epoch(), when);
+            appendEvent(h, s.id(), s.state(), s.reason(), s.epoch(), s.score(), when);
         });
     }
 
@@ -247,11 +247,14 @@ public final class NetworkStore {
         return m;
     }
 
-    private static void appendEvent(Handle h, String id, String state, String reason, Long epoch, Instant at) {
-        h.createUpdate("INSERT INTO submission_events (submission_id, state, reason, epoch, event_at) "
-                        + "VALUES (:id, :state, :reason, :epoch, :at)")
+    private static void appendEvent(Handle h, String id, String state, String reason, Long epoch, Double score,
+                                    Instant at) {
+        // score: the submission's score as of this event (V6), so its history can be charted
+        h.createUpdate("INSERT INTO submission_events (submission_id, state, reason, epoch, event_at, score) "
+                        + "VALUES (:id, :state, :reason, :epoch, :at, :score)")
                 .bind("id", id).bind("state", state).bind("reason", truncate(reason))
-                .bindByType("epoch", epoch, Long.class).bind("at", utc(at)).execute();
+                .bindByType("epoch", epoch, Long.class).bind("at", utc(at))
+                .bindByType("score", score, Double.class).execute();
     }
 
     /** A hotkey's submissions on a ledger, newest first. */

@@ -19,7 +19,7 @@ class DatabaseTest {
     void freshDatabaseIsMigratedToTheLatestSchema() throws Exception {
         try (Database db = Database.open(dir.resolve("distillery"))) {
             assertThat(db.file()).exists();
-            assertThat(db.schemaVersion()).isEqualTo(5);
+            assertThat(db.schemaVersion()).isEqualTo(6);
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC'")
                     .mapTo(String.class).list());
@@ -28,7 +28,7 @@ class DatabaseTest {
                     "SUBMISSIONS", "SUBMISSION_EVENTS", "flyway_schema_history");
             int applied = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL").mapTo(Integer.class).one());
-            assertThat(applied).isEqualTo(5);
+            assertThat(applied).isEqualTo(6);
         }
     }
 
@@ -39,12 +39,12 @@ class DatabaseTest {
             db.settings().put("k", "v");
         }
         try (Database db = Database.open(base)) {
-            assertThat(db.schemaVersion()).isEqualTo(5);
+            assertThat(db.schemaVersion()).isEqualTo(6);
             assertThat(db.settings().get("k")).contains("v");
             int rows = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")
                     .mapTo(Integer.class).one());
-            assertThat(rows).isEqualTo(5);
+            assertThat(rows).isEqualTo(6);
         }
     }
 
