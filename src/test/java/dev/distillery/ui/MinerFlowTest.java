@@ -164,7 +164,7 @@ class MinerFlowTest {
         awaitLong("the local preview", 180, () -> !fx.find("#submit-go", Button.class).isDisabled());
         assertThat(text("#submit-preview")).startsWith("Preview score");
         fx.robot.clickOn("#submit-go");
-        awaitLong("the timeline to reach scored", 240, () -> fx.robot.lookup("#timeline-validator-1-result")
+        awaitLong("the timeline to reach scored", SHOTS == null ? 240 : 600, () -> fx.robot.lookup("#timeline-validator-1-result")
                 .tryQuery().map(n -> ((Label) n).getText().startsWith("Scored")).orElse(false));
         NetworkStore store = fx.session.database().network();
         List<NetworkStore.Submission> mine = store.submissions(me.ledgerId(), hotkey);
@@ -249,12 +249,32 @@ class MinerFlowTest {
         return -1;
     }
 
-    /** What the Earnings screen shows once epochs paid (extended when the screens land). */
+    /** Points on one of the Earnings screen's charts. */
+    int points(String id) {
+        return fx.robot.lookup(id).tryQuery().map(n -> ((javafx.scene.chart.XYChart<?, ?>) n).getData().stream()
+                .mapToInt(x -> x.getData().size()).sum()).orElse(0);
+    }
+
+    /** The Earnings screen once epochs paid: the balance from the ledger and points on the charts. */
     void afterEarnings(ShellContext ctx, MinerAccount.Identity me) throws Exception {
+        fx.robot.interact(() -> ctx.navigator().go(Screen.EARNINGS));
+        awaitLong("points on the earnings charts", 60, () -> points("#earnings-chart-epoch") > 0
+                && points("#earnings-chart-cumulative") > 0 && points("#earnings-chart-score") > 0);
+        awaitLong("the balance tile", 30, () -> text("#earnings-balance-value").endsWith("τ"));
+        assertThat(text("#earnings-all-value")).endsWith("τ").isNotEqualTo("0 τ");
+        if (SHOTS != null) {
+            Thread.sleep(20_000); // a few more epochs for the picture
+        }
+        shot(Screen.EARNINGS, "earnings");
     }
 
     /** What History and Earnings show after a restart. */
     void afterRestart(ShellContext ctx, MinerAccount.Identity me) throws Exception {
+        // Earnings: the charts come back from the database alone (no network this time)
+        fx.robot.interact(() -> ctx.navigator().go(Screen.EARNINGS));
+        awaitLong("the stored earnings charted again", 60, () -> points("#earnings-chart-epoch") > 0
+                && points("#earnings-chart-cumulative") > 0);
+
         // History: the user's earnings, and one followed back to the submission and the training run
         fx.robot.interact(() -> ctx.navigator().go(Screen.HISTORY));
         javafx.scene.control.TabPane tabs = fx.find("#history-tabs", javafx.scene.control.TabPane.class);

@@ -79,6 +79,12 @@ public final class EarningsView extends ScreenPane {
         miner.tokenPriceProperty().addListener((o, was, now) -> moneyChanged());
         miner.currencyProperty().addListener((o, was, now) -> moneyChanged());
         balanceRao.addListener((o, was, now) -> showTiles());
+        // the network feed reads the balance from the ledger every second while connected
+        miner.balanceProperty().addListener((o, was, now) -> balanceRao.set(now.longValue() < 0 ? UNKNOWN
+                : now.longValue()));
+        if (miner.balanceProperty().get() >= 0) {
+            balanceRao.set(miner.balanceProperty().get());
+        }
         refresh();
     }
 
