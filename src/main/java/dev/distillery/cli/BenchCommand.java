@@ -369,13 +369,15 @@ final class BenchCommand {
                     + String.join("\n", rows);
         }
 
-        private static String loadAverage() {
-            try {
-                String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-                return f[0] + " " + f[1] + " " + f[2];
-            } catch (IOException | RuntimeException e) {
-                return "unknown";
-            }
+    }
+
+    /** The 1, 5 and 15 minute load averages ("unknown" off Linux), printed next to benchmark figures. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

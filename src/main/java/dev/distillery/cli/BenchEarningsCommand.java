@@ -71,7 +71,7 @@ final class BenchEarningsCommand implements Callable<Integer> {
                     "need --rows ≥ 1, 2 ≤ --uids ≤ 4096 and --runs ≥ 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        String load = loadAverage();
+        String load = BenchCommand.loadAverage();
         out.println("load average: " + load);
         Path scratch = Files.createTempDirectory("distillery-bench-earnings");
         int myUid = uids / 6;
@@ -211,15 +211,6 @@ final class BenchEarningsCommand implements Callable<Integer> {
             }
         }
         return new long[] {epochs, stored, mine, scored};
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static double ms(long start) {
