@@ -83,6 +83,20 @@ class NetworkViewTest {
                     .contains("faster please");
         }
 
+        // "Distill for this challenge" opens the Distill wizard with the challenge's teacher and limits
+        fx.clickWhenVisible("#network-distill-challenge");
+        awaitLong("the wizard, filled in for the challenge", () -> fx.exists("#wizard-challenge"));
+        assertThat(fx.current()).isEqualTo(Screen.DISTILL);
+        assertThat(fx.find("#wizard-challenge", Label.class).getText()).contains("devnet-text-det")
+                .contains("10.0 ms");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<dev.distillery.teacher.library.Teacher> teacher =
+                fx.find("#wizard-teacher", javafx.scene.control.ComboBox.class);
+        awaitLong("the challenge's teacher chosen", () -> teacher.getValue() != null
+                && teacher.getValue().sha256().equalsIgnoreCase(Challenge.DEVNET_TEACHER_SHA256));
+        fx.robot.interact(() -> ((javafx.scene.control.Button) fx.find("#wizard-cancel",
+                javafx.scene.control.Button.class)).fire());
+
         int port = net.ledgerPort();
         fx.close();
         fx = null;
