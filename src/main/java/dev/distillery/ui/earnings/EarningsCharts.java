@@ -311,7 +311,9 @@ public final class EarningsCharts {
         a.setTickLabelFormatter(new StringConverter<>() {
             @Override
             public String toString(Number n) {
-                return String.format(Locale.ROOT, "%,d", Math.round(n.doubleValue()));
+                // epochs are whole: a short range's fractional ticks would otherwise read "23 23 23 24"
+                double v = n.doubleValue();
+                return Math.abs(v - Math.rint(v)) > 1e-6 ? "" : String.format(Locale.ROOT, "%,d", Math.round(v));
             }
 
             @Override

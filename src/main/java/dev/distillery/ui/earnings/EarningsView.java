@@ -214,7 +214,7 @@ public final class EarningsView extends ScreenPane {
         } else {
             setBody(new EmptyState("mdi2c-cash-multiple", "Nothing earned on this network yet",
                     "Wallet " + id.walletName() + " (" + shortKey(id.hotkey()) + ") has no earnings or scores stored "
-                            + "for " + id.ledgerId() + ". Epoch reports are stored as the ledger sends them.",
+                            + "for " + MinerAccount.networkName(id.ledgerId()) + ". Epoch reports are stored as the ledger sends them.",
                     List.of("Earnings appear here after the first epoch in which validators scored your student",
                             "A hotkey with a UID but no scored model earns 0 until then"),
                     "Next step: submit a student on the Network screen, then wait for the next epoch.",
@@ -223,7 +223,8 @@ public final class EarningsView extends ScreenPane {
     }
 
     private void showContent(MinerAccount.Identity id) {
-        who.setText("Wallet " + id.walletName() + " · hotkey " + shortKey(id.hotkey()) + " · network " + id.ledgerId());
+        who.setText("Wallet " + id.walletName() + " · hotkey " + shortKey(id.hotkey()) + " · network "
+                + MinerAccount.networkName(id.ledgerId()));
         if (!showingContent) {
             showingContent = true;
             emptyKind = null;

@@ -47,6 +47,19 @@ public final class HistoryView extends ScreenPane {
     private final ShellContext ctx;
     private final HistoryStore store;
     private final ComboBox<String> ledger = new ComboBox<>();
+    {
+        ledger.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String id) {
+                return id == null ? "" : MinerAccount.networkName(id);
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
+    }
     private final Label who = new Label();
     private final TabPane tabs = new TabPane();
     private final TrailPane trail;

@@ -87,7 +87,7 @@ final class TrailPane extends ScrollPane {
             long total = t.epoch().shares().stream().mapToLong(NetworkStore.Share::emission).sum();
             Hyperlink link = link("trail-epoch-link", "Select in Epochs", () -> links.epoch(r.ledgerId(), r.epoch()));
             add(card("mdi2c-calendar-clock", "Epoch " + r.epoch(), link, "trail-epoch",
-                    row("Network", r.ledgerId()),
+                    row("Network", dev.distillery.ui.miner.MinerAccount.networkName(r.ledgerId())),
                     row("Block", HistoryFormat.count(r.block())),
                     row("Received", HistoryFormat.dateSeconds(r.receivedAt())),
                     row("Paid to miners", HistoryFormat.tau(total) + " over "

@@ -54,6 +54,17 @@ public final class MinerAccount {
                            double incentive) {
     }
 
+    /**
+     * A network's name for people: a remote ledger's host:port as it is; the embedded devnet's id (its owner's SS58
+     * address, which stays the same across restarts while its port does not) as "Local devnet".
+     */
+    public static String networkName(String ledgerId) {
+        if (ledgerId == null) {
+            return "no network";
+        }
+        return ledgerId.contains(":") ? ledgerId : "Local devnet";
+    }
+
     private final ShellContext ctx;
     private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
     private final ReadOnlyLongWrapper storedEpoch = new ReadOnlyLongWrapper(this, "storedEpoch");
