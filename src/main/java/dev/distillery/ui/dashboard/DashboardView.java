@@ -146,6 +146,23 @@ public final class DashboardView extends ScreenPane {
                 ticker.stop();
             }
         });
+        // nor while the window is gone (the app closing: the database closes with it)
+        javafx.beans.value.ChangeListener<Boolean> hidden = (o, a, showing) -> {
+            if (!showing) {
+                ticker.stop();
+            }
+        };
+        javafx.beans.value.ChangeListener<javafx.stage.Window> window = (o, was, w) -> {
+            if (w != null) {
+                w.showingProperty().addListener(hidden);
+            }
+        };
+        sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener(window);
+                window.changed(null, null, scene.getWindow());
+            }
+        });
         // the wallet used last time is otherwise opened only when the Network screen is built: without this the
         // dashboard, the first screen, would say "No wallet" to a user who has one
         miner.loadRemembered();
