@@ -154,11 +154,13 @@ public final class DashboardView extends ScreenPane {
         };
         javafx.beans.value.ChangeListener<javafx.stage.Window> window = (o, was, w) -> {
             if (w != null) {
+                w.showingProperty().removeListener(hidden); // the view re-enters the scene at each visit
                 w.showingProperty().addListener(hidden);
             }
         };
         sceneProperty().addListener((o, was, scene) -> {
             if (scene != null) {
+                scene.windowProperty().removeListener(window);
                 scene.windowProperty().addListener(window);
                 window.changed(null, null, scene.getWindow());
             }
