@@ -169,7 +169,7 @@ public final class NetworkFeed implements AutoCloseable {
                 connectRemote(remoteLedger(), remoteValidators());
             } catch (IllegalArgumentException e) {
                 publish(NetworkSnapshot.of("Remote network", NetworkSnapshot.State.STOPPED,
-                        "The remote network settings are not valid: " + e.getMessage() + ". Fix them in Settings."));
+                        "The remote network settings are not valid: " + e.getMessage() + ". Fix them with Connection… on the Network screen."));
             }
         } else if (autostart()) {
             startDevnet();
