@@ -44,6 +44,7 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
@@ -342,9 +343,7 @@ final class RunWizard {
             return;
         }
         sampleImages.setText("Sample images (" + found.count() + " text scenes)");
-        sampleInfo.setText("shipped with Distillery: text on gradients, noise and shapes (in samples/images of "
-                + "the data folder)");
-        sampleInfo.setWrapText(true);
+        sampleInfo.setText("made by Distillery: words on gradients, noise and shapes");
     }
 
     // ------------------------------------------------------------------------------------------------ teacher
@@ -416,6 +415,9 @@ final class RunWizard {
         fromVideo.setId("wizard-data-video");
         generated.setId("wizard-data-generated");
         sampleImages.setId("wizard-data-samples");
+        for (RadioButton r : List.of(useExisting, fromFolder, sampleImages, fromVideo, generated)) {
+            r.setMinWidth(Region.USE_PREF_SIZE); // the choices' names are never cut short
+        }
         sampleImages.setDisable(true); // until the samples are in the data directory
         sampleInfo.getStyleClass().add("hint");
         useExisting.setSelected(true);
