@@ -116,6 +116,7 @@ public final class WelcomeTour {
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox buttons = new HBox(8, skip, gap, back, showMe, next);
         buttons.setAlignment(Pos.CENTER_LEFT);
+        buttons.getStyleClass().add("tour-buttons");
 
         card.setId("tour-card");
         card.getStyleClass().addAll("card", "tour-card");
@@ -141,8 +142,9 @@ public final class WelcomeTour {
         pill.setAlignment(Pos.CENTER_LEFT);
         pill.getChildren().addAll(compass, pillText, resume, dismiss);
         pill.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
-        StackPane.setAlignment(pill, Pos.BOTTOM_RIGHT);
-        StackPane.setMargin(pill, new Insets(0, 20, 20, 0));
+        // top right, beside the screen's title: the screens keep their actions at the bottom and on the left
+        StackPane.setAlignment(pill, Pos.TOP_RIGHT);
+        StackPane.setMargin(pill, new Insets(18, 24, 0, 0));
 
         layer.getChildren().addAll(scrim, card, pill);
     }
