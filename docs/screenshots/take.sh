@@ -42,7 +42,9 @@ xvfb=$!
 sleep 1
 export DISPLAY=$display
 start=$(date +%s)
-DISTILLERY_HOME="$work/.distillery" java -Dai.djl.offline=true -jar "$jar" > "$work/app.log" 2>&1 &
+# the screens themselves, without the first-run welcome tour over them
+DISTILLERY_HOME="$work/.distillery" java -Dai.djl.offline=true -Ddistillery.tour.autostart=false -jar "$jar" \
+    > "$work/app.log" 2>&1 &
 app=$!
 wid=$(timeout 60 xdotool search --sync --onlyvisible --name "Distillery" | head -1) || {
     echo "take.sh: the window did not appear within 60 s; app output:" >&2

@@ -55,6 +55,7 @@ public final class MainWindow {
     private final Map<Screen, ToggleButton> navButtons = new EnumMap<>(Screen.class);
     private final Map<Screen, RadioMenuItem> navItems = new EnumMap<>(Screen.class);
     private final StackPane content = new StackPane();
+    private final WelcomeTour tour;
 
     public MainWindow(ShellContext ctx, Stage stage) {
         this.ctx = ctx;
@@ -70,11 +71,12 @@ public final class MainWindow {
 
         content.setId("content");
         content.getStyleClass().add("content");
+        tour = new WelcomeTour(ctx);
         BorderPane root = new BorderPane();
         root.getStyleClass().add("app-root");
         root.setTop(menuBar());
         root.setLeft(sidebar());
-        root.setCenter(content);
+        root.setCenter(new StackPane(content, tour.layer()));
         root.setBottom(new StatusBar(ctx));
 
         Scene scene = new Scene(root);
@@ -101,6 +103,9 @@ public final class MainWindow {
         stage.setOnHiding(e -> saveLayout());
         ctx.network().startDefault(); // in the background: the window is usable at once
         ctx.miner().loadRemembered(); // the wallet used last time, locked
+        if (WelcomeTour.startsAutomatically(ctx.settings())) {
+            Platform.runLater(tour::start); // once the window shows; never a modal wait
+        }
     }
 
     /** The screen's view, created on first use. */
@@ -114,6 +119,11 @@ public final class MainWindow {
 
     public ShellContext context() {
         return ctx;
+    }
+
+    /** The welcome tour (opened by itself on a first start, and from Help). */
+    public WelcomeTour tour() {
+        return tour;
     }
 
     /** Stores the window layout (on close and at exit). */
@@ -246,7 +256,10 @@ public final class MainWindow {
         MenuItem about = new MenuItem("About Distillery", new FontIcon("mdi2i-information-outline"));
         about.setId("menu-about");
         about.setOnAction(e -> new AboutDialog(stage, ctx).show());
-        Menu help = new Menu("_Help", null, shortcuts, logs, new SeparatorMenuItem(), about);
+        MenuItem welcome = new MenuItem("Welcome tour", new FontIcon("mdi2c-compass-outline"));
+        welcome.setId("menu-tour");
+        welcome.setOnAction(e -> tour.start());
+        Menu help = new Menu("_Help", null, welcome, shortcuts, logs, new SeparatorMenuItem(), about);
 
         MenuBar bar = new MenuBar(file, view, help);
         bar.setUseSystemMenuBar(true);

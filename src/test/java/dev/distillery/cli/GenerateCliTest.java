@@ -76,4 +76,31 @@ class GenerateCliTest {
         assertThat(r.err()).contains("--size must be at least 32");
         assertThat(dir.resolve("scene-00000.png")).doesNotExist();
     }
+
+    @Test
+    void aClipAndJpegScenes() throws Exception {
+        CliTest.Result r = CliTest.run("generate", "--kind", "clip", "--seed", "3", "--size", "160x96", "--seconds", "1",
+                "--fps", "10", "--out", dir.resolve("clip/c.mp4").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Wrote a 160×96 clip of 10 frames (1.0 s at 10 fps)");
+        try (dev.distillery.vision.VideoFileSource v = new dev.distillery.vision.VideoFileSource(dir.resolve("clip/c.mp4"))) {
+            assertThat(v.containerFrameCount()).isEqualTo(10);
+            assertThat(v.info().width()).isEqualTo(160);
+        }
+        r = CliTest.run("generate", "--kind", "clip", "--size", "320", "--out", dir.resolve("d.mp4").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("WxH");
+
+        r = CliTest.run("generate", "--kind", "scenes", "--count", "2", "--size", "96x64", "--format", "jpg", "--out",
+                dir.resolve("j").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(files(dir.resolve("j"))).containsExactly("scene-00000.jpg", "scene-00001.jpg");
+        try (Mat m = Images.read(dir.resolve("j/scene-00001.jpg"))) {
+            assertThat(m.cols()).isEqualTo(96);
+            assertThat(m.rows()).isEqualTo(64);
+        }
+        r = CliTest.run("generate", "--kind", "scenes", "--count", "2", "--format", "gif", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--format must be png or jpg");
+    }
 }

@@ -84,4 +84,27 @@ class LiveViewTest {
         fx.await("pipeline threads gone", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("live-")));
     }
+
+    @Test
+    void theSampleClipPlaysOnAMachineWithNoCameraAndNoFiles() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        fx.app.window().context().teachers().importFile(model, null, null);
+        fx.robot.clickOn("#nav-live");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<Object> source = fx.find("#live-source", javafx.scene.control.ComboBox.class);
+        fx.await("sample clip listed", () -> source.getItems().stream().anyMatch(c -> c.toString().equals("Sample clip")));
+        assertThat(source.getValue()).as("picked by default").hasToString("Sample clip");
+        assertThat(dir.resolve("data/samples/sample-clip.mp4")).as("copied to the data directory").isRegularFile();
+        fx.await("model listed", () -> !fx.find("#live-start", javafx.scene.control.Button.class).isDisabled());
+        fx.clickWhenVisible("#live-start");
+        fx.await("frames and fps", () -> fx.exists("#live-a-fps")
+                && fx.find("#live-a-fps", Label.class).getText().matches("[1-9][0-9]*\\.[0-9] fps"));
+        assertThat(fx.find("#live-status", Label.class).getText()).contains("sample-clip.mp4");
+        javafx.scene.control.Slider seek = fx.find("#live-seek", javafx.scene.control.Slider.class);
+        assertThat(seek.getMax()).as("150 frames").isEqualTo(149);
+        fx.await("it plays on", () -> fx.find("#live-position", Label.class).getText().matches("frame ([2-9]|\\d\\d+) of 150"));
+        fx.clickWhenVisible("#live-stop");
+        fx.await("idle again", () -> fx.exists("#empty-title")
+                && fx.find("#empty-title", Label.class).getText().equals("No source running"));
+    }
 }

@@ -44,6 +44,7 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
@@ -81,6 +82,8 @@ final class RunWizard {
     private final RadioButton useExisting = new RadioButton("Use a dataset built before");
     private final RadioButton fromFolder = new RadioButton("Images from a folder");
     private final RadioButton fromVideo = new RadioButton("Frames of a video");
+    private final RadioButton sampleImages = new RadioButton("Sample images");
+    private final Label sampleInfo = new Label("shipped with Distillery");
     private final RadioButton generated = new RadioButton("Generated text");
     private final ComboBox<DatasetRow> dataset = new ComboBox<>();
     private static final int THUMBNAILS = 10;
@@ -98,6 +101,8 @@ final class RunWizard {
     private final Label buildResult = new Label();
     private Path folder;
     private Path video;
+    /** The sample images' folder in the data directory, once copied there; null before or without samples. */
+    private Path samples;
     private Task<Dataset> building;
     // target
     private final ToggleGroup targetMode = new ToggleGroup();
@@ -282,7 +287,7 @@ final class RunWizard {
         Task<Object[]> t = new Task<>() {
             @Override
             protected Object[] call() {
-                return new Object[] {ctx.teachers().list(), ctx.session().database().datasets().list()};
+                return new Object[] {ctx.teachers().list(), ctx.session().database().datasets().list(), sampleFolder()};
             }
         };
         t.setOnSucceeded(e -> {
@@ -297,6 +302,7 @@ final class RunWizard {
                         .ifPresentOrElse(teacher::setValue, () -> teacherInfo.setText("The challenge's teacher is "
                                 + "not in your library yet: use Download teacher on the Network screen first."));
             }
+            showSamples((SampleImages) t.getValue()[2]);
             dataset.getItems().setAll(ds);
             if (!ds.isEmpty()) {
                 dataset.setValue(ds.get(0));
@@ -307,6 +313,37 @@ final class RunWizard {
             refreshButtons();
         });
         Background.run(t);
+    }
+
+    /** The sample images' folder and how many images it holds. */
+    private record SampleImages(Path folder, int count) {
+    }
+
+    /** Copies the shipped sample images into the data directory (first use); null when this build has none. */
+    private SampleImages sampleFolder() {
+        if (!dev.distillery.vision.Samples.available()) {
+            return null;
+        }
+        try {
+            dev.distillery.vision.Samples s = new dev.distillery.vision.Samples(ctx.session().dataDirectory().root());
+            s.install();
+            int n = s.imageFiles().size();
+            return n == 0 ? null : new SampleImages(s.images(), n);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RunWizard.class).warn("No sample images: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private void showSamples(SampleImages found) {
+        samples = found == null ? null : found.folder();
+        sampleImages.setDisable(found == null);
+        if (found == null) {
+            sampleInfo.setText("not in this build");
+            return;
+        }
+        sampleImages.setText("Sample images (" + found.count() + " text scenes)");
+        sampleInfo.setText("made by Distillery: words on gradients, noise and shapes");
     }
 
     // ------------------------------------------------------------------------------------------------ teacher
@@ -370,13 +407,19 @@ final class RunWizard {
     // ------------------------------------------------------------------------------------------------ data
 
     private Node dataPage() {
-        for (RadioButton r : List.of(useExisting, fromFolder, fromVideo, generated)) {
+        for (RadioButton r : List.of(useExisting, fromFolder, sampleImages, fromVideo, generated)) {
             r.setToggleGroup(dataMode);
         }
         useExisting.setId("wizard-data-existing");
         fromFolder.setId("wizard-data-folder");
         fromVideo.setId("wizard-data-video");
         generated.setId("wizard-data-generated");
+        sampleImages.setId("wizard-data-samples");
+        for (RadioButton r : List.of(useExisting, fromFolder, sampleImages, fromVideo, generated)) {
+            r.setMinWidth(Region.USE_PREF_SIZE); // the choices' names are never cut short
+        }
+        sampleImages.setDisable(true); // until the samples are in the data directory
+        sampleInfo.getStyleClass().add("hint");
         useExisting.setSelected(true);
         dataset.setId("wizard-dataset");
         dataset.setPrefWidth(420);
@@ -435,12 +478,13 @@ final class RunWizard {
         HBox folderRow = new HBox(8, chooseFolder, folderLabel);
         folderRow.setAlignment(Pos.CENTER_LEFT);
         sources.addRow(1, fromFolder, folderRow);
+        sources.addRow(2, sampleImages, sampleInfo);
         HBox videoRow = new HBox(8, chooseVideo, new Label("every"), videoStep, new Label("th frame"), videoLabel);
         videoRow.setAlignment(Pos.CENTER_LEFT);
-        sources.addRow(2, fromVideo, videoRow);
+        sources.addRow(3, fromVideo, videoRow);
         HBox genRow = new HBox(8, generatedCount, generatedInfo);
         genRow.setAlignment(Pos.CENTER_LEFT);
-        sources.addRow(3, generated, genRow);
+        sources.addRow(4, generated, genRow);
 
         datasetName.setId("wizard-dataset-name");
         datasetName.setPromptText("name of the new dataset (optional)");
@@ -539,6 +583,13 @@ final class RunWizard {
                 }
                 b.addFolder(folder);
                 name = name.isEmpty() ? folder.getFileName().toString() : name;
+            } else if (sampleImages.isSelected()) {
+                if (samples == null) {
+                    error.setText("The sample images are not available");
+                    return;
+                }
+                b.addFolder(samples);
+                name = name.isEmpty() ? "Sample images" : name;
             } else if (fromVideo.isSelected()) {
                 if (video == null) {
                     error.setText("Choose a video first");

@@ -64,6 +64,9 @@ public final class LiveView extends ScreenPane {
     }
 
     private static final String NONE = "(none)";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveView.class);
+    /** The label of the shipped sample clip in the source list. */
+    static final String SAMPLE_CLIP = "Sample clip";
     private final ShellContext ctx;
     private final TeacherService teachers;
     private final ComboBox<SourceChoice> source = new ComboBox<>();
@@ -195,8 +198,8 @@ public final class LiveView extends ScreenPane {
                         "Frames per second and latency for each model",
                         "How often the two agree, frame after frame",
                         "Snapshots, recordings, and captures straight into a dataset"),
-                "Next step: pick a source and a model above and press Start. No camera? The synthetic scene "
-                        + "or any video works.",
+                "Next step: pick a source and a model above and press Start. No camera? The sample clip, the "
+                        + "synthetic scene or any video works.",
                 List.of(Actions.goTo(ctx, Screen.TEACHERS, "Get a teacher", false)));
         centre.getChildren().add(empty);
         BorderPane body = new BorderPane(centre);
@@ -271,23 +274,28 @@ public final class LiveView extends ScreenPane {
         Task<Object[]> load = new Task<>() {
             @Override
             protected Object[] call() {
-                return new Object[] {teachers.list(), Cameras.list()};
+                return new Object[] {teachers.list(), Cameras.list(), sampleClip()};
             }
         };
         load.setOnSucceeded(e -> {
             @SuppressWarnings("unchecked")
             List<Teacher> list = (List<Teacher>) load.getValue()[0];
             List<?> cameras = (List<?>) load.getValue()[1];
+            Path clip = (Path) load.getValue()[2];
             SourceChoice keep = source.getValue();
             List<SourceChoice> choices = new ArrayList<>();
+            if (clip != null) {
+                // first: it works on any machine, and shows text the built-in teachers can find
+                choices.add(new SourceChoice(SAMPLE_CLIP, clip.toString()));
+            }
             choices.add(new SourceChoice("Synthetic scene", "synthetic"));
             for (Object o : cameras) {
                 CameraDevice cam = (CameraDevice) o;
                 choices.add(new SourceChoice(cam.name() == null || cam.name().isBlank() ? "Camera " + cam.index()
                         : cam.name(), "camera:" + cam.index()));
             }
-            source.getItems().stream().filter(c -> !c.spec().equals("synthetic") && !c.spec().startsWith("camera:"))
-                    .forEach(choices::add);
+            source.getItems().stream().filter(c -> !c.spec().equals("synthetic") && !c.spec().startsWith("camera:")
+                    && !c.label().equals(SAMPLE_CLIP)).forEach(choices::add);
             source.getItems().setAll(choices);
             source.setValue(keep != null && choices.contains(keep) ? keep : choices.get(0));
             Object a = modelA.getValue();
@@ -299,9 +307,26 @@ public final class LiveView extends ScreenPane {
             modelB.setValue(b != null && modelB.getItems().contains(b) ? b : NONE);
             start.setDisable(pipeline != null || list.isEmpty());
             status.setText(list.isEmpty() ? "Import a teacher first: a live test needs a model."
-                    : cameras.isEmpty() ? "No camera found: play a video with … or use the synthetic scene." : "");
+                    : cameras.isEmpty() ? "No camera found: the sample clip, the synthetic scene or a video (…) will do."
+                    : "");
         });
         Background.run(load);
+    }
+
+    /** The sample clip, copied into the data directory on first use; null when this build has none. */
+    private Path sampleClip() {
+        if (!dev.distillery.vision.Samples.available()) {
+            return null;
+        }
+        try {
+            dev.distillery.vision.Samples samples = new dev.distillery.vision.Samples(
+                    ctx.session().dataDirectory().root());
+            samples.install();
+            return samples.clip();
+        } catch (RuntimeException e) {
+            LOG.warn("No sample clip: {}", e.getMessage());
+            return null;
+        }
     }
 
     private void startPipeline() {

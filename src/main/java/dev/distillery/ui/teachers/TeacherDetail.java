@@ -38,12 +38,14 @@ import org.kordamp.ikonli.javafx.FontIcon;
 /** The right-hand pane: what the selected teacher is, how it is fed, and what it answers. */
 final class TeacherDetail extends VBox {
     final Button tryButton = new Button("Try on image…", new FontIcon("mdi2i-image-search-outline"));
+    final Button trySampleButton = new Button("Try on a sample image", new FontIcon("mdi2i-image-text"));
     final Button evalButton = new Button("Evaluate…", new FontIcon("mdi2c-check-decagram-outline"));
     final Button benchButton = new Button("Benchmark", new FontIcon("mdi2s-speedometer"));
     final Button deleteButton = new Button("Delete…", new FontIcon("mdi2t-trash-can-outline"));
     final Button labelsButton = new Button("Attach labels file…", new FontIcon("mdi2t-tag-multiple-outline"));
     final PredictionView prediction = new PredictionView();
-    final Label tryHint = new Label("Choose an image to see what this teacher answers, drawn over the picture.");
+    final Label tryHint = new Label("Choose an image to see what this teacher answers, drawn over the picture; no "
+            + "pictures at hand? Try it on the sample images that come with Distillery.");
     final TabPane tabs = new TabPane();
     final Tab tryTab;
     private final Teacher teacher;
@@ -71,7 +73,10 @@ final class TeacherDetail extends VBox {
 
         tryHint.setWrapText(true);
         tryHint.getStyleClass().add("hint");
-        VBox tryBox = new VBox(8, tryHint, prediction);
+        tryHint.setId("teacher-try-hint");
+        trySampleButton.setId("teacher-try-sample");
+        trySampleButton.setDisable(!dev.distillery.vision.Samples.available());
+        VBox tryBox = new VBox(8, tryHint, trySampleButton, prediction);
         VBox.setVgrow(prediction, Priority.ALWAYS);
         tryBox.setPadding(new Insets(10));
         tryTab = tab("Try", tryBox, "tab-try");

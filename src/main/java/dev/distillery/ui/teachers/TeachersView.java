@@ -63,6 +63,7 @@ public final class TeachersView extends ScreenPane {
     private final Label count = new Label();
     private final Node empty;
     private Long selected;
+    private int nextSample;
 
     public TeachersView(ShellContext ctx) {
         super(Screen.TEACHERS, "Large ONNX vision models your students learn from");
@@ -318,6 +319,7 @@ public final class TeachersView extends ScreenPane {
         grid.getChildren().forEach(n -> ((TeacherCard) n).setSelected(((TeacherCard) n).teacherId == t.id()));
         TeacherDetail detail = new TeacherDetail(t, service, profile -> saveProfile(t, profile));
         detail.tryButton.setOnAction(e -> tryOn(detail));
+        detail.trySampleButton.setOnAction(e -> tryOnSample(detail));
         detail.evalButton.setOnAction(e -> evaluate(t));
         detail.benchButton.setOnAction(e -> run("Benchmarking " + t.name(),
                 job -> service.benchmark(t, (f, phase) -> job.progress(f, phase), job.cancellation()), r -> refresh(t.id())));
@@ -344,6 +346,10 @@ public final class TeachersView extends ScreenPane {
         fc.setTitle("Try " + detail.teacher().name() + " on an image");
         fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Images", "*.jpg", "*.jpeg", "*.png", "*.bmp",
                 "*.webp", "*.JPEG", "*.JPG", "*.PNG"), new FileChooser.ExtensionFilter("All files", "*"));
+        Path sampleImages = samples().images();
+        if (java.nio.file.Files.isDirectory(sampleImages)) {
+            fc.setInitialDirectory(sampleImages.toFile()); // somewhere with pictures, when nothing else is known
+        }
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
             tryOn(detail, f.toPath());
@@ -359,14 +365,42 @@ public final class TeachersView extends ScreenPane {
     }
 
     private void tryOn(TeacherDetail detail, Path image) {
+        tryOn(detail, () -> image);
+    }
+
+    private dev.distillery.vision.Samples samples() {
+        return new dev.distillery.vision.Samples(ctx.session().dataDirectory().root());
+    }
+
+    /** Each press shows the next of the shipped sample images (copied to the data directory on first use). */
+    private void tryOnSample(TeacherDetail detail) {
+        int k = nextSample++;
+        tryOn(detail, () -> {
+            dev.distillery.vision.Samples s = samples();
+            try {
+                s.install();
+            } catch (IllegalStateException e) {
+                throw new dev.distillery.model.TeacherException(e.getMessage(), e);
+            }
+            List<Path> files = s.imageFiles();
+            if (files.isEmpty()) {
+                throw new dev.distillery.model.TeacherException("There are no sample images in " + s.images());
+            }
+            return files.get(k % files.size());
+        });
+    }
+
+    /** Runs the teacher on the image {@code where} gives (called in the job, so it may copy or look up files). */
+    private void tryOn(TeacherDetail detail, java.util.function.Supplier<Path> where) {
         detail.tabs.getSelectionModel().select(detail.tryTab);
         run("Running " + detail.teacher().name(), job -> {
+            Path image = where.get();
             job.message("Reading " + image.getFileName());
             Prediction p = service.tryOn(detail.teacher(), image);
             Image img = new Image(image.toUri().toString());
-            return new Object[] {img, p};
+            return new Object[] {img, p, image};
         }, r -> {
-            detail.tryHint.setText(image.getFileName().toString());
+            detail.tryHint.setText(((Path) r[2]).getFileName().toString());
             detail.prediction.show((Image) r[0], (Prediction) r[1]);
         });
     }
