@@ -4,10 +4,13 @@ import dev.distillery.core.AlreadyRunningException;
 import dev.distillery.core.BuildInfo;
 import dev.distillery.core.DataDirectory;
 import dev.distillery.core.DataDirectoryException;
+import dev.distillery.core.NativeCaches;
 import dev.distillery.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,9 +52,30 @@ public final class DistilleryCommand implements Callable<Integer> {
         return new GuiCommand().run(this);
     }
 
-    /** Runs the command line and returns the process exit code. */
+    /**
+     * Runs the command line and returns the process exit code. This is the app's entry point: once the
+     * arguments are parsed, and before any command runs, the native libraries' caches are pointed under the
+     * data directory this invocation uses (see {@link NativeCaches}).
+     */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        cl.setExecutionStrategy(withNativeCaches(System.getenv(), System.getProperties(), cl.getExecutionStrategy()));
+        return cl.execute(args);
+    }
+
+    /**
+     * An execution strategy that first resolves the data directory from the parsed {@code --data-dir}
+     * (wherever it was given), {@code env}'s {@code DISTILLERY_HOME} or the default, and sets the native
+     * caches under it in {@code target}, then runs {@code next}.
+     */
+    static CommandLine.IExecutionStrategy withNativeCaches(Map<String, String> env, Properties target,
+            CommandLine.IExecutionStrategy next) {
+        return parsed -> {
+            DistilleryCommand root = (DistilleryCommand) parsed.commandSpec().userObject();
+            Path data = DataDirectory.locate(Optional.ofNullable(root.dataDir), env, System.getProperty("user.home"));
+            NativeCaches.apply(data, env, target);
+            return next.execute(parsed);
+        };
     }
 
     /** A configured command line; tests redirect its output with setOut/setErr. */
