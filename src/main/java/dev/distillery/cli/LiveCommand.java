@@ -26,7 +26,8 @@ final class LiveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Option(names = "--source", required = true, paramLabel = "S",
-            description = "A video file, an image folder, camera:0, or synthetic[:WxH@FPS]")
+            description = "A video file, an image folder, camera:0, synthetic[:WxH@FPS], or sample (the clip that "
+                    + "ships with the app)")
     String source;
     @Option(names = "--model", required = true, paramLabel = "M", description = "Teacher (id, name or .onnx); give two to compare")
     List<String> models;
@@ -54,7 +55,13 @@ final class LiveCommand implements Callable<Integer> {
                     Teacher t = TeacherCommand.resolve(s, m);
                     opened.add(new RunnerModel(t.name(), dev.distillery.teacher.run.TeacherRunner.open(s.fileOf(t), t.profile(), each)));
                 }
-                src = FrameSources.open(source);
+                if (source.strip().equalsIgnoreCase("sample")) { // the shipped clip, copied to <data>/samples once
+                    dev.distillery.vision.Samples samples = new dev.distillery.vision.Samples(root.dataDirectory());
+                    samples.install();
+                    src = FrameSources.open(samples.clip().toString());
+                } else {
+                    src = FrameSources.open(source);
+                }
                 LiveReport report = LiveRun.run(src, opened, frames);
                 out.println(json ? report.toJson() : text(report));
                 out.flush();
