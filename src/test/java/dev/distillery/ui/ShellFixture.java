@@ -42,10 +42,20 @@ final class ShellFixture implements AutoCloseable {
     }
 
     void await(String what, Supplier<Boolean> condition) {
+        // a node can leave the scene between an exists() and a find() in the condition (a list or card
+        // re-rendering): that counts as "not yet"; the last such failure is kept as the cause of a time-out
+        RuntimeException[] last = new RuntimeException[1];
         try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+                try {
+                    return Boolean.TRUE.equals(condition.get());
+                } catch (RuntimeException e) {
+                    last[0] = e;
+                    return false;
+                }
+            });
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what, e);
+            throw new AssertionError("timed out waiting for " + what, last[0] != null ? last[0] : e);
         }
     }
 
