@@ -8,7 +8,6 @@ import dev.distillery.store.RunRow;
 import dev.distillery.teacher.TeacherService;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javafx.scene.chart.LineChart;
 import javafx.scene.control.Button;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Distill screen driven as a user would: the wizard checks class groups as they are typed; a real run of the
@@ -50,11 +48,7 @@ class DistillViewTest {
 
     /** Like {@link ShellFixture#await} with room for training on busy cores. */
     void awaitLong(String what, Supplier<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(150, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what, e);
-        }
+        ShellFixture.await(what, 150, condition);
     }
 
     String text(String query) {

@@ -7,7 +7,6 @@ import dev.distillery.network.ledger.LedgerClient;
 import dev.distillery.network.score.Challenge;
 import dev.distillery.ui.network.NetworkSnapshot;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -40,11 +39,7 @@ class NetworkViewTest {
     }
 
     void awaitLong(String what, Supplier<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what, e);
-        }
+        ShellFixture.await(what, 120, condition);
     }
 
     @Test

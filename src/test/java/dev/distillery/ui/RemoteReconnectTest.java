@@ -21,7 +21,6 @@ import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The app on a remote ledger over TLS: connected through the Connect dialog, the certificate is pinned on first
@@ -67,11 +66,7 @@ class RemoteReconnectTest {
     }
 
     static void await(String what, Supplier<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> Boolean.TRUE.equals(condition.get()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what, e);
-        }
+        ShellFixture.await(what, 90, condition);
     }
 
     String status() {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.teacher.TeacherService;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The New run wizard offers the shipped sample images as data, and builds a dataset from them. */
 class SampleImagesWizardTest {
@@ -38,12 +36,8 @@ class SampleImagesWizardTest {
             assertThat(samples.getText()).isEqualTo("Sample images (24 text scenes)");
             fx.clickWhenVisible("#wizard-data-samples");
             fx.clickWhenVisible("#wizard-build");
-            try {
-                WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> fx.exists("#wizard-build-result")
-                        && fx.find("#wizard-build-result", Label.class).getText().startsWith("Built"));
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("dataset not built: " + fx.find("#wizard-build-result", Label.class).getText(), e);
-            }
+            ShellFixture.await("the dataset built", 60, () -> fx.exists("#wizard-build-result")
+                    && fx.find("#wizard-build-result", Label.class).getText().startsWith("Built"));
             assertThat(fx.find("#wizard-build-result", Label.class).getText())
                     .startsWith("Built \"Sample images\"")
                     .matches(".*: \\d+ train · [1-9]\\d* val · 0 unreadable · 0 duplicates left out");

@@ -42,11 +42,19 @@ final class ShellFixture implements AutoCloseable {
     }
 
     void await(String what, Supplier<Boolean> condition) {
-        // a node can leave the scene between an exists() and a find() in the condition (a list or card
-        // re-rendering): that counts as "not yet"; the last such failure is kept as the cause of a time-out
+        await(what, 20, condition);
+    }
+
+    /**
+     * Waits for a condition read off the live scene from the test thread. A node can leave the scene between an
+     * exists() and a find() in the condition, or a list can change under a lookup (a card re-rendering, a run
+     * page swapped for its report): that counts as "not yet"; the last such failure is kept as the cause of a
+     * time-out.
+     */
+    static void await(String what, int seconds, Supplier<Boolean> condition) {
         RuntimeException[] last = new RuntimeException[1];
         try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
                 try {
                     return Boolean.TRUE.equals(condition.get());
                 } catch (RuntimeException e) {
