@@ -42,6 +42,11 @@ class NetworkViewTest {
         ShellFixture.await(what, 120, condition);
     }
 
+    /** The stake column as the table shows it now, top to bottom. */
+    static java.util.List<Double> stakes(TableView<NetworkSnapshot.Row> table) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> table.getItems().stream().map(NetworkSnapshot.Row::stake).toList()).get();
+    }
+
     @Test
     void startsTheDevnetShowsSimulatedMinersAndAnnouncedChanges() throws Exception {
         fx.robot.interact(() -> fx.app.window().context().navigator().go(Screen.NETWORK));
@@ -67,6 +72,20 @@ class NetworkViewTest {
         awaitLong("the simulated chips drawn in the table", () -> !fx.robot.lookup(".chip-simulated").queryAll()
                 .isEmpty());
         assertThat(fx.find("#status-network", Label.class).getText()).startsWith("Network: Local devnet · block");
+
+        // a click on a header sorts by it (the user's row would stay pinned first; no wallet here), a second click
+        // reverses
+        var stake = table.getColumns().stream().filter(c -> c.getText().equals("Stake τ")).findFirst().orElseThrow();
+        javafx.scene.Node header = fx.robot.lookup(".column-header").match((javafx.scene.Node n) ->
+                n instanceof javafx.scene.control.skin.TableColumnHeader h && h.getTableColumn() == stake).query();
+        fx.robot.clickOn(header);
+        fx.await("sorted by stake", () -> table.getSortOrder().equals(java.util.List.of(stake)));
+        assertThat(stakes(table)).isSorted();
+        fx.robot.clickOn(header);
+        fx.await("descending", () -> stake.getSortType() == javafx.scene.control.TableColumn.SortType.DESCENDING
+                && table.getSortOrder().equals(java.util.List.of(stake)));
+        assertThat(stakes(table)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(stakes(table).get(0)).isGreaterThan(stakes(table).get(stakes(table).size() - 1));
 
         // the subnet owner tightens the latency budget: miners see it announced before it applies
         try (LedgerClient owner = LedgerClient.plaintext(net.host(), net.ledgerPort(), net.owner())) {

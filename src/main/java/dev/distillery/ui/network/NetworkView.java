@@ -238,6 +238,10 @@ public final class NetworkView extends ScreenPane {
                     (NetworkSnapshot.Row r) -> !r.hotkey().equals(me));
             return by == null ? pin.thenComparingInt(NetworkSnapshot.Row::uid) : pin.thenComparing(by);
         }, table.comparatorProperty(), myHotkey));
+        // The SortedList does the sorting through that binding. The default sort policy only accepts a SortedList
+        // bound to the table's comparator itself, and otherwise calls the sort failed and puts the previous sort
+        // order back: a click on a header would not sort.
+        table.setSortPolicy(t -> true);
         myHotkey.addListener((o, a, b) -> table.refresh());
     }
 
