@@ -8,6 +8,7 @@ import dev.distillery.network.ledger.LedgerClient;
 import dev.distillery.network.ledger.LedgerServer;
 import dev.distillery.network.tls.ServerIdentity;
 import dev.distillery.store.NetworkStore;
+import dev.distillery.ui.network.NetworkFeed;
 import dev.distillery.ui.network.NetworkSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -140,5 +141,35 @@ class RemoteReconnectTest {
         long afterWarning = store.countEpochs(ledgerId);
         Thread.sleep(1000);
         assertThat(store.countEpochs(ledgerId)).as("nothing is read from an untrusted server").isEqualTo(afterWarning);
+    }
+
+    /** A free loopback port nothing listens on. */
+    static int deadPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void aValidatorThatDoesNotAnswerDoesNotKeepTheUserOffTheNetwork() throws Exception {
+        ledger = start(0, "tls-a");
+        String never = "127.0.0.1:" + deadPort();
+        String known = "127.0.0.1:" + deadPort();
+        fx = ShellFixture.start(dir.resolve("data"));
+        ShellContext ctx = fx.app.window().context();
+        // one validator followed before (its certificate pinned then), one never seen; neither answers now
+        ctx.settings().put("network.pin." + known, "ab".repeat(32));
+        var feed = ctx.network();
+        fx.robot.interact(() -> feed.connectRemote(NetworkFeed.Endpoint.parse("127.0.0.1:" + ledger.port()),
+                List.of(NetworkFeed.Endpoint.parse(never), NetworkFeed.Endpoint.parse(known))));
+        await("connected to the ledger", () -> feed.snapshotProperty().get().state() == NetworkSnapshot.State.RUNNING);
+        assertThat(feed.link().validators()).as("the pinned one is followed, the unknown one left out")
+                .extracting(NetworkFeed.Endpoint::address).containsExactly(known);
+        await("the left-out notice", () -> feed.notices().recent().stream().anyMatch(n -> n.kind()
+                == dev.distillery.ui.network.Notices.Kind.VALIDATOR_UNREACHABLE && n.text().contains(never)
+                && n.text().contains("connected without it")));
+        await("the pinned one reported unreachable", () -> feed.notices().recent().stream().anyMatch(n -> n.kind()
+                == dev.distillery.ui.network.Notices.Kind.VALIDATOR_UNREACHABLE && n.text().contains(known)));
+        assertThat(ctx.settings().get("network.pin." + never)).as("nothing pinned for a server never read").isEmpty();
     }
 }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -280,15 +281,28 @@ public final class NetworkFeed implements AutoCloseable {
             List<String> firstUse = new ArrayList<>();
             Endpoint ledgerPinned;
             List<Endpoint> vals = new ArrayList<>();
+            Map<Endpoint, String> leftOut = new LinkedHashMap<>();
             try {
                 ledgerPinned = pin(ledgerEndpoint, warnings, firstUse);
-                for (Endpoint v : validatorEndpoints) {
-                    vals.add(pin(v, warnings, firstUse));
-                }
             } catch (IOException e) {
                 publish(NetworkSnapshot.of(source, NetworkSnapshot.State.UNREACHABLE, "Could not reach "
                         + e.getMessage() + ". Check the address and that the server runs, then Connect again."));
                 return;
+            }
+            // A validator that does not answer does not keep the user off the network: with a pin from before it is
+            // followed as "unreachable, retrying" like one that goes down later; never seen, its certificate cannot
+            // be pinned, so it is left out until the next Connect, and the user is told.
+            for (Endpoint v : validatorEndpoints) {
+                try {
+                    vals.add(pin(v, warnings, firstUse));
+                } catch (IOException e) {
+                    Optional<String> known = pins().pinned(v.address());
+                    if (known.isPresent()) {
+                        vals.add(v.pinned(known.get()));
+                    } else {
+                        leftOut.put(v, e.getMessage());
+                    }
+                }
             }
             if (!warnings.isEmpty()) {
                 String text = String.join("\n\n", warnings);
@@ -306,6 +320,7 @@ public final class NetworkFeed implements AutoCloseable {
                 }
                 open(new Link(source, ledgerEndpoint.address(), ledgerPinned, vals, null));
             }
+            leftOut.forEach((v, why) -> notices.validatorLeftOut(v.name(), v.address(), why));
         });
     }
 

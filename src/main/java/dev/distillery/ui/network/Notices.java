@@ -72,6 +72,13 @@ public final class Notices {
                 + (why == null ? "" : ": " + why) + ". Distillery keeps retrying; your submissions are kept.");
     }
 
+    /** A validator that did not answer when connecting and has no pinned certificate yet, so it is not followed. */
+    void validatorLeftOut(String name, String address, String why) {
+        show(Kind.VALIDATOR_UNREACHABLE, "Validator unreachable", name + " did not answer when connecting"
+                + (why == null ? "" : " (" + why + ")") + ", so its certificate could not be checked: connected "
+                + "without it. Connect again once it runs to follow it and submit to it.");
+    }
+
     void certificateChanged(String warning) {
         show(Kind.CERTIFICATE_CHANGED, "Certificate changed — not connecting", warning);
         Platform.runLater(() -> {
