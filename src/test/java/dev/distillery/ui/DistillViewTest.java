@@ -74,13 +74,14 @@ class DistillViewTest {
     }
 
     @Test
-    void classGroupsAreCheckedAsTheyAreTyped() {
+    void classGroupsAreCheckedAsTheyAreTyped() throws Exception {
         var ctx = fx.app.window().context();
         var few = new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
                 .addGeneratedLines(new TextSceneGenerator(3), 8).build("few lines");
         fx.robot.clickOn("#nav-distill");
         fx.await("empty state", () -> text("#empty-title").equals("No distillation runs yet"));
 
+        fx.frame();
         openWizardWithTeacher();
         next(2);
         fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
@@ -99,6 +100,7 @@ class DistillViewTest {
                 .contains("error-text"));
         assertThat(text("#wizard-groups-result")).isEqualTo("2 student classes: up right (1 teacher class), other (1 teacher class)");
         assertThat(button("#wizard-next").isDisabled()).isFalse();
+        fx.snap("distill-wizard");
 
         fx.robot.interact(() -> button("#wizard-next").requestFocus());
         fx.robot.push(KeyCode.ESCAPE);
@@ -123,7 +125,8 @@ class DistillViewTest {
     }
 
     @Test
-    void aRunTrainsLivePausesResumesCompletesAndAnotherIsCancelled() {
+    void aRunTrainsLivePausesResumesCompletesAndAnotherIsCancelled() throws Exception {
+        fx.frame();
         openWizardWithTeacher();
         next(2);
         // Data: 120 generated text lines, built inside the wizard.
@@ -148,7 +151,8 @@ class DistillViewTest {
         next(5);
         @SuppressWarnings("unchecked")
         Spinner<Double> minutes = fx.find("#wizard-minutes", Spinner.class);
-        fx.robot.interact(() -> minutes.getValueFactory().setValue(0.3)); // 18 s of training
+        // 18 s of training; for a screenshot, long enough to catch it mid-run
+        fx.robot.interact(() -> minutes.getValueFactory().setValue(ShellFixture.SHOTS == null ? 0.3 : 1.5));
         fx.clickWhenVisible("#wizard-finish");
 
         // The live page: a chart point per finished epoch, then pause and resume.
@@ -158,6 +162,11 @@ class DistillViewTest {
                 && !((javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-metric", LineChart.class)
                 .getData().get(0)).getData().isEmpty());
         assertThat(text("#run-status")).isEqualTo("RUNNING");
+        if (ShellFixture.SHOTS != null) {
+            awaitLong("three epochs on the chart", () -> ((javafx.scene.chart.XYChart.Series<?, ?>) fx.find(
+                    "#run-chart-metric", LineChart.class).getData().get(0)).getData().size() >= 3);
+            fx.snap("distill-run");
+        }
         fx.clickWhenVisible("#run-pause");
         fx.await("paused", () -> text("#run-status").equals("PAUSED"));
         assertThat(button("#run-pause").getText()).isEqualTo("Resume");

@@ -36,12 +36,8 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 class MinerFlowTest {
     static final String PASSWORD = "correct horse battery";
-    /**
-     * Where to save the README's screenshots of this flow, or null (the default: none). Set with
-     * {@code -Ddistillery.screenshots=DIR -Dgui} under Xvfb ({@code docs/screenshots/take-miner.sh}): the shots are
-     * {@code import -window root} of the real window.
-     */
-    static final String SHOTS = System.getProperty("distillery.screenshots");
+    /** Where to save the README's screenshots of this flow, or null: see {@link ShellFixture#SHOTS}. */
+    static final String SHOTS = ShellFixture.SHOTS;
 
     @TempDir
     Path dir;
@@ -74,23 +70,12 @@ class MinerFlowTest {
         ShellFixture.await(what, seconds, condition);
     }
 
-    /** A screenshot of the screen shown now, when {@link #SHOTS} asks for them. */
     void shot(Screen screen, String name) throws Exception {
-        if (SHOTS == null) {
-            return;
-        }
-        fx.robot.interact(() -> {
-            fx.stage.setX(0);
-            fx.stage.setY(0);
-            fx.stage.setWidth(1280);
-            fx.stage.setHeight(860);
-            fx.app.window().context().navigator().go(screen);
-        });
-        Thread.sleep(2500); // charts and tables fill in from background reads
-        WaitForAsyncUtils.waitForFxEvents();
-        Process p = new ProcessBuilder("import", "-window", "root", Path.of(SHOTS, name + ".png").toString())
-                .inheritIO().start();
-        assertThat(p.waitFor()).as("import " + name).isZero();
+        fx.shot(screen, name);
+    }
+
+    void snap(String name) throws Exception {
+        fx.snap(name);
     }
 
     String text(String query) {
@@ -179,8 +164,20 @@ class MinerFlowTest {
         assertThat(steps).startsWith("COMMITTED", "UPLOADED").endsWith("SCORED");
         awaitLong("the new-best notification", 30, () -> ctx.network().notices().recent().stream()
                 .anyMatch(n -> n.kind() == dev.distillery.ui.network.Notices.Kind.NEW_BEST));
-                Button close = fx.find("#submit-close", Button.class);
-        fx.robot.interact(close::fire); // the tall dialog's bottom row can sit below the headless screen
+        Button close = fx.find("#submit-close", Button.class);
+        // the filled-in dialog fits its window: the buttons are inside it, the results are not cut to "…"
+        javafx.geometry.Bounds b = close.localToScene(close.getBoundsInLocal());
+        assertThat(b.getMaxY()).as("the Close button inside the dialog").isLessThanOrEqualTo(close.getScene().getHeight());
+        Label result = fx.find("#timeline-validator-1-result", Label.class);
+        assertThat(result.getHeight()).as("the whole result line shows").isGreaterThanOrEqualTo(
+                result.prefHeight(result.getWidth()) - 0.5);
+        if (SHOTS != null) {
+            awaitLong("validator-2 scored too", 600, () -> fx.robot.lookup("#timeline-validator-2-result").tryQuery()
+                    .map(n -> !((Label) n).getText().startsWith("Uploaded") && !((Label) n).getText().startsWith("Being")
+                            && !((Label) n).getText().startsWith("Queued")).orElse(false));
+            snap("submit");
+        }
+        fx.robot.interact(close::fire);
         shot(Screen.NETWORK, "network");
 
         // 4. earnings arrive after the next epochs: the only miner with weight takes the miners' share

@@ -13,6 +13,13 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /** Starts the real app on a real session (H2 file in a temp folder) under TestFX. */
 final class ShellFixture implements AutoCloseable {
+    /**
+     * Where to save README screenshots, or null (the default: none). Set with
+     * {@code -Ddistillery.screenshots=DIR -Dgui} under Xvfb ({@code docs/screenshots/take-miner.sh}): the shots are
+     * {@code import -window root} of the real window, taken at points of a test's flow.
+     */
+    static final String SHOTS = System.getProperty("distillery.screenshots");
+
     // close() declares Exception: TestFX cleanup throws TimeoutException.
     final FxRobot robot = new FxRobot();
     final AppSession session;
@@ -81,6 +88,43 @@ final class ShellFixture implements AutoCloseable {
         });
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn(query);
+    }
+
+    /** When {@link #SHOTS} asks for them: the window at 1280×860 in the corner, on {@code screen}, saved as NAME.png. */
+    void shot(Screen screen, String name) throws Exception {
+        if (SHOTS == null) {
+            return;
+        }
+        frame();
+        robot.interact(() -> app.window().context().navigator().go(screen));
+        snap(name);
+    }
+
+    /** When {@link #SHOTS} asks for them: the window at 1280×860 in the corner of the screen, as the README shows it. */
+    void frame() {
+        if (SHOTS == null) {
+            return;
+        }
+        robot.interact(() -> {
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(1280);
+            stage.setHeight(860);
+        });
+    }
+
+    /** When {@link #SHOTS} asks for them: whatever shows now (a dialog over the window), saved as NAME.png. */
+    void snap(String name) throws Exception {
+        if (SHOTS == null) {
+            return;
+        }
+        Thread.sleep(2500); // charts and tables fill in from background reads
+        WaitForAsyncUtils.waitForFxEvents();
+        Process p = new ProcessBuilder("import", "-window", "root", Path.of(SHOTS, name + ".png").toString())
+                .inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new AssertionError("import -window root failed for " + name);
+        }
     }
 
     Screen current() {

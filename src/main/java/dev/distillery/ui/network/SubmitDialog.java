@@ -95,6 +95,7 @@ public final class SubmitDialog {
         previewText.setId("submit-preview");
         previewText.setWrapText(true);
         previewSpin.setMaxSize(22, 22);
+        previewSpin.managedProperty().bind(previewSpin.visibleProperty()); // no gap before the result once done
         HBox previewRow = new HBox(10, previewSpin, previewText);
         previewRow.setAlignment(Pos.CENTER_LEFT);
         Label previewHint = new Label("Scored here exactly as the validators score: the same sandbox, gates and "
@@ -114,9 +115,26 @@ public final class SubmitDialog {
         none.setWrapText(true);
         timelines.getChildren().add(none);
 
-        VBox content = new VBox(10, previewTitle, previewRow, previewHint, submitTitle, message, timelines);
+        // Wrapped texts keep the height their lines need instead of ending in "…"; the timelines (one per
+        // validator, growing as statuses arrive) scroll inside the dialog rather than pushing its buttons out of
+        // the window.
+        for (Label l : List.of(previewText, previewHint, message, none)) {
+            l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        javafx.scene.control.ScrollPane timelineScroll = new javafx.scene.control.ScrollPane(timelines);
+        timelineScroll.setId("submit-timelines-scroll");
+        timelineScroll.setFitToWidth(true);
+        timelineScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        timelineScroll.setPrefViewportHeight(190); // two validators' timelines with their results
+        timelineScroll.setMinViewportHeight(90);
+        timelineScroll.getStyleClass().add("edge-to-edge");
+        timelines.setPadding(new Insets(0, 4, 0, 0));
+        VBox.setVgrow(timelineScroll, javafx.scene.layout.Priority.ALWAYS);
+        VBox content = new VBox(10, previewTitle, previewRow, previewHint, submitTitle, message, timelineScroll);
         content.setPadding(new Insets(6, 10, 6, 10));
         content.setPrefWidth(640);
+        // opened at the size the filled-in dialog needs (texts arrive after it shows; a window does not grow)
+        content.setPrefHeight(470);
         dialog.getDialogPane().setContent(content);
         dialog.setOnHidden(e -> {
             ctx.miner().submissionsVersionProperty().removeListener(refresher);
@@ -306,7 +324,7 @@ public final class SubmitDialog {
         if (submissionIds.isEmpty()) {
             return;
         }
-        Map<String, String> ids = Map.copyOf(submissionIds);
+        Map<String, String> ids = new java.util.TreeMap<>(submissionIds); // validators in name order, every redraw
         NetworkStore store = ctx.session().database().network();
         Task<Map<String, Object[]>> t = new Task<>() {
             @Override
@@ -374,6 +392,7 @@ public final class SubmitDialog {
         if (rejected) {
             result.getStyleClass().add("error-text");
         }
+        result.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         VBox box = new VBox(4, name, chips, result);
         box.setId("timeline-" + validator.replace(' ', '-'));
         return box;
