@@ -2,10 +2,12 @@
 #
 # Checks the .deb built by installers/linux/build.sh on this machine (as root; it installs and removes
 # the package): install with apt-get, the CLI from /usr/bin/distillery, the devnet for one epoch
-# without network (unshare -n: loopback only), the window under Xvfb with a screenshot, then removal,
-# and that nothing is left behind.
+# without network (unshare -n: loopback only), the window under Xvfb with a screenshot, an .onnx file
+# opened the way a file manager opens it (the menu entry's Exec line, %F replaced by the file) handed to
+# that open window, then removal, and that nothing is left behind.
 #
-# Usage: installers/linux/check-deb.sh [SCREENSHOT.png]     (default docs/screenshots/installed.png)
+# Usage: installers/linux/check-deb.sh [SCREENSHOT.png [OPENED.png]]
+#        (defaults docs/screenshots/installed.png and docs/screenshots/installed-open-onnx.png)
 # Needs: root, xvfb imagemagick xdotool (apt-get install -y xvfb imagemagick xdotool), util-linux, iproute2.
 
 set -euo pipefail
@@ -13,6 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 SHOT=${1:-docs/screenshots/installed.png}
+OPENED_SHOT=${2:-docs/screenshots/installed-open-onnx.png}
 DEB=$(ls target/installers/distillery_*.deb | head -n 1)
 DATA=$(mktemp -d /tmp/inst-data.XXXXXX)
 DISPLAY_NUM=${DISPLAY_NUM:-58}
@@ -62,6 +65,30 @@ sleep 6 # first paint, the dashboard's cards, the embedded devnet starting
 mkdir -p "$(dirname "$SHOT")"
 DISPLAY=":$DISPLAY_NUM" import -window root "$SHOT"
 echo "screenshot: $SHOT"
+
+step "an .onnx opened from the file manager goes to the open window"
+ENTRY=/usr/share/applications/distillery-Distillery.desktop
+EXEC=$(sed -n 's/^Exec=//p' "$ENTRY")
+echo "Exec=$EXEC"
+case "$EXEC" in *%F*) ;; *) echo "the menu entry's Exec line takes no files (%F)" >&2; exit 1 ;; esac
+if command -v xdg-mime >/dev/null; then
+    echo "default for application/x-onnx: $(xdg-mime query default application/x-onnx || true)"
+fi
+# a real model: the built-in text-direction classifier, imported into a scratch library and copied out
+distillery --data-dir "$DATA/catalog" teacher import --catalog ppocr-mobile-v2-cls > /dev/null
+cp "$(find "$DATA/catalog" -name '*.onnx' | head -n 1)" "$DATA/Text direction.onnx"
+OPEN_CMD=${EXEC//%F/}
+# shellcheck disable=SC2086 # the Exec line is words, as the file manager splits it
+DISPLAY=":$DISPLAY_NUM" $OPEN_CMD --data-dir "$DATA/gui" "$DATA/Text direction.onnx" 2>&1 | tee "$DATA/open.out"
+grep -q 'handed over to the Distillery window already open' "$DATA/open.out" \
+    || { echo "the second start did not reach the open window" >&2; exit 1; }
+for _ in $(seq 1 30); do
+    grep -q 'Imported teacher' "$DATA/gui/logs/distillery.log" 2>/dev/null && break
+    sleep 1
+done
+sleep 2
+DISPLAY=":$DISPLAY_NUM" import -window root "$OPENED_SHOT"
+echo "screenshot: $OPENED_SHOT"
 kill "$APP"
 wait "$APP" 2>/dev/null || true
 echo "--- app output"; cat "$DATA/gui.out"

@@ -8,6 +8,7 @@ import dev.distillery.core.NativeCaches;
 import dev.distillery.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 
 /** {@code distillery}: with no sub-command, opens the window. */
@@ -23,7 +25,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = DistilleryCommand.Version.class,
         description = {
             "Distill big ONNX vision models into tiny CPU students, test them live, and mine with them.",
-            "With no command, opens the Distillery window."},
+            "With no command, opens the Distillery window (importing any ONNX FILE given)."},
         footer = {"",
             "Data lives in ~/.distillery unless DISTILLERY_HOME or --data-dir says otherwise.",
             "Exit codes: 0 ok, 1 error, 2 bad usage, 3 data directory in use by another Distillery."},
@@ -47,9 +49,13 @@ public final class DistilleryCommand implements Callable<Integer> {
         return DataDirectory.locate(Optional.ofNullable(dataDir));
     }
 
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "ONNX models to import as teachers in the window (how the file manager opens .onnx files).")
+    List<Path> files = List.of();
+
     @Override
     public Integer call() {
-        return new GuiCommand().run(this);
+        return new GuiCommand().run(this, files);
     }
 
     /**

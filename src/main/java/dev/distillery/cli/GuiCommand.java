@@ -1,35 +1,64 @@
 package dev.distillery.cli;
 
 import dev.distillery.boot.AppSession;
+import dev.distillery.boot.Handoff;
 import dev.distillery.core.AlreadyRunningException;
 import dev.distillery.ui.DistilleryApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code distillery gui}: opens the window (also what {@code distillery} alone does). */
-@Command(name = "gui", description = "Open the Distillery window (the default).")
+@Command(name = "gui", description = "Open the Distillery window (the default). ONNX files given are imported as "
+        + "teachers; when a window is already open on the data directory, they go to that window.")
 final class GuiCommand implements Callable<Integer> {
+    /** How long a second start waits for the open window to take its request. */
+    static final Duration HANDOFF_WAIT = Duration.ofSeconds(5);
+
     @ParentCommand
     DistilleryCommand parent;
 
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "ONNX models to import as teachers.")
+    List<Path> files = List.of();
+
     @Override
     public Integer call() {
-        return run(parent);
+        return run(parent, files);
     }
 
-    int run(DistilleryCommand root) {
+    int run(DistilleryCommand root, List<Path> models) {
+        for (Path f : models) {
+            if (!Files.isRegularFile(f)) {
+                // a mistyped command lands here too, as a "file" (picocli matches command names first)
+                System.err.println("distillery: '" + f + "' is neither a command nor a file. See distillery --help.");
+                return DistilleryCommand.EXIT_USAGE;
+            }
+        }
         AppSession session;
         try {
             session = AppSession.open(root.dataDirectory(), false);
         } catch (AlreadyRunningException e) {
-            // Say it where the user looks: on the terminal and, when there is a display, in a dialog.
-            System.err.println("distillery: " + e.getMessage());
-            DistilleryApp.showStartupProblem("Distillery is already running", e.getMessage());
+            // A window open on this directory takes the start over: it comes to the front and imports the files.
+            if (Handoff.send(e.dataDir(), models, HANDOFF_WAIT)) {
+                System.err.println("distillery: handed over to the Distillery window already open on " + e.dataDir()
+                        + (models.isEmpty() ? "" : " (importing " + models.size() + " file" + (models.size() == 1 ? "" : "s")
+                        + " there)"));
+                return 0;
+            }
+            // Nobody took it (a command-line tool holds the directory): say it where the user looks, on the
+            // terminal and, when there is a display, in a dialog.
+            String why = notTakenOver(e);
+            System.err.println("distillery: " + why);
+            DistilleryApp.showStartupProblem("Distillery is already running", why);
             return DistilleryCommand.EXIT_IN_USE;
         }
         try {
-            DistilleryApp.launch(session);
+            DistilleryApp.launch(session, models);
             return 0;
         } catch (UnsupportedOperationException e) {
             System.err.println("distillery: cannot open a window (" + e.getMessage() + "). The window needs a "
@@ -39,5 +68,14 @@ final class GuiCommand implements Callable<Integer> {
         } finally {
             session.close();
         }
+    }
+
+    /** Why a window cannot open when the data directory's holder did not take the start over. */
+    static String notTakenOver(AlreadyRunningException e) {
+        String who = e.holderPid().map(p -> "Another Distillery (process " + p + ")").orElse("Another Distillery");
+        return who + " is using the data directory " + e.dataDir() + ", and it is not a window that could take "
+                + "this start over: probably a command running in a terminal (devnet, ledger, validator, distill…), "
+                + "or a window that stopped responding.\nStop it first, or open a window on another folder with "
+                + "--data-dir <another folder>.";
     }
 }

@@ -7,14 +7,21 @@ public class AlreadyRunningException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path dataDir;
+    private final String holderPid;
 
     public AlreadyRunningException(Path dataDir, String holderPid) {
         super(message(dataDir, holderPid));
         this.dataDir = dataDir;
+        this.holderPid = holderPid;
     }
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The process id of the holder, when its lock file names one. */
+    public java.util.Optional<String> holderPid() {
+        return java.util.Optional.ofNullable(holderPid);
     }
 
     static String message(Path dataDir, String holderPid) {

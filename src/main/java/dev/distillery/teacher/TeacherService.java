@@ -38,6 +38,7 @@ import java.util.function.IntSupplier;
  * every method may take long and is called off the UI thread.
  */
 public final class TeacherService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TeacherService.class);
     /** Progress of a long call: fraction in 0..1 (negative: unknown) and a phrase. */
     public interface Progress {
         void update(double fraction, String message);
@@ -81,6 +82,7 @@ public final class TeacherService {
         // before anything is copied.
         ModelVetter.vet(OnnxModelReader.read(file), file);
         var r = library.importFile(file, listener(p), orNone(cancelled));
+        LOG.info("{} teacher {} from {}", r.alreadyPresent() ? "Already had" : "Imported", r.teacher().name(), file);
         return new ImportOutcome(r.teacher(), r.alreadyPresent());
     }
 

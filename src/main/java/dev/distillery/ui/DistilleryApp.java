@@ -1,8 +1,11 @@
 package dev.distillery.ui;
 
 import dev.distillery.boot.AppSession;
+import dev.distillery.boot.Handoff;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.ErrorReporter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,7 @@ import javafx.stage.Stage;
 /** The JavaFX application. Started by {@code dev.distillery.Launcher} through the CLI. */
 public class DistilleryApp extends Application {
     private static volatile AppSession launchSession;
+    private static volatile List<Path> launchFiles = List.of();
     /**
      * JavaFX warns on stderr when it is loaded from the class path rather than as modules, which is
      * how 'java -jar' and the launchers run it, supported by OpenJFX in practice. Held strongly:
@@ -28,21 +32,33 @@ public class DistilleryApp extends Application {
     }
 
     private final AppSession session;
+    private final List<Path> openFiles;
     private MainWindow window;
+    private Handoff.Listener handoff;
 
     /** Used by {@link Application#launch}: takes the session handed to {@link #launch(AppSession)}. */
     public DistilleryApp() {
-        this(launchSession);
+        this(launchSession, launchFiles);
     }
 
     public DistilleryApp(AppSession session) {
-        this.session = Objects.requireNonNull(session, "start Distillery through dev.distillery.Launcher");
+        this(session, List.of());
     }
 
-    /** Opens the window on an open session; returns when the window closes. */
-    public static void launch(AppSession session) {
+    /** @param openFiles ONNX models to import once the window shows (given on the command line) */
+    public DistilleryApp(AppSession session, List<Path> openFiles) {
+        this.session = Objects.requireNonNull(session, "start Distillery through dev.distillery.Launcher");
+        this.openFiles = List.copyOf(openFiles);
+    }
+
+    /** Opens the window on an open session, importing {@code files}; returns when the window closes. */
+    public static void launch(AppSession session, List<Path> files) {
         quietClassPathWarning();
         launchSession = session;
+        launchFiles = List.copyOf(files);
+        if (System.getProperty("os.name", "").startsWith("Mac")) {
+            MacOpenFiles.install();
+        }
         Application.launch(DistilleryApp.class);
     }
 
@@ -51,10 +67,23 @@ public class DistilleryApp extends Application {
         ErrorReporter.install(session.logFile(), stage);
         window = new MainWindow(new ShellContext(session), stage);
         stage.show();
+        if (!openFiles.isEmpty()) {
+            window.importModels(openFiles);
+        }
+        MacOpenFiles.deliverTo(files -> Platform.runLater(() -> window.openFromOutside(files)));
+        // a second start on this data directory (menu entry again, an .onnx opened in the file manager) lands here
+        handoff = Handoff.listen(session.dataDirectory().root(), files -> Platform.runLater(() -> {
+            if (window != null) {
+                window.openFromOutside(files);
+            }
+        }));
     }
 
     @Override
     public void stop() {
+        if (handoff != null) {
+            handoff.close();
+        }
         if (window != null) {
             window.saveLayout();
             window.context().close();

@@ -152,6 +152,22 @@ public final class MainWindow {
         });
     }
 
+    /**
+     * A second start of the app handed over to this window: it comes to the front (out of the task bar if it was
+     * minimised) and imports the files, if any.
+     */
+    public void openFromOutside(List<java.nio.file.Path> files) {
+        if (stage.isIconified()) {
+            stage.setIconified(false);
+        }
+        stage.show();
+        stage.toFront();
+        stage.requestFocus();
+        if (!files.isEmpty()) {
+            importModels(files);
+        }
+    }
+
     /** Shows the Teachers screen and imports the files (drag and drop, file association). */
     public void importModels(List<java.nio.file.Path> models) {
         ctx.navigator().go(Screen.TEACHERS);

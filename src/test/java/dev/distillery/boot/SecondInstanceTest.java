@@ -41,7 +41,8 @@ class SecondInstanceTest {
                     .hasMessageContaining("in use by another process")
                     .hasMessageNotContaining("Exception");
 
-            // The real launcher, as a user starts it (no display here): exit code 3 and one clear line.
+            // The real launcher, as a user starts it (no display here). The holder is not a window, so nobody takes
+            // the start over (boot.Handoff): after its wait, exit code 3 and a clear message, no request left behind.
             Map<String, String> env = new HashMap<>();
             env.put("DISPLAY", null);
             env.put("WAYLAND_DISPLAY", null);
@@ -50,8 +51,13 @@ class SecondInstanceTest {
                 int code = second.waitFor(60);
                 assertThat(code).as(second.output()).isEqualTo(3);
                 assertThat(second.output())
-                        .contains("already using the data directory " + dir)
+                        .contains("(process " + pid + ") is using the data directory " + dir)
+                        .contains("not a window that could take this start over")
+                        .contains("--data-dir")
                         .doesNotContain("\tat ");
+                try (var left = java.nio.file.Files.list(dir.resolve(Handoff.INBOX))) {
+                    assertThat(left.toList()).as("the request withdrawn").isEmpty();
+                }
             }
             assertThat(first.process().isAlive()).as("the first instance is untouched").isTrue();
         }
