@@ -74,7 +74,7 @@ final class GuiCommand implements Callable<Integer> {
     static String notTakenOver(AlreadyRunningException e) {
         String who = e.holderPid().map(p -> "Another Distillery (process " + p + ")").orElse("Another Distillery");
         return who + " is using the data directory " + e.dataDir() + ", and it is not a window that could take "
-                + "this start over: probably a command running in a terminal (devnet, ledger, validator, distill…), "
+                + "this start over: probably a command running in a terminal (distillery distill or teacher), "
                 + "or a window that stopped responding.\nStop it first, or open a window on another folder with "
                 + "--data-dir <another folder>.";
     }

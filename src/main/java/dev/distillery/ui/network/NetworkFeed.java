@@ -256,8 +256,13 @@ public final class NetworkFeed implements AutoCloseable {
                 }
             } catch (Exception | LinkageError e) {
                 LOG.error("The local devnet did not start", e);
+                String why = e instanceof dev.distillery.store.StoreLockedException
+                        ? "its files in " + ctx.session().dataDirectory().root().resolve("devnet") + " are in use by "
+                        + "another process, most likely 'distillery devnet' running in a terminal on this data "
+                        + "directory. Stop that one, then press Start"
+                        : e.getMessage() + ". See the log for details; Start tries again";
                 publish(NetworkSnapshot.of(SOURCE, NetworkSnapshot.State.STOPPED, "The local devnet did not start: "
-                        + e.getMessage() + ". See the log for details; Start tries again."));
+                        + why + "."));
             }
         });
     }

@@ -61,6 +61,7 @@ public final class NetworkView extends ScreenPane {
     private final Button submitStudent = new Button("Submit a student…", new FontIcon("mdi2u-upload-outline"));
     private final Node starting;
     private final Node stopped;
+    private final Label stoppedReason = new Label();
     private final VBox body;
     private NetworkSnapshot shown;
 
@@ -156,6 +157,13 @@ public final class NetworkView extends ScreenPane {
                         "Watch simulated miners compete with students of different quality"),
                 "Next step: start the local devnet.",
                 List.of(start, remoteButton(), Actions.goTo(ctx, Screen.DISTILL, "Go to Distill", false)));
+        // why the network is not running, when something went wrong (the devnet failed to start, bad settings)
+        stoppedReason.setId("network-stopped-reason");
+        stoppedReason.getStyleClass().add("error-text");
+        stoppedReason.setWrapText(true);
+        stoppedReason.setMaxWidth(600);
+        stoppedReason.managedProperty().bind(stoppedReason.visibleProperty());
+        ((VBox) stopped).getChildren().add(2, stoppedReason);
 
         body = new VBox(content);
         setBody(body);
@@ -272,6 +280,9 @@ public final class NetworkView extends ScreenPane {
 
     private void show(NetworkSnapshot s) {
         if (s == null || s.state() == NetworkSnapshot.State.STOPPED) {
+            String why = s == null ? null : s.message();
+            stoppedReason.setText(why == null ? "" : why);
+            stoppedReason.setVisible(why != null && !why.isBlank());
             body.getChildren().setAll(stopped);
             return;
         }
