@@ -1,5 +1,7 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.ui.common.Labels;
+
 import dev.distillery.distill.DistillReport;
 import dev.distillery.distill.Distiller;
 import dev.distillery.distill.StudentSpec;
@@ -436,35 +438,35 @@ final class RunPage extends VBox {
         g.setHgap(28);
         g.setVgap(6);
         g.addRow(0, new Label(""), head("Teacher"), head("Student"), head("Student ÷ teacher"));
-        g.addRow(1, key("File size"), value(DistillFormat.bytes(r.teacherBytes())),
+        g.addRow(1, Labels.field("File size"), value(DistillFormat.bytes(r.teacherBytes())),
                 value(DistillFormat.bytes(r.studentBytes()), "report-student-bytes"), value(DistillFormat.ratio(r.sizeRatio())));
         double paramRatio = r.teacherParams() > 0 ? (double) r.studentParams() / r.teacherParams() : Double.NaN;
-        g.addRow(2, key("Parameters"), value(DistillFormat.count(r.teacherParams())),
+        g.addRow(2, Labels.field("Parameters"), value(DistillFormat.count(r.teacherParams())),
                 value(DistillFormat.count(r.studentParams())), value(DistillFormat.ratio(paramRatio)));
-        g.addRow(3, key("CPU latency p50 (" + r.threads() + " threads)"), value(DistillFormat.ms(r.teacherP50Ms())),
+        g.addRow(3, Labels.field("CPU latency p50 (" + r.threads() + " threads)"), value(DistillFormat.ms(r.teacherP50Ms())),
                 value(DistillFormat.ms(r.studentP50Ms())), value(DistillFormat.ratio(r.latencyRatio())));
         int row = 4;
         g.add(new Region(), 0, row++);
-        g.addRow(row++, key("Validation " + r.metricName()), value(DistillFormat.percent(r.valMetric())
+        g.addRow(row++, Labels.field("Validation " + r.metricName()), value(DistillFormat.percent(r.valMetric())
                 + "  on " + r.valImages() + " images (exported ONNX)", "report-metric"));
         if (r.valAccuracy() != null) {
-            g.addRow(row++, key("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
+            g.addRow(row++, Labels.field("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
         }
-        g.addRow(row++, key("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · " + r.epochs()
+        g.addRow(row++, Labels.field("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · " + r.epochs()
                 + " epochs (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
                 r.samplesPerSecond())));
-        g.addRow(row++, key("Stopped because"), value(r.stopReason()));
-        g.addRow(row++, key("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));
-        g.addRow(row++, key("ONNX check"), value(String.format(Locale.ROOT,
+        g.addRow(row++, Labels.field("Stopped because"), value(r.stopReason()));
+        g.addRow(row++, Labels.field("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));
+        g.addRow(row++, Labels.field("ONNX check"), value(String.format(Locale.ROOT,
                 "matches the trained network to %.1e (largest difference)", r.parityMaxAbsDiff())));
         if (r.int8() != null) {
-            g.addRow(row++, key("int8 variant"), value(DistillFormat.bytes(r.int8().bytes()) + " · "
+            g.addRow(row++, Labels.field("int8 variant"), value(DistillFormat.bytes(r.int8().bytes()) + " · "
                     + DistillFormat.ms(r.int8().p50Ms()) + " · " + r.metricName() + " "
                     + DistillFormat.percent(r.int8().valMetric())));
         }
         Label path = value(r.studentPath(), "report-path");
         path.setWrapText(true);
-        g.add(key("Student file"), 0, row);
+        g.add(Labels.field("Student file"), 0, row);
         g.add(path, 1, row, 3, 1);
         for (Node n : g.getChildren()) {
             if (GridPane.getColumnIndex(n) != null && GridPane.getColumnIndex(n) == 0) {
@@ -578,13 +580,6 @@ final class RunPage extends VBox {
     private static Label head(String text) {
         Label l = new Label(text);
         l.getStyleClass().add("field-label");
-        return l;
-    }
-
-    private static Label key(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add("field-label");
-        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 

@@ -1,5 +1,8 @@
 package dev.distillery.ui.distill;
 
+import static dev.distillery.ui.common.Labels.field;
+import static dev.distillery.ui.common.Labels.hint;
+
 import dev.distillery.distill.DistillService;
 import dev.distillery.distill.Distiller;
 import dev.distillery.distill.StudentSpec;
@@ -902,20 +905,6 @@ final class RunWizard {
     private static Node centred(Label l) {
         l.setMaxHeight(Double.MAX_VALUE);
         l.setAlignment(Pos.CENTER_LEFT);
-        return l;
-    }
-
-    private static Label field(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add("field-label");
-        l.setMinWidth(Label.USE_PREF_SIZE);
-        return l;
-    }
-
-    private static Label hint(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add("hint");
-        l.setWrapText(true);
         return l;
     }
 

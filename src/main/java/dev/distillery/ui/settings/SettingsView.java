@@ -1,5 +1,7 @@
 package dev.distillery.ui.settings;
 
+import static dev.distillery.ui.common.Labels.hint;
+
 import dev.distillery.core.ComputeThreads;
 import dev.distillery.core.DataDirectory;
 import dev.distillery.ui.Actions;
@@ -127,13 +129,6 @@ public final class SettingsView extends ScreenPane {
         f.setId(id);
         f.getStyleClass().add("read-only");
         return f;
-    }
-
-    private static Label hint(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add("hint");
-        l.setWrapText(true);
-        return l;
     }
 
     private static GridPane grid() {
