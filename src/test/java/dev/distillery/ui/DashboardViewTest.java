@@ -120,7 +120,7 @@ class DashboardViewTest {
         assertThat(text("tile-score-detail")).startsWith("Epoch 41 · ");
         assertThat(text("tile-score-caption")).isEqualTo("Rejected: copy of uid 4: its outputs agree 99.8% with "
                 + "that miner's");
-        assertThat(text("tile-rank-value")).isEqualTo("#2 of 6");
+        assertThat(text("tile-rank-value")).isEqualTo("#2 of 6 UIDs");
         assertThat(text("tile-rank-caption")).isEqualTo("by incentive · UID 3");
         assertThat(text("tile-jobs-value")).isEqualTo("cats-student");
         assertThat(text("tile-jobs-caption")).isEqualTo("Training: epoch 3 of 20");

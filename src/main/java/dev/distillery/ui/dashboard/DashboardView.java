@@ -363,7 +363,8 @@ public final class DashboardView extends ScreenPane {
                     st.connected() ? null : "last known, the ledger does not answer", true);
         } else {
             String inc = String.format(Locale.ROOT, "incentive %.4f", st.incentive());
-            rank.show("#" + st.rank() + " of " + st.miners(), "by incentive · UID " + st.uid(),
+            // every UID counts, validators too: the ledger does not mark who mines, and a permit is not a role
+            rank.show("#" + st.rank() + " of " + st.miners() + " UIDs", "by incentive · UID " + st.uid(),
                     st.connected() ? inc : inc + " · last known, the ledger does not answer", false);
         }
     }
