@@ -68,7 +68,8 @@ public class DistilleryApp extends Application {
         window = new MainWindow(new ShellContext(session), stage);
         stage.show();
         if (!openFiles.isEmpty()) {
-            window.importModels(openFiles);
+            // queued behind a first start's welcome tour, which then steps aside for the models
+            Platform.runLater(() -> window.importModels(openFiles));
         }
         MacOpenFiles.deliverTo(files -> Platform.runLater(() -> window.openFromOutside(files)));
         // a second start on this data directory (menu entry again, an .onnx opened in the file manager) lands here

@@ -170,6 +170,7 @@ public final class MainWindow {
 
     /** Shows the Teachers screen and imports the files (drag and drop, file association). */
     public void importModels(List<java.nio.file.Path> models) {
+        tour.stepAside();
         ctx.navigator().go(Screen.TEACHERS);
         ((TeachersView) view(Screen.TEACHERS)).importFiles(models);
     }

@@ -231,6 +231,16 @@ public final class WelcomeTour {
         minimise();
     }
 
+    /**
+     * Folds the card into its pill when the user does something of their own (opens a model from the file
+     * manager, drops one on the window): the tour stays one click away but no longer covers what they asked for.
+     */
+    public void stepAside() {
+        if (isCardShowing()) {
+            minimise();
+        }
+    }
+
     private void minimise() {
         if (step < 0) {
             return;

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,13 +25,17 @@ class SecondStartTest {
     ShellFixture fx;
 
     @BeforeEach
-    void start() throws Exception {
-        fx = ShellFixture.start(dir.resolve("data"));
+    void start(org.junit.jupiter.api.TestInfo test) throws Exception {
+        if (!test.getTags().contains("own-start")) {
+            fx = ShellFixture.start(dir.resolve("data"));
+        }
     }
 
     @AfterEach
     void stop() throws Exception {
-        fx.close();
+        if (fx != null) {
+            fx.close();
+        }
     }
 
     /**
@@ -52,6 +57,7 @@ class SecondStartTest {
 
     @Test
     void anOnnxFileOpenedAgainIsImportedByTheOpenWindow() throws Exception {
+        fx.robot.interact(() -> fx.app.window().tour().start()); // as on a first start
         Path model = TinyModels.colourClassifier(dir.resolve("from the file manager.onnx"));
         StringBuilder err = new StringBuilder();
         int code = launch(err, "--data-dir", dir.resolve("data").toString(), model.toString());
@@ -62,6 +68,8 @@ class SecondStartTest {
         fx.await("the model imported", () -> fx.exists("#detail-name")
                 && fx.find("#detail-name", Label.class).getText().equals("from the file manager"));
         assertThat(fx.app.window().context().teachers().list()).hasSize(1);
+        assertThat(fx.app.window().tour().isCardShowing()).as("the tour stepped aside for the model").isFalse();
+        assertThat(fx.app.window().tour().step()).as("folded, not ended").isZero();
     }
 
     @Test
@@ -80,5 +88,28 @@ class SecondStartTest {
         assertThat(launch(err, "--data-dir", dir.resolve("data").toString(), "teachr")).isEqualTo(2);
         assertThat(err.toString()).contains("'teachr' is neither a command nor a file").contains("--help");
         assertThat(fx.current()).isEqualTo(Screen.DASHBOARD);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("own-start")
+    void aFirstStartWithAFileImportsItAndTheWelcomeTourStepsAside() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("double-clicked.onnx"));
+        String before = System.getProperty(WelcomeTour.AUTOSTART_PROPERTY);
+        System.setProperty(WelcomeTour.AUTOSTART_PROPERTY, "true");
+        try {
+            fx = ShellFixture.start(dir.resolve("data"), List.of(model));
+        } finally {
+            if (before == null) {
+                System.clearProperty(WelcomeTour.AUTOSTART_PROPERTY);
+            } else {
+                System.setProperty(WelcomeTour.AUTOSTART_PROPERTY, before);
+            }
+        }
+        fx.await("the model imported", () -> fx.exists("#detail-name")
+                && fx.find("#detail-name", Label.class).getText().equals("double-clicked"));
+        assertThat(fx.current()).isEqualTo(Screen.TEACHERS);
+        WelcomeTour tour = fx.app.window().tour();
+        assertThat(tour.step()).as("the first start's tour is there").isZero();
+        assertThat(tour.isCardShowing()).as("folded away from the model").isFalse();
     }
 }

@@ -33,9 +33,14 @@ final class ShellFixture implements AutoCloseable {
     }
 
     static ShellFixture start(Path dataDir) throws Exception {
+        return start(dataDir, java.util.List.of());
+    }
+
+    /** As {@code distillery FILE…} starts it: the window imports {@code files} once it shows. */
+    static ShellFixture start(Path dataDir, java.util.List<Path> files) throws Exception {
         Stage stage = FxToolkit.registerPrimaryStage();
         AppSession session = AppSession.open(dataDir, false);
-        DistilleryApp app = (DistilleryApp) FxToolkit.setupApplication(() -> new DistilleryApp(session));
+        DistilleryApp app = (DistilleryApp) FxToolkit.setupApplication(() -> new DistilleryApp(session, files));
         WaitForAsyncUtils.waitForFxEvents();
         return new ShellFixture(session, app, stage);
     }
