@@ -5,7 +5,7 @@
 #
 #   find_jdk          JDK = a JDK 17 with jlink, jpackage, jmod, jdeps and jmods/
 #   read_versions     POM_VERSION, APP_VERSION (no -SNAPSHOT), FX_VERSION, JAR
-#   ensure_jar        runs `mvn -B -ntp package -DskipTests` when target/ lacks the jar or lib/
+#   ensure_jar        runs `mvn -B -ntp package -DskipTests` when target/ lacks the jar or lib/, or a source is newer
 #   stage_input DIR   the app jar and every library except JavaFX (the class path)
 #   fx_jmods DIR EXT  JavaFX's Maven jars repacked as jmods, their natives (*.EXT) as native libraries
 #   link_runtime JMODS INPUT OUT   jlink: JDK modules from jdeps plus a hand list, and JavaFX
@@ -47,8 +47,9 @@ read_versions() {
 }
 
 ensure_jar() {
-    if [ ! -f "$JAR" ] || [ ! -d target/lib ]; then
-        log "no $JAR yet: mvn -B -ntp package -DskipTests"
+    # built again when missing or older than any source (a stale jar would be packaged without a word)
+    if [ ! -f "$JAR" ] || [ ! -d target/lib ] || [ -n "$(find src pom.xml assets -newer "$JAR" -type f -print -quit)" ]; then
+        log "$JAR missing or older than the sources: mvn -B -ntp package -DskipTests"
         mvn -B -ntp package -DskipTests
     fi
     [ -f "$JAR" ] || die "$JAR was not built"

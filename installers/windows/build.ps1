@@ -54,8 +54,15 @@ $FxVersion = $pom.project.properties.'javafx.version'
 $Jar = "target\distillery-$PomVersion.jar"
 $Start = Get-Date
 
-if (-not (Test-Path $Jar) -or -not (Test-Path target\lib)) {
-    Step "no $Jar yet: mvn -B -ntp package -DskipTests"
+# built again when missing or older than any source (a stale jar would be packaged without a word)
+function Test-Stale {
+    $built = (Get-Item $Jar).LastWriteTime
+    $newer = Get-ChildItem -Recurse -File src, assets, pom.xml | Where-Object { $_.LastWriteTime -gt $built } |
+        Select-Object -First 1
+    return $null -ne $newer
+}
+if (-not (Test-Path $Jar) -or -not (Test-Path target\lib) -or (Test-Stale)) {
+    Step "$Jar missing or older than the sources: mvn -B -ntp package -DskipTests"
     Run 'mvn' @('-B', '-ntp', 'package', '-DskipTests')
 }
 
