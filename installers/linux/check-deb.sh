@@ -79,9 +79,7 @@ fi
 # a real model: the built-in text-direction classifier, imported into a scratch library and copied out
 distillery --data-dir "$DATA/catalog" teacher import --catalog ppocr-mobile-v2-cls > /dev/null
 cp "$(find "$DATA/catalog" -name '*.onnx' | head -n 1)" "$DATA/Text direction.onnx"
-# the first start's welcome tour is put away (Esc), as a user would before opening a model
-DISPLAY=":$DISPLAY_NUM" xdotool windowfocus --sync "$WID" key Escape || true
-sleep 1
+# the first start's welcome tour is still up: it steps aside for the model
 OPEN_CMD=${EXEC//%F/}
 # shellcheck disable=SC2086 # the Exec line is words, as the file manager splits it
 DISPLAY=":$DISPLAY_NUM" $OPEN_CMD --data-dir "$DATA/gui" "$DATA/Text direction.onnx" 2>&1 | tee "$DATA/open.out"
