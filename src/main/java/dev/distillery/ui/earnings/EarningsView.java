@@ -341,7 +341,7 @@ public final class EarningsView extends ScreenPane {
             fiat.setId("earnings-" + id + "-fiat");
             note.getStyleClass().add("earnings-tile-note");
             box.getChildren().addAll(caption, value, fiat, note);
-            box.getStyleClass().add("earnings-tile");
+            box.getStyleClass().addAll("card", "earnings-tile");
             box.setId("earnings-tile-" + id);
             set("—", null, null);
         }
