@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.ui.common.Axes;
 import dev.distillery.ui.common.Labels;
 
 import dev.distillery.distill.DistillReport;
@@ -527,22 +528,7 @@ final class RunPage extends VBox {
 
     private static LineChart<Number, Number> chart(String title, String xLabel, XYChart.Series<Number, Number> series,
                                                    String id) {
-        NumberAxis x = new NumberAxis();
-        x.setLabel(xLabel);
-        x.setTickLabelFormatter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(Number n) {
-                double v = n.doubleValue();
-                return v == Math.rint(v) ? Long.toString((long) v) : ""; // epochs and steps are whole
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return Double.valueOf(s);
-            }
-        });
-        x.setForceZeroInRange(false);
-        x.setMinorTickVisible(false);
+        NumberAxis x = Axes.whole(xLabel); // epochs and steps are whole
         NumberAxis y = new NumberAxis();
         y.setForceZeroInRange(false);
         y.setMinorTickVisible(false);

@@ -14,6 +14,7 @@ import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.chart.AreaChart;
 import javafx.scene.chart.BarChart;
+import dev.distillery.ui.common.Axes;
 import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
@@ -27,7 +28,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import javafx.util.StringConverter;
 
 /**
  * The Earnings screen's four charts: per epoch, per day (bars), cumulative, and score per model with the hotkey's
@@ -305,23 +305,7 @@ public final class EarningsCharts {
     }
 
     private static NumberAxis epochAxis() {
-        NumberAxis a = new NumberAxis();
-        a.setForceZeroInRange(false);
-        a.setMinorTickVisible(false);
-        a.setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number n) {
-                // epochs are whole: a short range's fractional ticks would otherwise read "23 23 23 24"
-                double v = n.doubleValue();
-                return Math.abs(v - Math.rint(v)) > 1e-6 ? "" : String.format(Locale.ROOT, "%,d", Math.round(v));
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return Double.parseDouble(s.replace(",", ""));
-            }
-        });
-        return a;
+        return Axes.whole(null);
     }
 
     private static NumberAxis valueAxis() {
@@ -348,7 +332,7 @@ public final class EarningsCharts {
         // the readout under the title: a range's text is too long to share the title's line at half width
         VBox box = new VBox(2, title, readout);
         box.getChildren().addAll(charts);
-        box.getStyleClass().add("earnings-card");
+        box.getStyleClass().addAll("card", "earnings-card");
         return box;
     }
 }

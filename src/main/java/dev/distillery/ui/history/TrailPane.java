@@ -3,6 +3,7 @@ package dev.distillery.ui.history;
 import dev.distillery.store.EpochRow;
 import dev.distillery.store.HistoryStore.Trail;
 import dev.distillery.store.NetworkStore;
+import dev.distillery.ui.common.Axes;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -242,11 +243,8 @@ final class TrailPane extends ScrollPane {
 
     private static LineChart<Number, Number> chart(String id, String title, List<EpochRow> curve,
                                                    ToDoubleFunction<EpochRow> y) {
-        NumberAxis x = new NumberAxis();
-        x.setLabel("epoch");
-        x.setForceZeroInRange(false);
+        NumberAxis x = Axes.whole("epoch");
         x.setTickUnit(1);
-        x.setMinorTickVisible(false);
         NumberAxis yAxis = new NumberAxis();
         yAxis.setForceZeroInRange(false);
         yAxis.setTickLabelFormatter(new javafx.util.StringConverter<>() {
