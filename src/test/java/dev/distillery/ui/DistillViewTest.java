@@ -133,7 +133,8 @@ class DistillViewTest {
         fx.clickWhenVisible("#wizard-data-generated");
         @SuppressWarnings("unchecked")
         Spinner<Integer> count = fx.find("#wizard-generated-count", Spinner.class);
-        fx.robot.interact(() -> count.getValueFactory().setValue(120));
+        // for a screenshot, more lines: slower epochs, so the shot catches the run training
+        fx.robot.interact(() -> count.getValueFactory().setValue(ShellFixture.SHOTS == null ? 120 : 600));
         fx.clickWhenVisible("#wizard-build");
         awaitLong("dataset built", () -> text("#wizard-build-result").startsWith("Built"));
         assertThat(text("#wizard-build-result")).matches(".*\\d+ train · \\d+ val · 0 unreadable.*");
