@@ -67,12 +67,15 @@ class EpochFollowerTest {
     }
 
     /** A ledger where a validator weights a miner, so every report has shares with emission. */
-    void startPayingLedger() throws IOException {
+    void startPayingLedger() throws Exception {
         ledger = startLedger(0);
         try (LedgerClient v = LedgerClient.plaintext("127.0.0.1", ledger.port(), validator);
              LedgerClient m = LedgerClient.plaintext("127.0.0.1", ledger.port(), miner)) {
             validatorUid = v.register(false).getUid();
             minerUid = m.register(false).getUid();
+            // a weight set in the miner's registration block is masked by Yuma for good: let a block pass
+            long registeredBy = m.block();
+            await("a block after the miner registered", () -> m.block() > registeredBy);
             v.setWeights(Map.of(minerUid, 1.0));
         }
     }
