@@ -157,6 +157,13 @@ class EarningsViewTest {
         assertThat(days.getData().get(0).getData().stream().mapToDouble(d -> d.getYValue().doubleValue()).sum())
                 .isCloseTo(22.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(days.getData().get(0).getData().get(29).getYValue().doubleValue()).isEqualTo(9.0);
+        // 30 separate days, of which the last and every seventh before it carry a readable date
+        var dayNames = days.getData().get(0).getData().stream().map(XYChart.Data::getXValue).toList();
+        assertThat(dayNames).doesNotHaveDuplicates();
+        assertThat(dayNames.stream().filter(n -> !n.isBlank() && !n.replace("\u200B", "").isEmpty()).toList())
+                .hasSize(5).last().isEqualTo(java.time.format.DateTimeFormatter.ofPattern("MMM d",
+                        java.util.Locale.ENGLISH).format(java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+        assertThat(((javafx.scene.chart.CategoryAxis) days.getXAxis()).getTickLabelRotation()).isZero();
         var models = chart("#earnings-chart-score").getData();
         assertThat(models).extracting(XYChart.Series::getName).containsExactly("model a1a1a1a1", "model b2b2b2b2");
         assertThat(models).extracting(s -> s.getData().size()).containsExactly(2, 1);

@@ -102,7 +102,6 @@ public final class EarningsCharts {
         perDay.setCategoryGap(3);
         perDay.setBarGap(0);
         dayX.setLabel("Day (UTC)");
-        dayX.setTickLabelRotation(-45);
         cumulative.setId("earnings-chart-cumulative");
         cumulative.setCreateSymbols(false);
         scores.setId("earnings-chart-score");
@@ -169,7 +168,7 @@ public final class EarningsCharts {
             LocalDate end = last.isAfter(d.today().minusDays(DAYS)) && !last.isAfter(d.today()) ? d.today() : last;
             for (LocalDate day = end.minusDays(DAYS - 1); !day.isAfter(end); day = day.plusDays(1)) {
                 double t = Money.tokens(byDay.getOrDefault(day, 0L));
-                XYChart.Data<String, Number> bar = new XYChart.Data<>(DAY.format(day), t * unit.factor());
+                XYChart.Data<String, Number> bar = new XYChart.Data<>(dayLabel(day, end), t * unit.factor());
                 bar.setExtraValue(day + ": " + unit.format(t));
                 days.add(bar);
             }
@@ -228,6 +227,16 @@ public final class EarningsCharts {
         epochX.setLabel("Epoch");
         cumX.setLabel("Epoch");
         incX.setLabel("Epoch");
+    }
+
+    /**
+     * The bar's category, which is also its axis label: the date on the last day and every seventh before it (30
+     * dates side by side only fit turned on their side, where nobody reads them); the other days get a distinct run
+     * of zero-width spaces, so they stay separate categories with an empty label. Each bar's tooltip has its date.
+     */
+    static String dayLabel(LocalDate day, LocalDate end) {
+        long back = java.time.temporal.ChronoUnit.DAYS.between(day, end);
+        return back % 7 == 0 ? DAY.format(day) : "\u200B".repeat((int) back);
     }
 
     static String shortSha(String sha) {
