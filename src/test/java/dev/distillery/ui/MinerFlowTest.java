@@ -187,6 +187,7 @@ class MinerFlowTest {
         assertThat(epochsBefore).isPositive();
         afterEarnings(ctx, me);
         shot(Screen.DASHBOARD, "dashboard");
+        statusNeverTrailsTheLastEpochTile();
 
         // a validator going away is announced, and the app keeps running
         net.validators().get(1).server().close();
@@ -208,6 +209,33 @@ class MinerFlowTest {
         assertThat(again.miner().keyProperty().get()).as("the key is never kept unlocked across runs").isNull();
         assertThat(fx.session.database().network().submissions(me.ledgerId(), hotkey)).hasSize(2);
         afterRestart(again, me);
+    }
+
+    /**
+     * For three epochs (2 s each here), the status bar's epoch is never behind the Dashboard's "Last epoch" tile, read
+     * together on the FX thread: the status line counts an epoch as soon as the stream stored it, not at the next poll.
+     */
+    void statusNeverTrailsTheLastEpochTile() throws Exception {
+        fx.robot.interact(() -> fx.app.window().context().navigator().go(Screen.DASHBOARD));
+        var epoch = java.util.regex.Pattern.compile("epoch ([\\d,]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(6);
+        int compared = 0;
+        while (System.nanoTime() < end) {
+            String[] both = new String[2];
+            fx.robot.interact(() -> {
+                both[0] = fx.find("#status-network", Label.class).getText();
+                both[1] = fx.find("#tile-epoch-value", Label.class).getText();
+            });
+            var s = epoch.matcher(both[0]);
+            var t = epoch.matcher(both[1]);
+            if (s.find() && t.find()) {
+                compared++;
+                assertThat(Long.parseLong(s.group(1).replace(",", ""))).as(both[0] + " vs the tile's " + both[1])
+                        .isGreaterThanOrEqualTo(Long.parseLong(t.group(1).replace(",", "")));
+            }
+            Thread.sleep(25);
+        }
+        assertThat(compared).as("status and tile both showed an epoch").isPositive();
     }
 
     /** Neither the password nor the seed (raw, hex or base64) is in any log or database file under {@code data}. */

@@ -45,8 +45,11 @@ public final class EpochFollower implements AutoCloseable {
         record Connecting() implements State {
         }
 
-        /** The ledger answers; {@code epoch} is the newest epoch stored (0: none yet). */
-        record Connected(long epoch) implements State {
+        /**
+         * The ledger answers; {@code epoch} is the newest epoch stored (0: none yet) and {@code block} the block it
+         * ended at (0 when it was stored before this connection).
+         */
+        record Connected(long epoch, long block) implements State {
         }
 
         /** The connection failed; the next attempt is in {@code in}. */
@@ -194,7 +197,7 @@ public final class EpochFollower implements AutoCloseable {
         long metaEpoch = meta.getEpoch();
         long last = store.lastEpoch(ledgerId).orElse(0);
         answered = true;
-        emit(new State.Connected(last));
+        emit(new State.Connected(last, 0));
         Iterator<EpochReport> reports = c.epochReports(last + 1);
         while (!isClosed() && reports.hasNext()) {
             EpochReport r = reports.next();
@@ -218,7 +221,7 @@ public final class EpochFollower implements AutoCloseable {
             store.putEpoch(new NetworkStore.Epoch(ledgerId, r.getEpoch(), r.getBlock(), r.getTotalEmission(),
                     r.getOwnerEmission(), Instant.now(), shares));
             last = r.getEpoch();
-            emit(new State.Connected(last));
+            emit(new State.Connected(last, r.getBlock()));
         }
     }
 

@@ -786,7 +786,15 @@ public final class NetworkFeed implements AutoCloseable {
             case UNREACHABLE -> where + " unreachable";
             case UNTRUSTED -> where + ": certificate changed!";
             case RUNNING -> {
-                String line = String.format(Locale.ROOT, "%s · block %,d · epoch %,d", where, s.block(), s.epoch());
+                // the epoch stream stores an epoch as soon as it ends, up to a second before the next poll: say the
+                // stored one then, so the status bar never trails the Dashboard's and Earnings' last epoch
+                long epoch = s.epoch();
+                long block = s.block();
+                if (followerState instanceof EpochFollower.State.Connected c && c.block() > 0 && c.epoch() > epoch) {
+                    epoch = c.epoch();
+                    block = Math.max(block, c.block());
+                }
+                String line = String.format(Locale.ROOT, "%s · block %,d · epoch %,d", where, block, epoch);
                 if (followerState instanceof EpochFollower.State.Reconnecting r) {
                     line += " · epoch stream reconnecting in " + Math.max(1, r.in().toMillis() / 1000) + " s";
                 }
@@ -797,20 +805,19 @@ public final class NetworkFeed implements AutoCloseable {
 
     /** Publishes a poll's result unless the link it read has been left meanwhile. */
     private void publish(long gen, NetworkSnapshot s) {
-        String line = statusLine(s);
         Platform.runLater(() -> {
             if (gen == generation) {
                 snapshot.set(s);
-                ctx.networkStatusProperty().set(line);
+                // the line is made here, not on the poller: an epoch stored between the poll and now must count
+                ctx.networkStatusProperty().set(statusLine(s));
             }
         });
     }
 
     private void publish(NetworkSnapshot s) {
-        String line = statusLine(s);
         Platform.runLater(() -> {
             snapshot.set(s);
-            ctx.networkStatusProperty().set(line);
+            ctx.networkStatusProperty().set(statusLine(s));
         });
     }
 

@@ -187,7 +187,7 @@ class EpochFollowerTest {
             await("the backlog and two more epochs stored", () -> store.lastEpoch(id).orElse(0) >= stoppedAt + 5);
             // it resumed from the database's last epoch, not from the start
             assertThat(states.stream().filter(s -> s instanceof State.Connected).findFirst().orElseThrow())
-                    .isEqualTo(new State.Connected(stoppedAt));
+                    .isEqualTo(new State.Connected(stoppedAt, 0));
         }
         assertOneToN(id);
         // the rows stored by the first follower were not written again
