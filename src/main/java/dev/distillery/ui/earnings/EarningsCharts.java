@@ -102,6 +102,9 @@ public final class EarningsCharts {
         perDay.setCategoryGap(3);
         perDay.setBarGap(0);
         dayX.setLabel("Day (UTC)");
+        // the days are set as categories by show(): an auto-ranging category axis measures every label against one
+        // bar's width and turns them all on their side, though only every seventh has text
+        dayX.setAutoRanging(false);
         cumulative.setId("earnings-chart-cumulative");
         cumulative.setCreateSymbols(false);
         scores.setId("earnings-chart-score");
@@ -204,6 +207,7 @@ public final class EarningsCharts {
         XYChart.Series<String, Number> bars = new XYChart.Series<>();
         bars.setName("Per day");
         bars.getData().setAll(p.perDay());
+        dayX.getCategories().setAll(p.perDay().stream().map(XYChart.Data::getXValue).toList());
         perDay.getData().setAll(List.of(bars));
         List<XYChart.Series<Number, Number>> models = new ArrayList<>();
         p.scores().forEach((sha, points) -> models.add(series("model " + sha, points)));
@@ -233,10 +237,13 @@ public final class EarningsCharts {
      * The bar's category, which is also its axis label: the date on the last day and every seventh before it (30
      * dates side by side only fit turned on their side, where nobody reads them); the other days get a distinct run
      * of zero-width spaces, so they stay separate categories with an empty label. Each bar's tooltip has its date.
+     * Over 30 days: four dates, a week apart, ending today.
      */
     static String dayLabel(LocalDate day, LocalDate end) {
         long back = java.time.temporal.ChronoUnit.DAYS.between(day, end);
-        return back % 7 == 0 ? DAY.format(day) : "\u200B".repeat((int) back);
+        // not the first two bars: the axis always keeps the first label, and a date there or one bar on would
+        // overlap it and be hidden
+        return back % 7 == 0 && back < DAYS - 2 ? DAY.format(day) : "\u200B".repeat((int) back);
     }
 
     static String shortSha(String sha) {
