@@ -2,13 +2,13 @@ package dev.distillery.ui;
 
 import dev.distillery.core.ComputeThreads;
 import dev.distillery.ui.common.DesktopActions;
+import dev.distillery.ui.common.Spacer;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.geometry.Orientation;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -36,8 +36,7 @@ final class StatusBar extends HBox {
         threads.setTooltip(new Tooltip("Threads inference and training may use. Change it in Settings."));
         threads.setOnMouseClicked(e -> ctx.navigator().go(Screen.SETTINGS));
 
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
+        Region spring = Spacer.grow();
 
         FontIcon dot = new FontIcon("mdi2c-circle");
         dot.getStyleClass().add("network-dot");

@@ -2,6 +2,7 @@ package dev.distillery.ui;
 
 import dev.distillery.store.SettingsStore;
 import dev.distillery.ui.common.Background;
+import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Insets;
@@ -12,7 +13,6 @@ import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -80,8 +80,7 @@ public final class WelcomeTour {
         stepLabel.setId("tour-step");
         stepLabel.getStyleClass().add("tour-kicker");
         dots.setAlignment(Pos.CENTER_RIGHT);
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
+        Region spring = Spacer.grow();
         HBox top = new HBox(8, stepLabel, spring, dots);
         top.setAlignment(Pos.CENTER_LEFT);
 
@@ -112,8 +111,7 @@ public final class WelcomeTour {
         for (Button b : List.of(skip, back, showMe, next)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
+        Region gap = Spacer.grow();
         HBox buttons = new HBox(8, skip, gap, back, showMe, next);
         buttons.setAlignment(Pos.CENTER_LEFT);
         buttons.getStyleClass().add("tour-buttons");

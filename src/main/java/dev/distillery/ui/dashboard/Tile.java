@@ -1,5 +1,6 @@
 package dev.distillery.ui.dashboard;
 
+import dev.distillery.ui.common.Spacer;
 import javafx.geometry.Pos;
 import javafx.scene.AccessibleRole;
 import javafx.scene.control.Label;
@@ -7,7 +8,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -37,8 +37,7 @@ final class Tile extends VBox {
         glyph.getStyleClass().add("dash-tile-icon");
         Label name = new Label(title);
         name.getStyleClass().add("dash-tile-title");
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
+        Region spring = Spacer.grow();
         FontIcon chevron = new FontIcon("mdi2c-chevron-right");
         chevron.getStyleClass().add("dash-tile-chevron");
         HBox head = new HBox(8, glyph, name, spring, chevron);

@@ -10,6 +10,7 @@ import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
 import dev.distillery.ui.common.ErrorReporter;
+import dev.distillery.ui.common.Spacer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,7 @@ public final class DistillView extends ScreenPane {
         newRun.setTooltip(new Tooltip("Start a distillation run (" + NEW_RUN.getDisplayText() + ")"));
         newRun.setOnAction(e -> newRun());
         count.getStyleClass().add("hint");
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
+        Region spring = Spacer.grow();
         HBox toolbar = new HBox(8, newRun, spring, count);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.setPadding(new Insets(0, 32, 10, 32));

@@ -6,6 +6,7 @@ import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.Spacer;
 import dev.distillery.ui.miner.MinerAccount;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,7 +26,6 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
@@ -143,8 +143,7 @@ public final class EarningsView extends ScreenPane {
         Label priceLabel = new Label("Token price: 1 τ =");
         priceLabel.setLabelFor(price);
         Label chartsIn = new Label("Charts in");
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
+        Region gap = Spacer.grow();
         HBox controls = new HBox(8, priceLabel, price, currency, gap, chartsIn, unitBox);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.getStyleClass().add("earnings-controls");

@@ -5,6 +5,7 @@ import dev.distillery.store.HistoryStore.Filter;
 import dev.distillery.store.HistoryStore.Page;
 import dev.distillery.store.HistoryStore.Table;
 import dev.distillery.ui.common.Background;
+import dev.distillery.ui.common.Spacer;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -139,8 +140,7 @@ final class HistoryTable<T> extends VBox {
         view.setPlaceholder(placeholder);
         VBox.setVgrow(view, Priority.ALWAYS);
 
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Region spacer = Spacer.grow();
         HBox bar = new HBox(8, search, filters, from, new Label("–"), to, spacer, open, export);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("history-bar");

@@ -4,6 +4,7 @@ import dev.distillery.store.EpochRow;
 import dev.distillery.store.HistoryStore.Trail;
 import dev.distillery.store.NetworkStore;
 import dev.distillery.ui.common.Axes;
+import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -218,8 +219,7 @@ final class TrailPane extends ScrollPane {
         Label t = new Label(title);
         t.getStyleClass().add("trail-title");
         t.setMinWidth(Region.USE_PREF_SIZE);
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Region spacer = Spacer.grow();
         HBox head = new HBox(8, i, t, spacer);
         head.setAlignment(Pos.CENTER_LEFT);
         if (link != null) {

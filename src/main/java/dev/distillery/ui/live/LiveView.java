@@ -13,6 +13,7 @@ import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.Spacer;
 import dev.distillery.teacher.run.TeacherRunner;
 import dev.distillery.vision.CameraDevice;
 import dev.distillery.vision.Cameras;
@@ -151,7 +152,7 @@ public final class LiveView extends ScreenPane {
         HBox pick = new HBox(8, fixed("Source"), source, browse(), cameraFormat, fixed("  Model"), modelA, fixed("and"),
                 modelB);
         pick.setAlignment(Pos.CENTER_LEFT);
-        HBox run = new HBox(8, start, pause, stop, status, spring(), fixed("View"), sideBySide, overlaid);
+        HBox run = new HBox(8, start, pause, stop, status, Spacer.grow(), fixed("View"), sideBySide, overlaid);
         run.setAlignment(Pos.CENTER_LEFT);
         for (javafx.scene.control.ButtonBase b : List.of(start, pause, stop, sideBySide, overlaid)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
@@ -163,7 +164,7 @@ public final class LiveView extends ScreenPane {
         record.setOnAction(e -> toggleRecording());
         capture.setOnAction(e -> capture());
         captureCount.setPrefWidth(90);
-        HBox bottom = new HBox(10, agreement, spring(), snapshot, record, captureCount, capture);
+        HBox bottom = new HBox(10, agreement, Spacer.grow(), snapshot, record, captureCount, capture);
         bottom.setAlignment(Pos.CENTER_LEFT);
         seekBar.setId("live-seek");
         position.setId("live-position");
@@ -233,12 +234,6 @@ public final class LiveView extends ScreenPane {
         Label l = new Label(text);
         l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
-    }
-
-    private static Region spring() {
-        Region r = new Region();
-        HBox.setHgrow(r, Priority.ALWAYS);
-        return r;
     }
 
     private Button browse() {

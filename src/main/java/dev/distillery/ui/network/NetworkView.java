@@ -5,6 +5,7 @@ import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -80,8 +81,7 @@ public final class NetworkView extends ScreenPane {
                 + "consensus and pays emissions"));
         message.getStyleClass().add("hint");
         message.setWrapText(true);
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
+        Region spring = Spacer.grow();
         Button change = new Button("Connection…", new FontIcon("mdi2l-lan-connect"));
         change.setId("network-connection");
         change.setTooltip(new Tooltip("The local devnet or a remote network"));
@@ -117,8 +117,7 @@ public final class NetworkView extends ScreenPane {
         filter.setPromptText("Filter: uid, hotkey, name, “simulated”, “validator”…");
         filter.setPrefWidth(320);
         filter.textProperty().addListener((o, a, b) -> applyFilter());
-        Region metaSpring = new Region();
-        HBox.setHgrow(metaSpring, Priority.ALWAYS);
+        Region metaSpring = Spacer.grow();
         HBox metaHead = new HBox(10, metaTitle, metaSpring, new FontIcon("mdi2f-filter-outline"), filter);
         metaHead.setAlignment(Pos.CENTER_LEFT);
         VBox meta = new VBox(6, metaHead, metaHint, table);
