@@ -792,7 +792,7 @@ public final class NetworkFeed implements AutoCloseable {
                 long block = s.block();
                 if (followerState instanceof EpochFollower.State.Connected c && c.block() > 0 && c.epoch() > epoch) {
                     epoch = c.epoch();
-                    block = Math.max(block, c.block());
+                    block = c.block(); // the block that ended a later epoch than the poll saw: later than its block
                 }
                 String line = String.format(Locale.ROOT, "%s · block %,d · epoch %,d", where, block, epoch);
                 if (followerState instanceof EpochFollower.State.Reconnecting r) {
