@@ -172,6 +172,8 @@ public final class Distiller {
     private int unreadable;
     /** Set when the classes are imbalanced: rare classes are oversampled and the best epoch is picked per class. */
     private boolean balancedSampling;
+    /** Cached class targets: true when the teacher gives a mirrored image the same class (probed on the data). */
+    private boolean flipsKeepClass;
 
     public Distiller(Plan plan, Listener listener, RunControl control) {
         this.plan = plan;
@@ -357,9 +359,65 @@ public final class Distiller {
                     boolean wanted = s.mode() == Mode.CACHED || !isTrain.get(i);
                     out.add(wanted ? cache.get(kept.get(i).sha(), 0).orElse(null) : null);
                 }
+                if (plan.target() instanceof Target.Classes c && s.mode() == Mode.CACHED) {
+                    flipsKeepClass = probeFlips(teacher, c, kept, out);
+                }
             }
         }
         return out;
+    }
+
+    /** Images the flip probe looks at. */
+    static final int FLIP_PROBE = 48;
+
+    /**
+     * Whether mirrored views keep the teacher's class, so cached targets may be flipped with the image: the teacher
+     * runs on up to {@link #FLIP_PROBE} mirrored images and must give at least 90 % of them their class. True for
+     * photos of things (a cat mirrored is a cat); false for a text-direction classifier, whose class a mirror can
+     * change. Camera frames gain much from flips, so this is decided from the data rather than assumed.
+     */
+    private boolean probeFlips(OrtBatchInference teacher, Target.Classes c, List<Sample> kept, List<float[]> raw) {
+        List<Integer> idx = new ArrayList<>();
+        int stride = Math.max(1, kept.size() / FLIP_PROBE);
+        for (int i = 0; i < kept.size() && idx.size() < FLIP_PROBE; i += stride) {
+            if (raw.get(i) != null) {
+                idx.add(i);
+            }
+        }
+        if (idx.size() < 8) {
+            return false;
+        }
+        int same = 0;
+        int batch = teacher.fixedBatch() > 0 ? teacher.fixedBatch() : 8;
+        for (int from = 0; from < idx.size(); from += batch) {
+            checkCancelled();
+            List<Integer> part = idx.subList(from, Math.min(idx.size(), from + batch));
+            if (teacher.fixedBatch() > 0 && part.size() < teacher.fixedBatch()) {
+                break;
+            }
+            List<Mat> mirrored = new ArrayList<>();
+            try {
+                for (int i : part) {
+                    try (Mat m = Images.read(kept.get(i).image())) {
+                        Mat f = new Mat();
+                        org.bytedeco.opencv.global.opencv_core.flip(m, f, 1);
+                        mirrored.add(f);
+                    }
+                }
+                List<float[]> flipped = teacher.infer(mirrored);
+                for (int j = 0; j < part.size(); j++) {
+                    same += c.teacherClass(flipped.get(j)) == c.teacherClass(raw.get(part.get(j))) ? 1 : 0;
+                }
+            } catch (TeacherException e) {
+                LOG.info("Flip probe skipped an image: {}", e.getMessage());
+            } finally {
+                mirrored.forEach(Mat::close);
+            }
+        }
+        boolean ok = same >= 0.9 * idx.size();
+        LOG.info("Flip probe: the teacher keeps its class on {} of {} mirrored images: {}", same, idx.size(),
+                ok ? "training with flips" : "no flips");
+        return ok;
     }
 
     // ------------------------------------------------------------------------------------------------ training
@@ -387,7 +445,9 @@ public final class Distiller {
         int stepsPerEpoch = n / bs; // the last partial batch is dropped (BatchNorm and even step sizes)
         long totalSteps = (long) s.maxEpochs() * stepsPerEpoch;
         Schedule schedule = Schedule.cosine(s.learningRate());
-        Augmenter aug = new Augmenter(s.seed(), allowFlips(), 0.1, 0.06);
+        // class targets hold for the whole image, so views stay close to it; maps move with the image
+        boolean classes = plan.target() instanceof Target.Classes;
+        Augmenter aug = new Augmenter(s.seed(), allowFlips(), classes ? 0.15 : 0.1, classes ? 0.08 : 0.06);
         int inValues = plan.student().inputValues();
         int tgtValues = plan.target().targetSize(outH, outW);
 
@@ -485,7 +545,7 @@ public final class Distiller {
             listener.epoch(info);
             LOG.info("Epoch {}: loss {} val {} {}", epoch, String.format(Locale.ROOT, "%.4f", info.trainLoss()),
                     String.format(Locale.ROOT, "%.4f", val[0]), improved ? "(best)" : "");
-            if (s.patience() > 0 && sinceBest >= s.patience()) {
+            if (s.patience() > 0 && sinceBest >= s.patience() && mayStopEarly(s, el, best)) {
                 stop = Stop.EARLY_STOPPING;
                 break;
             }
@@ -510,6 +570,21 @@ public final class Distiller {
         return new Outcome(stop, epoch, best, bestEpoch, trainSeconds, samples, history, unreadable, resumedFrom);
     }
 
+    /**
+     * Early stopping is for a run that has learnt what it can, not a slow start: with a time budget it may stop only
+     * once half the budget is spent (a 10-minute run must not end after one minute), and a classifier whose best
+     * balanced agreement is still near chance (1/K + 0.05) keeps training.
+     */
+    private boolean mayStopEarly(Settings s, double elapsed, double best) {
+        if (s.budgetSeconds() > 0 && elapsed < 0.5 * s.budgetSeconds()) {
+            return false;
+        }
+        if (plan.target() instanceof Target.Classes) {
+            return best > 1.0 / plan.target().outputs() + 0.05;
+        }
+        return true;
+    }
+
     private static double etaSeconds(Settings s, double elapsed, long step, long totalSteps, double rate, int bs) {
         double byEpochs = rate > 0 ? (totalSteps - step) * bs / rate : Double.NaN;
         if (s.budgetSeconds() > 0) {
@@ -522,7 +597,7 @@ public final class Distiller {
     private boolean allowFlips() {
         // Maps flip with the image; in consistent mode the teacher sees the flip; cached class targets may depend
         // on left/right (text direction), so no flips there.
-        return plan.target() instanceof Target.Map || plan.settings().mode() == Mode.CONSISTENT;
+        return plan.target() instanceof Target.Map || plan.settings().mode() == Mode.CONSISTENT || flipsKeepClass;
     }
 
     private static double elapsed(double before, long sessionStart) {

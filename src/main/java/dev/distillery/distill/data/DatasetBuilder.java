@@ -67,7 +67,7 @@ public final class DatasetBuilder {
     private final Path datasetsRoot;
     private final List<Source> sources = new ArrayList<>();
     private int valPercent = 10;
-    private int nearDuplicateBits = 4;
+    private int nearDuplicateBits = 2;
     private DatasetProgress progress = DatasetProgress.NONE;
     private BooleanSupplier cancelled = () -> false;
 
@@ -138,7 +138,8 @@ public final class DatasetBuilder {
 
     /**
      * Video frames whose difference hash is at most this many bits (of 64) from the last kept frame are
-     * dropped as near-duplicates; default 4, 0 drops only frames that look identical, -1 keeps all.
+     * dropped as near-duplicates; default 2 (sensor noise on a still scene; a moving subject changes more bits
+     * and is kept: camera frames were being thrown away at 4), 0 drops only frames that look identical, -1 keeps all.
      */
     public DatasetBuilder nearDuplicateBits(int bits) {
         if (bits < -1 || bits > 64) {

@@ -62,9 +62,33 @@ public sealed interface Target permits Target.Classes, Target.Map {
             return p;
         }
 
-        /** The soft target: student-class probabilities at temperature T. */
+        /**
+         * The soft target: the teacher's own (T = 1) probabilities summed per student class, then softened at
+         * temperature T. Grouping first matters: softening 1000 classes before summing them moves most of the
+         * mass to a group of hundreds of classes ("other"), so a student of a 1000-class teacher learnt to answer
+         * "other" for a cat the teacher called a cat at 0.6.
+         */
         public float[] target(float[] raw, float temperature) {
-            return groups.apply(teacherProbabilities(raw, temperature));
+            float[] grouped = groups.apply(teacherProbabilities(raw, 1f));
+            if (temperature == 1f) {
+                return grouped;
+            }
+            double[] l = new double[grouped.length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < l.length; i++) {
+                l[i] = Math.log(Math.max(grouped[i], 1e-12f)) / temperature;
+                max = Math.max(max, l[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < l.length; i++) {
+                l[i] = Math.exp(l[i] - max);
+                sum += l[i];
+            }
+            float[] p = new float[l.length];
+            for (int i = 0; i < l.length; i++) {
+                p[i] = (float) (l[i] / sum);
+            }
+            return p;
         }
 
         /** The teacher's student class (argmax of the grouped distribution at T = 1). */
