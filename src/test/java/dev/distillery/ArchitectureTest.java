@@ -3,7 +3,11 @@ package dev.distillery;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
@@ -57,6 +61,18 @@ class ArchitectureTest {
     void uiDoesNotReachIntoTheCli() {
         noClasses().that().resideInAPackage("dev.distillery.ui..")
                 .should().dependOnClassesThat().resideInAPackage("dev.distillery.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void onnxRuntimeSessionsAreMadeOnlyByTheFactory() {
+        noClasses().that().doNotHaveFullyQualifiedName("dev.distillery.onnx.OrtSessions")
+                .should().callConstructor(OrtSession.SessionOptions.class)
+                .orShould().callMethodWhere(DescribedPredicate.describe("OrtEnvironment.createSession",
+                        (JavaMethodCall call) -> call.getTarget().getName().equals("createSession")
+                                && call.getTarget().getOwner().isAssignableTo(OrtEnvironment.class)))
+                .because("every session goes through OrtSessions, which sets int8 precision on CPUs without VNNI "
+                        + "(issue 14)")
                 .check(classes);
     }
 

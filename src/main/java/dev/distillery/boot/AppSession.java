@@ -38,6 +38,7 @@ public final class AppSession implements AutoCloseable {
         try {
             Path log = Logging.toDirectory(dir.logs(), consoleWarnings);
             Database db = Database.open(dir.databaseBase());
+            dev.distillery.core.Int8Precision.useStored(db.settings().get(dev.distillery.core.Int8Precision.SETTING));
             return new AppSession(dir, lock, log, db);
         } catch (RuntimeException e) {
             lock.close();

@@ -86,6 +86,11 @@ final class BenchCommand {
         }
     }
 
+    /** The header line every benchmark table gets: the CPU, its features and the int8-precision choice. */
+    static String machineLine() {
+        return dev.distillery.core.Int8Precision.describe() + ".";
+    }
+
     /** Replaces the teachers table between the markers (or appends it). */
     static void writeTable(Path file, List<String> rows) {
         StringBuilder table = new StringBuilder()
@@ -99,9 +104,13 @@ final class BenchCommand {
         writeSection(file, "teachers", "Teachers", table.toString());
     }
 
-    /** Replaces one section between its markers, or appends it under a heading. */
+    /**
+     * Replaces one section between its markers, or appends it under a heading. Every table starts with the
+     * machine line ({@link dev.distillery.core.Int8Precision#describe()}): an int8 model's speed and answers
+     * depend on the CPU and on the int8-precision choice.
+     */
     static void writeSection(Path file, String section, String heading, String content) {
-        String block = begin(section) + "\n" + content.stripTrailing() + "\n" + end(section);
+        String block = begin(section) + "\n" + machineLine() + "\n\n" + content.stripTrailing() + "\n" + end(section);
         try {
             String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
             int b = old.indexOf(begin(section));

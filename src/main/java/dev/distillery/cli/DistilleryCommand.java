@@ -4,6 +4,7 @@ import dev.distillery.core.AlreadyRunningException;
 import dev.distillery.core.BuildInfo;
 import dev.distillery.core.DataDirectory;
 import dev.distillery.core.DataDirectoryException;
+import dev.distillery.core.Int8Precision;
 import dev.distillery.core.NativeCaches;
 import dev.distillery.store.StoreException;
 import java.io.PrintWriter;
@@ -43,6 +44,24 @@ public final class DistilleryCommand implements Callable<Integer> {
             description = "Folder for the database, models, datasets, runs and logs "
                     + "(default: $DISTILLERY_HOME, else ~/.distillery).")
     Path dataDir;
+
+    @Option(names = Int8Precision.OPTION, paramLabel = "auto|on|off", scope = ScopeType.INHERIT,
+            converter = Int8PrecisionConverter.class,
+            description = "ONNX Runtime's exact int8 arithmetic (session.x64quantprecision): auto (default: on for "
+                    + "x86 CPUs without VNNI, whose int8 kernels saturate), on or off. Overrides the setting and "
+                    + "-D" + Int8Precision.PROPERTY + ".")
+    Int8Precision.Mode int8Precision;
+
+    static final class Int8PrecisionConverter implements CommandLine.ITypeConverter<Int8Precision.Mode> {
+        @Override
+        public Int8Precision.Mode convert(String value) {
+            try {
+                return Int8Precision.Mode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     /** The data directory this invocation uses (the option, the environment, or the default). */
     public Path dataDirectory() {
@@ -84,10 +103,23 @@ public final class DistilleryCommand implements Callable<Integer> {
         };
     }
 
+    /**
+     * An execution strategy that makes the parsed {@code --int8-precision} (wherever it was given; absent:
+     * none) this process's command-line choice for every ONNX Runtime session, then runs {@code next}.
+     */
+    static CommandLine.IExecutionStrategy withInt8Precision(CommandLine.IExecutionStrategy next) {
+        return parsed -> {
+            DistilleryCommand root = (DistilleryCommand) parsed.commandSpec().userObject();
+            Int8Precision.useCommandLine(root.int8Precision);
+            return next.execute(parsed);
+        };
+    }
+
     /** A configured command line; tests redirect its output with setOut/setErr. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new DistilleryCommand());
         cl.setExecutionExceptionHandler(DistilleryCommand::handleFailure);
+        cl.setExecutionStrategy(withInt8Precision(cl.getExecutionStrategy()));
         return cl;
     }
 

@@ -103,6 +103,13 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("latencyBudgetMs", c.latencyBudgetMs());
         m.put("sizeCapBytes", c.sizeCapBytes());
         m.put("fingerprint", v.fingerprint());
+        dev.distillery.core.CpuFeatures cpu = dev.distillery.core.CpuFeatures.current();
+        dev.distillery.core.Int8Precision.Choice p = dev.distillery.core.Int8Precision.current();
+        m.put("cpu", cpu.modelName());
+        m.put("cpuFeatures", cpu.featureSummary());
+        m.put("int8Precision", p.on());
+        m.put("int8PrecisionReason", p.reason());
+        m.put("machine", dev.distillery.core.Int8Precision.describe(cpu, p));
         return m;
     }
 
@@ -111,18 +118,20 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     static String text(Scorer.Verdict v, Challenge c) {
+        String describe = dev.distillery.core.Int8Precision.describe();
         if (!v.scored()) {
-            return "rejected: " + v.reason();
+            return "rejected: " + v.reason() + " [" + describe + "]";  // one line, as scripts expect
         }
+        String machine = "machine        " + describe;
         Challenge.Weights w = c.weights();
         return String.format(Locale.ROOT, "challenge %s%n"
                         + "quality q      %.4f%n"
                         + "latency p95    %.2f ms (budget %.2f ms, %d threads)   speed term %.4f%n"
                         + "size           %,d bytes (cap %,d)   size term %.4f%n"
-                        + "score          %.4f = %.2f·%.4f + %.2f·%.4f + %.2f·%.4f",
+                        + "score          %.4f = %.2f·%.4f + %.2f·%.4f + %.2f·%.4f%n%s",
                 c.id(), v.quality(), v.p95Ms(), c.latencyBudgetMs(), Challenge.THREADS, v.speedTerm(), v.sizeBytes(),
                 c.sizeCapBytes(), v.sizeTerm(), v.score(), w.quality(), v.quality(), w.speed(), v.speedTerm(), w.size(),
-                v.sizeTerm());
+                v.sizeTerm(), machine);
     }
 
     private static String oneLine(Throwable e) {

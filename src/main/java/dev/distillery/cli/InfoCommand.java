@@ -2,6 +2,8 @@ package dev.distillery.cli;
 
 import dev.distillery.core.BuildInfo;
 import dev.distillery.core.ComputeThreads;
+import dev.distillery.core.CpuFeatures;
+import dev.distillery.core.Int8Precision;
 import dev.distillery.core.DataDirectory;
 import dev.distillery.core.RuntimeVersions;
 import java.io.IOException;
@@ -35,6 +37,10 @@ final class InfoCommand implements Callable<Integer> {
                 Files.exists(dir.databaseFile()) ? humanBytes(Files.size(dir.databaseFile())) : "not created yet");
         out.printf("Logs            %s%n", dir.logs());
         out.printf("CPU cores       %d%n", ComputeThreads.available());
+        CpuFeatures cpu = CpuFeatures.current();
+        out.printf("CPU             %s%n", cpu.modelName());
+        out.printf("CPU features    %s%n", cpu.featureSummary());
+        out.printf("Int8 precision  %s%n", Int8Precision.current().text());
         for (RuntimeVersions.Entry e : RuntimeVersions.probeAll()) {
             out.printf("%-15s %s%n", e.name(), e.display());
         }

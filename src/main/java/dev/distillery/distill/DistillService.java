@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import dev.distillery.core.DataDirectory;
 import dev.distillery.distill.target.ClassGroups;
 import dev.distillery.distill.target.Target;
@@ -431,29 +432,26 @@ public final class DistillService {
     /** The exported file's validation metric, run by ONNX Runtime (not DJL). */
     static double[] evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(2);
-            try (OrtSession session = env.createSession(model.toString(), o)) {
-                return d.evaluate((x, m) -> {
-                    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-                            new long[] {m, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()});
-                         OrtSession.Result res = session.run(Map.of(OnnxExporter.INPUT, in))) {
-                        FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
-                        float[] outArr = new float[fb.remaining()];
-                        fb.get(outArr);
-                        if (spec.kind() == StudentSpec.Kind.DENSE) {
-                            // probabilities → logits, the form Distiller.evaluate compares (clamped away from 0/1)
-                            for (int i = 0; i < outArr.length; i++) {
-                                double p = Math.min(1 - 1e-7, Math.max(1e-7, outArr[i]));
-                                outArr[i] = (float) Math.log(p / (1 - p));
-                            }
+        try (OrtSession session = OrtSessions.create(model, OrtSessions.Spec.threads(2))) {
+            return d.evaluate((x, m) -> {
+                try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+                        new long[] {m, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()});
+                     OrtSession.Result res = session.run(Map.of(OnnxExporter.INPUT, in))) {
+                    FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
+                    float[] outArr = new float[fb.remaining()];
+                    fb.get(outArr);
+                    if (spec.kind() == StudentSpec.Kind.DENSE) {
+                        // probabilities → logits, the form Distiller.evaluate compares (clamped away from 0/1)
+                        for (int i = 0; i < outArr.length; i++) {
+                            double p = Math.min(1 - 1e-7, Math.max(1e-7, outArr[i]));
+                            outArr[i] = (float) Math.log(p / (1 - p));
                         }
-                        return outArr;
-                    } catch (OrtException e) {
-                        throw new IllegalStateException("ONNX Runtime could not run the student: " + e.getMessage(), e);
                     }
-                });
-            }
+                    return outArr;
+                } catch (OrtException e) {
+                    throw new IllegalStateException("ONNX Runtime could not run the student: " + e.getMessage(), e);
+                }
+            });
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the student: " + e.getMessage(), e);
         }

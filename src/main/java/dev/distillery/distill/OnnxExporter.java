@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import dev.distillery.onnx.OnnxBuilder;
 import dev.distillery.teacher.library.Json;
 import java.io.IOException;
@@ -160,17 +161,14 @@ public final class OnnxExporter {
 
     static float[] ortOutputs(byte[] onnx, NDArray samples) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(1);
-            try (OrtSession session = env.createSession(onnx, opts);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(samples.toFloatArray()),
-                         samples.getShape().getShape());
-                 OrtSession.Result r = session.run(Map.of(INPUT, in))) {
-                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                float[] out = new float[fb.remaining()];
-                fb.get(out);
-                return out;
-            }
+        try (OrtSession session = OrtSessions.create(onnx, OrtSessions.Spec.threads(1));
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(samples.toFloatArray()),
+                     samples.getShape().getShape());
+             OrtSession.Result r = session.run(Map.of(INPUT, in))) {
+            FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            float[] out = new float[fb.remaining()];
+            fb.get(out);
+            return out;
         } catch (OrtException e) {
             throw new ParityException("ONNX Runtime could not run the exported model: " + e.getMessage(),
                     Double.POSITIVE_INFINITY);

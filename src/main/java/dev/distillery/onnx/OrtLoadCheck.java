@@ -42,12 +42,8 @@ public final class OrtLoadCheck {
     /** Loads the model bytes in ONNX Runtime. */
     public static void verify(byte[] model) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            try (OrtSession session = env.createSession(model, options)) {
-                session.getNumInputs();
-            }
+        try (OrtSession session = OrtSessions.create(model, OrtSessions.Spec.threads(1).interOp(1))) {
+            session.getNumInputs();
         } catch (OrtException e) {
             throw translate(e.getMessage(), env.getVersion());
         }

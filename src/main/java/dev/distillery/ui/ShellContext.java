@@ -52,6 +52,17 @@ public final class ShellContext {
         Background.writes().execute(() -> session.settings().put(ComputeThreads.SETTING, v));
     }
 
+    /** The stored int8-precision mode (auto, on, off); the command line or a system property may override it. */
+    public dev.distillery.core.Int8Precision.Mode int8Precision() {
+        return dev.distillery.core.Int8Precision.storedMode();
+    }
+
+    /** Stores the int8-precision mode; sessions made from now on follow it. */
+    public void setInt8Precision(dev.distillery.core.Int8Precision.Mode mode) {
+        dev.distillery.core.Int8Precision.useStored(java.util.Optional.of(mode.text()));
+        Background.writes().execute(() -> session.settings().put(dev.distillery.core.Int8Precision.SETTING, mode.text()));
+    }
+
     /** One-line network state for the status bar; the Network screen will drive it. */
     public StringProperty networkStatusProperty() {
         return networkStatus;

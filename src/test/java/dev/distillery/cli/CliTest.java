@@ -67,6 +67,23 @@ class CliTest {
     }
 
     @Test
+    void infoNamesTheCpuAndTheInt8PrecisionChoice() {
+        Path data = dir.resolve("cpu");
+        Result r = run("--data-dir", data.toString(), "info");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("CPU             ", "CPU features    ", "Int8 precision  ");
+        Result forced = run("info", "--data-dir", data.toString(), "--int8-precision", "on");
+        assertThat(forced.out()).contains("Int8 precision  on: forced on by --int8-precision");
+        Result off = run("--int8-precision", "OFF", "--data-dir", data.toString(), "info");
+        assertThat(off.out()).contains("Int8 precision  off: forced off by --int8-precision");
+        Result again = run("--data-dir", data.toString(), "info");
+        assertThat(again.out()).doesNotContain("forced");
+        Result bad = run("--int8-precision", "maybe", "info");
+        assertThat(bad.code()).isEqualTo(DistilleryCommand.EXIT_USAGE);
+        assertThat(bad.err()).contains("auto, on or off");
+    }
+
+    @Test
     void dataDirOptionAlsoWorksAfterTheSubcommand() {
         Path data = dir.resolve("after");
         Result r = run("info", "--data-dir", data.toString());

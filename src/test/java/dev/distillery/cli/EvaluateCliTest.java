@@ -51,6 +51,8 @@ class EvaluateCliTest {
         assertThat(j.get("score").asDouble()).isCloseTo(0.8 * q + 0.1 * j.get("speedTerm").asDouble() + 0.1,
                 within(1e-9));
         assertThat(j.get("latencyBudgetMs").asDouble()).isEqualTo(10.0);
+        assertThat(j.get("machine").asText()).startsWith("CPU: ").contains("int8 precision ");
+        assertThat(j.get("int8Precision").isBoolean()).isTrue();
 
         // the catalog teacher was imported: evaluated as a student it is refused (4.75 MB > 1.5 MB)
         Path teacher;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TeacherException;
 import dev.distillery.model.TeacherProfile;
@@ -81,53 +82,49 @@ public final class LabellingBenchmark {
         Preprocessing p = profile.preprocessing();
         boolean uint8 = Preprocessor.isUint8(p);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession session = env.createSession(model.toString(), o);
-                 Preprocessor pre = new Preprocessor()) {
-                String input = session.getInputNames().iterator().next();
-                String output = profile.task().outputName() != null && !profile.task().outputName().isBlank()
-                        && session.getOutputNames().contains(profile.task().outputName())
-                        ? profile.task().outputName() : session.getOutputNames().iterator().next();
-                int per = Preprocessor.elementsPerImage(p);
-                ByteBuffer raw = ByteBuffer.allocateDirect(batch * per * (uint8 ? 1 : Float.BYTES))
-                        .order(ByteOrder.nativeOrder());
-                FloatBuffer floats = raw.asFloatBuffer();
-                long sink = 0;
-                long t0 = System.nanoTime();
-                for (int from = 0; from < items.size(); from += batch) {
-                    int n = Math.min(batch, items.size() - from);
-                    for (int i = 0; i < n; i++) {
-                        try (Mat bgr = Images.read(items.get(from + i).image())) {
-                            if (uint8) {
-                                pre.prepareInto(bgr, p, raw.position(i * per));
-                            } else {
-                                pre.prepareInto(bgr, p, floats.position(i * per));
-                            }
+        try (OrtSession session = OrtSessions.create(model, OrtSessions.Spec.threads(threads).interOp(1)
+                .optLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT));
+             Preprocessor pre = new Preprocessor()) {
+            String input = session.getInputNames().iterator().next();
+            String output = profile.task().outputName() != null && !profile.task().outputName().isBlank()
+                    && session.getOutputNames().contains(profile.task().outputName())
+                    ? profile.task().outputName() : session.getOutputNames().iterator().next();
+            int per = Preprocessor.elementsPerImage(p);
+            ByteBuffer raw = ByteBuffer.allocateDirect(batch * per * (uint8 ? 1 : Float.BYTES))
+                    .order(ByteOrder.nativeOrder());
+            FloatBuffer floats = raw.asFloatBuffer();
+            long sink = 0;
+            long t0 = System.nanoTime();
+            for (int from = 0; from < items.size(); from += batch) {
+                int n = Math.min(batch, items.size() - from);
+                for (int i = 0; i < n; i++) {
+                    try (Mat bgr = Images.read(items.get(from + i).image())) {
+                        if (uint8) {
+                            pre.prepareInto(bgr, p, raw.position(i * per));
+                        } else {
+                            pre.prepareInto(bgr, p, floats.position(i * per));
                         }
                     }
-                    long[] shape = p.layout() == Preprocessing.Layout.NCHW
-                            ? new long[] {n, 3, p.height(), p.width()} : new long[] {n, p.height(), p.width(), 3};
-                    try (OnnxTensor t = uint8
-                            ? OnnxTensor.createTensor(env, raw.position(0).limit(n * per), shape, OnnxJavaType.UINT8)
-                            : OnnxTensor.createTensor(env, floats.position(0).limit(n * per), shape);
-                         OrtSession.Result r = session.run(Map.of(input, t), Set.of(output))) {
-                        FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                        float[] v = new float[out.remaining()];
-                        out.get(v);
-                        sink += Float.floatToIntBits(v[0]);
-                    }
-                    raw.clear();
-                    floats.clear();
                 }
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (sink == Long.MIN_VALUE) {
-                    throw new IllegalStateException("unreachable: keeps the outputs alive");
+                long[] shape = p.layout() == Preprocessing.Layout.NCHW
+                        ? new long[] {n, 3, p.height(), p.width()} : new long[] {n, p.height(), p.width(), 3};
+                try (OnnxTensor t = uint8
+                        ? OnnxTensor.createTensor(env, raw.position(0).limit(n * per), shape, OnnxJavaType.UINT8)
+                        : OnnxTensor.createTensor(env, floats.position(0).limit(n * per), shape);
+                     OrtSession.Result r = session.run(Map.of(input, t), Set.of(output))) {
+                    FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                    float[] v = new float[out.remaining()];
+                    out.get(v);
+                    sink += Float.floatToIntBits(v[0]);
                 }
-                return items.size() / s;
+                raw.clear();
+                floats.clear();
             }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (sink == Long.MIN_VALUE) {
+                throw new IllegalStateException("unreachable: keeps the outputs alive");
+            }
+            return items.size() / s;
         } catch (OrtException e) {
             throw new TeacherException("ONNX Runtime failed in the labelling benchmark: " + e.getMessage(), e);
         }

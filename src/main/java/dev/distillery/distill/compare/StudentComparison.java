@@ -697,12 +697,9 @@ public final class StudentComparison {
         try (Preprocessor pre = new Preprocessor()) {
             prepared = pre.prepare(image, p);
         }
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(options.threads());
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession session = env.createSession(model.toString(), o);
+        try {
+            try (OrtSession session = dev.distillery.onnx.OrtSessions.create(model,
+                    dev.distillery.onnx.OrtSessions.Spec.inference(options.threads()));
                  OnnxTensor tensor = tensor(env, prepared, batch, shape)) {
                 Map<String, OnnxTensor> feed = Map.of(session.getInputNames().iterator().next(), tensor);
                 for (int i = 0; i < options.warmup(); i++) {

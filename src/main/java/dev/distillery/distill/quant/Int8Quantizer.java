@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * <li>Every BatchNormalization after a Conv is folded into it ({@link BatchNormFolder}); the folded float
  * model is run next to the original on the calibration inputs and must agree within
  * {@link #FOLD_TOLERANCE} (scaled by the output magnitude when that is above 1).</li>
- * <li>Weights: int8, symmetric (zero point 0, range ±127), one scale per output channel (axis 0) for Conv,
- * one scale for the whole Gemm matrix; stored as int8 initializers read through DequantizeLinear.</li>
+ * <li>Weights: int8 holding 7 bits, symmetric (zero point 0, range ±{@value #WEIGHT_MAX}, inside [-64, 63]),
+ * one scale per output channel (axis 0) for Conv, one scale for the whole Gemm matrix; stored as int8
+ * initializers read through DequantizeLinear. Seven bits, not eight: on x86 CPUs without VNNI ONNX Runtime's
+ * u8×s8 kernels add pairs of products in 16 bits ({@code vpmaddubsw}), and 2 × 255 × 127 saturates there
+ * while 2 × 255 × 63 = 32130 cannot; so a student gives the same answers on every CPU, with or without
+ * {@code session.x64quantprecision} (the classic "reduce range").</li>
  * <li>Biases: int32 with scale = input scale × weight scale (per channel) and zero point 0, read through
  * DequantizeLinear. That is the form ONNX Runtime needs to fuse DQ→Conv→Q into QLinearConv (a float bias
  * keeps the Conv in float); the rounding error is at most half a step of the accumulator, far below the
@@ -56,6 +60,8 @@ public final class Int8Quantizer {
     public static final String METADATA_VALUE = "int8-qdq";
     /** Largest output change BatchNorm folding may cause (float, on the calibration inputs). */
     public static final double FOLD_TOLERANCE = 1e-4;
+    /** Largest weight magnitude: 7-bit weights, so u8×s8 pair sums fit int16 on CPUs without VNNI. */
+    public static final int WEIGHT_MAX = 63;
     /** Intra-op threads for the latency measurement (the challenges' CPU budget is set for 2). */
     public static final int BENCH_THREADS = 2;
 
@@ -535,7 +541,10 @@ public final class Int8Quantizer {
         return m.build();
     }
 
-    /** int8 symmetric quantization, one scale per leading-axis slice ({@code channels} of them). */
+    /**
+     * Symmetric quantization to ±{@value #WEIGHT_MAX} (7 bits in an int8), one scale per leading-axis slice
+     * ({@code channels} of them).
+     */
     static byte[] quantizeSymmetric(float[] w, int channels, float[] scales) {
         int per = w.length / channels;
         byte[] q = new byte[w.length];
@@ -544,10 +553,10 @@ public final class Int8Quantizer {
             for (int j = c * per; j < (c + 1) * per; j++) {
                 max = Math.max(max, Math.abs(w[j]));
             }
-            float s = max > 0 ? max / 127f : 1f;
+            float s = max > 0 ? max / WEIGHT_MAX : 1f;
             scales[c] = s;
             for (int j = c * per; j < (c + 1) * per; j++) {
-                q[j] = (byte) Math.max(-127, Math.min(127, Math.round(w[j] / s)));
+                q[j] = (byte) Math.max(-WEIGHT_MAX, Math.min(WEIGHT_MAX, Math.round(w[j] / s)));
             }
         }
         return q;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,13 +34,12 @@ final class OrtRunner implements AutoCloseable {
     OrtRunner(byte[] model, String input, long[] sampleShape, int threads, boolean optimize) {
         this.input = input;
         this.sampleShape = sampleShape.clone();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            if (!optimize) {
-                opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            }
-            session = env.createSession(model, opts);
+        OrtSessions.Spec spec = OrtSessions.Spec.threads(threads).interOp(1);
+        if (!optimize) {
+            spec = spec.optLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+        }
+        try {
+            session = OrtSessions.create(model, spec);
             output = session.getOutputNames().iterator().next();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);

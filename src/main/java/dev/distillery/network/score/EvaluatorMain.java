@@ -3,6 +3,7 @@ package dev.distillery.network.score;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import dev.distillery.core.NativeThreads;
 import dev.distillery.distill.compare.StudentComparison;
 import dev.distillery.onnx.OnnxModelReader;
@@ -122,32 +123,26 @@ public final class EvaluatorMain {
         Challenge.InputSpec in = c.input();
         float[] data = new float[in.channels() * in.height() * in.width()];
         Arrays.fill(data, 0.5f);
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(Challenge.THREADS);
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession s = env.createSession(model.toString(), o);
-                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
-                         new long[] {1, in.channels(), in.height(), in.width()})) {
-                String name = s.getInputNames().iterator().next();
-                Map<String, OnnxTensor> feed = Map.of(name, x);
-                for (int i = 0; i < WARMUP; i++) {
-                    s.run(feed).close();
-                }
-                double best = Double.POSITIVE_INFINITY;
-                for (int round = 0; round < ROUNDS; round++) {
-                    double[] ms = new double[TIMED];
-                    for (int i = 0; i < TIMED; i++) {
-                        long t0 = System.nanoTime();
-                        s.run(feed).close();
-                        ms[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    Arrays.sort(ms);
-                    best = Math.min(best, ms[(int) Math.ceil(0.95 * TIMED) - 1]);
-                }
-                return best;
+        try (OrtSession s = OrtSessions.create(model, OrtSessions.Spec.inference(Challenge.THREADS));
+             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
+                     new long[] {1, in.channels(), in.height(), in.width()})) {
+            String name = s.getInputNames().iterator().next();
+            Map<String, OnnxTensor> feed = Map.of(name, x);
+            for (int i = 0; i < WARMUP; i++) {
+                s.run(feed).close();
             }
+            double best = Double.POSITIVE_INFINITY;
+            for (int round = 0; round < ROUNDS; round++) {
+                double[] ms = new double[TIMED];
+                for (int i = 0; i < TIMED; i++) {
+                    long t0 = System.nanoTime();
+                    s.run(feed).close();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(ms);
+                best = Math.min(best, ms[(int) Math.ceil(0.95 * TIMED) - 1]);
+            }
+            return best;
         }
     }
 

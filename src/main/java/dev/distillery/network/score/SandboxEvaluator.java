@@ -254,6 +254,9 @@ public final class SandboxEvaluator implements AutoCloseable {
         java.add("-XX:CompressedClassSpaceSize=128m");
         java.add("-XX:TieredStopAtLevel=1");
         java.add("-Djava.awt.headless=true");
+        // the evaluator's ONNX Runtime sessions make the same int8-precision choice as this process
+        java.add("-D" + dev.distillery.core.Int8Precision.PROPERTY + "="
+                + dev.distillery.core.Int8Precision.mode().text());
         java.add("-cp");
         java.add(absoluteClassPath(System.getProperty("java.class.path")));
         java.add(EvaluatorMain.class.getName());

@@ -288,7 +288,8 @@ public final class ValidatorService extends ValidatorGrpc.ValidatorImplBase {
                 .setModelSha256(ByteString.copyFrom(HexFormat.of().parseHex(s.sha256())))
                 .setState(SubmissionState.valueOf(s.state())).setScore(s.score()).setQuality(s.quality())
                 .setLatencyP95Ms(s.p95Ms()).setSizeBytes(s.sizeBytes()).setReason(s.reason())
-                .setUpdatedBlock(s.updatedBlock()).setEpoch(s.epoch()).build();
+                .setUpdatedBlock(s.updatedBlock()).setEpoch(s.epoch())
+                .setEvaluatedOn(dev.distillery.core.Int8Precision.describe()).build();
     }
 
     /**

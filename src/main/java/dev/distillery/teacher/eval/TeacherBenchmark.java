@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TeacherException;
 import java.io.IOException;
@@ -89,11 +90,8 @@ public final class TeacherBenchmark {
     }
 
     private OrtSession session(byte[] model) throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        o.setIntraOpNumThreads(threads);
-        o.setInterOpNumThreads(1);
-        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        return OrtEnvironment.getEnvironment().createSession(model, o);
+        return OrtSessions.create(model, OrtSessions.Spec.threads(threads).interOp(1)
+                .optLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT));
     }
 
     private static double[] latencies(OrtSession s, String input, Preprocessing pre, int batch, int warmup, int runs,

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.distillery.onnx.OrtSessions;
 import ai.onnxruntime.TensorInfo;
 import dev.distillery.model.Prediction;
 import dev.distillery.model.Preprocessing;
@@ -91,12 +92,8 @@ public final class TeacherRunner implements AutoCloseable {
         Preprocessing p = profile.preprocessing();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(model.toString(), options);
+        try {
+            session = OrtSessions.create(model, OrtSessions.Spec.inference(threads));
             Map<String, NodeInfo> inputs = session.getInputInfo();
             if (inputs.size() != 1) {
                 throw new TeacherException("Cannot use teacher " + model.getFileName() + ": it has " + inputs.size()

@@ -73,6 +73,22 @@ public final class SettingsView extends ScreenPane {
                 + "has " + cores + " core" + (cores == 1 ? "" : "s") + ". Fewer threads keep the rest of the "
                 + "computer responsive while you train.")));
 
+        javafx.scene.control.ChoiceBox<String> precision = new javafx.scene.control.ChoiceBox<>(
+                javafx.collections.FXCollections.observableArrayList("auto", "on", "off"));
+        precision.setId("settings-int8-precision");
+        precision.setValue(ctx.int8Precision().text());
+        javafx.scene.control.Label precisionNow = hint(dev.distillery.core.Int8Precision.describe() + ".");
+        precisionNow.setId("settings-int8-precision-now");
+        precision.valueProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                ctx.setInt8Precision(dev.distillery.core.Int8Precision.Mode.parse(b));
+                precisionNow.setText(dev.distillery.core.Int8Precision.describe() + ".");
+            }
+        });
+        row(perf, 1, "Integer precision on CPUs without VNNI", new VBox(4, precision, hint("Int8 models give "
+                + "slightly wrong answers on x86 CPUs without VNNI (AVX2 only) unless ONNX Runtime uses its exact "
+                + "mode, about 25 % slower. auto turns it on only there; on and off force it."), precisionNow));
+
         Button reset = new Button("Reset window layout", new FontIcon("mdi2w-window-restore"));
         reset.setId("settings-reset-layout");
         reset.setOnAction(e -> WindowState.reset((Stage) getScene().getWindow(), ctx.settings()));
