@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DistillService {
     private static final Logger LOG = LoggerFactory.getLogger(DistillService.class);
-    public static final float MAP_THRESHOLD = 0.3f;
+    public static final float MAP_THRESHOLD = (float) dev.distillery.metrics.MapIou.DEFAULT_THRESHOLD;
 
     /**
      * What the user asked for.
@@ -371,7 +371,7 @@ public final class DistillService {
                 exported = OnnxExporter.export(spec, trainer.block(), labels, meta, samples, out);
             }
         }
-        double[] measured = evaluateOnnx(out, d, spec);
+        Distiller.Validation measured = evaluateOnnx(out, d, spec);
         int threads = 2;
         TeacherBenchmark bench = new TeacherBenchmark(threads, 5, 40, 1);
         BenchResult tb = bench.run(plan.teacherFile(), t.info().inputs().get(0).name(),
@@ -387,10 +387,11 @@ public final class DistillService {
         }
         return new DistillReport(t.name(), t.sizeBytes(), t.info().parameterCount(), tb.p50Ms(),
                 finalPath.toAbsolutePath().toString(), spec.name(), spec.inputWidth(), spec.inputHeight(),
-                exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured[0],
-                Double.isNaN(measured[1]) ? null : measured[1], d.validationCount(), outcome.epochs(),
+                exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured.metric(),
+                measured.accuracy(), d.validationCount(), outcome.epochs(),
                 outcome.bestEpoch(), stopText(outcome.stop()), outcome.trainSeconds(), outcome.samplesPerSecond(),
-                exported.maxAbsDiff(), int8);
+                exported.maxAbsDiff(), int8, measured.classes() == null ? null
+                        : DistillReport.Classification.of(measured.classes(), plan.target().names()));
     }
 
     /** Static int8 QDQ, calibrated on validation inputs; measured against the float student. */
@@ -406,14 +407,14 @@ public final class DistillService {
         List<float[]> calibration = samples.subList(0, Math.min(64, m));
         Path q = plan.runDir().resolve("student-int8.onnx");
         var report = new dev.distillery.distill.quant.Int8Quantizer().quantize(floatFile, calibration, samples, q);
-        double[] measured = evaluateOnnx(q, d, spec);
+        Distiller.Validation measured = evaluateOnnx(q, d, spec);
         Path target = q;
         if (!finalPath.equals(floatFile)) {
             String name = finalPath.getFileName().toString().replaceFirst("(?i)\\.onnx$", "") + "-int8.onnx";
             target = copy(q, finalPath.resolveSibling(name));
         }
         return new DistillReport.Int8(target.toAbsolutePath().toString(), report.int8Bytes(), report.int8P50Millis(),
-                measured[0]);
+                measured.metric());
     }
 
     /** Copies the student next to where the user wants it (atomically); returns the target. */
@@ -429,7 +430,7 @@ public final class DistillService {
     }
 
     /** The exported file's validation metric, run by ONNX Runtime (not DJL). */
-    static double[] evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
+    static Distiller.Validation evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(2);
