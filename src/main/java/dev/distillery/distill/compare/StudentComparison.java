@@ -362,6 +362,47 @@ public final class StudentComparison {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * How Live compares two models so that it gives the figure compare gives on the same frames: when one is a
+     * classifier student with class groups over the other's classes, the other's probabilities are mapped to the
+     * student's classes ({@link StudentMetadata#classMapping}); dense maps use the student's
+     * {@code distillery.map_threshold} (the first model's that has one, else the default).
+     *
+     * @param metadata each model's ONNX metadata, in pipeline order (one or two models)
+     * @param profiles each model's profile, in the same order
+     */
+    public static dev.distillery.live.Agreement.Setup liveSetup(List<Map<String, String>> metadata,
+                                                                List<TeacherProfile> profiles) {
+        double threshold = MapIou.DEFAULT_THRESHOLD;
+        for (Map<String, String> m : metadata) {
+            if (m.containsKey(StudentMetadata.MAP_THRESHOLD)) {
+                threshold = StudentMetadata.mapThreshold(m);
+                break;
+            }
+        }
+        if (metadata.size() == 2 && profiles.size() == 2) {
+            for (int student = 0; student < 2; student++) {
+                int teacher = 1 - student;
+                Map<String, String> meta = metadata.get(student);
+                TeacherProfile sp = profiles.get(student);
+                TeacherProfile tp = profiles.get(teacher);
+                if (!StudentMetadata.grouped(meta) || sp.task().kind() != TaskKind.CLASSIFICATION
+                        || tp.task().kind() != TaskKind.CLASSIFICATION) {
+                    continue;
+                }
+                try {
+                    ClassMapping m = StudentMetadata.classMapping(meta, tp.task().numClasses(), sp.labels());
+                    if (m.studentClasses() == sp.task().numClasses()) {
+                        return new dev.distillery.live.Agreement.Setup(teacher, m, threshold);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // groups over another teacher's classes: not this pair
+                }
+            }
+        }
+        return new dev.distillery.live.Agreement.Setup(-1, null, threshold);
+    }
+
     private static boolean isDense(Map<String, String> meta, TeacherProfile studentProfile, Path student) {
         String kind = meta.get(StudentMetadata.KIND);
         if (kind != null) {
