@@ -360,7 +360,9 @@ public final class DistillService {
             metricName = "IoU@" + MAP_THRESHOLD;
         }
         meta.put(StudentMetadata.METRICS, Json.write(Map.of("bestEpoch", outcome.bestEpoch(),
-                "validationMetric", outcome.bestMetric(), "metric", metricName)));
+                // the figure that picked the best epoch: balanced agreement for classes (Distiller.Validation.selection)
+                "validationMetric", outcome.bestMetric(),
+                "metric", plan.target() instanceof Target.Classes ? "balanced agreement" : metricName)));
         KdTrainer.Config cfg = new KdTrainer.Config(1, 2, 1e-3f, 0, 1, 1);
         OnnxExporter.ExportResult exported;
         try (KdTrainer trainer = new KdTrainer(spec, cfg)) {
