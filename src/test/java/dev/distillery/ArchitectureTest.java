@@ -1,5 +1,8 @@
 package dev.distillery;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -20,7 +23,8 @@ class ArchitectureTest {
     static final String[] FEATURES = {
         "dev.distillery.core..", "dev.distillery.store..", "dev.distillery.boot..", "dev.distillery.model..",
         "dev.distillery.onnx..", "dev.distillery.teacher..",
-        "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network.."};
+        "dev.distillery.vision..", "dev.distillery.distill..", "dev.distillery.live..", "dev.distillery.network..",
+        "dev.distillery.metrics.."};
     static final List<String> SCREENS = List.of("dashboard", "teachers", "distill", "live", "network", "earnings", "history",
             "settings");
 
@@ -54,6 +58,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..",
                         "org.jdbi..", "org.flywaydb..")
                 .because("one place owns SQL (DESIGN.md §2)")
+                .check(classes);
+    }
+
+    @Test
+    void metricsIsALeaf() {
+        noClasses().that().resideInAPackage("dev.distillery.metrics..")
+                .should().dependOnClassesThat(resideInAnyPackage("dev.distillery..", "ai.onnxruntime..", "ai.djl..",
+                        "org.bytedeco..").and(not(resideInAPackage("dev.distillery.metrics.."))))
+                .because("every figure is defined once, in plain Java, for training, compare, validators and Live")
                 .check(classes);
     }
 

@@ -129,6 +129,12 @@ final class CompareCommand implements Callable<Integer> {
                             Math.min(8, c.classes().size()))) + (c.classes().size() > 8 ? ", …" : "")));
             b.append(String.format(Locale.ROOT, "%nagreement      %.3f (%d of %d)   majority baseline %.3f (\"%s\")%n",
                     c.agreement(), c.agreed(), r.compared(), c.majorityBaseline(), c.majorityClass()));
+            b.append(String.format(Locale.ROOT, "balanced       %.3f (mean per-class recall)   kappa %.3f%n",
+                    c.balancedAgreement(), c.kappa()));
+            b.append("per class      ").append(c.perClass().stream().filter(x -> x.count() > 0).limit(8)
+                    .map(x -> String.format(Locale.ROOT, "%s %.2f (%d)", x.name(), x.recall(), x.count()))
+                    .collect(Collectors.joining(", "))).append(String.format("%n"));
+            b.append(verdict(c.verdict(), c.verdictReason(), c.advice())).append(String.format("%n"));
             var g = c.groundTruth();
             if (g != null) {
                 b.append(String.format(Locale.ROOT, "accuracy       student %.3f, teacher %.3f on %d labelled images "
@@ -146,6 +152,13 @@ final class CompareCommand implements Callable<Integer> {
                     d.teacherPositive() * 100, d.studentPositive() * 100));
         }
         return b.toString().stripTrailing();
+    }
+
+    /** "verdict        PASSED", or FAILED with the reason and what to try next on the following lines. */
+    static String verdict(String verdict, String reason, String advice) {
+        return String.format(Locale.ROOT, "%-14s %s", "verdict", verdict)
+                + (reason == null || reason.isEmpty() ? "" : String.format(Locale.ROOT, ": %s%n%-14s %s", reason, "",
+                        advice));
     }
 
     private static String bytes(long n) {

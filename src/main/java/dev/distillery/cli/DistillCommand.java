@@ -294,8 +294,10 @@ final class DistillCommand implements Callable<Integer> {
 
         @Override
         public void epoch(Distiller.EpochInfo e) {
-            err.printf(Locale.ROOT, "epoch %3d  loss %.4f  val %.4f%s  lr %.2e  %.0f samples/s  %.0f s%s%n", e.epoch(),
-                    e.trainLoss(), e.valMetric(), e.valAccuracy() == null ? ""
+            err.printf(Locale.ROOT, "epoch %3d  loss %.4f  val %.4f%s%s  lr %.2e  %.0f samples/s  %.0f s%s%n", e.epoch(),
+                    e.trainLoss(), e.valMetric(), e.valBalanced() == null ? ""
+                            : String.format(Locale.ROOT, "  balanced %.3f  kappa %.3f", e.valBalanced(),
+                            e.valKappa() == null ? 0 : e.valKappa()), e.valAccuracy() == null ? ""
                             : String.format(Locale.ROOT, "  acc %.3f", e.valAccuracy()), e.learningRate(),
                     e.samplesPerSecond(), e.elapsedSeconds(), e.best() ? "  *" : "");
             err.flush();
@@ -316,6 +318,19 @@ final class DistillCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%-16s %.4f on %d validation images%s%n", r.metricName(), r.valMetric(),
                 r.valImages(), r.valAccuracy() == null ? ""
                         : String.format(Locale.ROOT, ", accuracy %.4f", r.valAccuracy())));
+        if (r.classification() != null) {
+            var c = r.classification();
+            b.append(String.format(Locale.ROOT, "%-16s %.4f (always \"%s\" would score this)%n", "majority baseline",
+                    c.majorityBaseline(), c.majorityClass()));
+            b.append(String.format(Locale.ROOT, "%-16s %.4f (mean per-class recall)   kappa %.4f%n", "balanced",
+                    c.balancedAgreement(), c.kappa()));
+            b.append(String.format(Locale.ROOT, "%-16s %s%n", "per class", c.perClass().stream()
+                    .filter(x -> x.count() > 0).limit(8)
+                    .map(x -> String.format(Locale.ROOT, "%s %.2f (%d)", x.name(), x.recall(), x.count()))
+                    .collect(java.util.stream.Collectors.joining(", "))));
+            b.append(String.format(Locale.ROOT, "%-16s %s%s%n", "verdict", c.verdict(), c.failed()
+                    ? String.format(Locale.ROOT, ": %s%n%-16s %s", c.verdictReason(), "", c.advice()) : ""));
+        }
         b.append(String.format(Locale.ROOT, "%-16s %d epochs (best %d), %.0f s, %.0f samples/s, %s%n", "training",
                 r.epochs(), r.bestEpoch(), r.trainSeconds(), r.samplesPerSecond(), r.stopReason()));
         b.append(String.format(Locale.ROOT, "%-16s ONNX Runtime vs DJL max |diff| %.2g%n", "export check",

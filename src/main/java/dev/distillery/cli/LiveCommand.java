@@ -51,8 +51,12 @@ final class LiveCommand implements Callable<Integer> {
                 // By default one core is left to decoding (as on the Live screen).
                 int each = threads != null ? threads
                         : Math.max(1, (Runtime.getRuntime().availableProcessors() - 1) / models.size());
+                List<java.util.Map<String, String>> metadata = new ArrayList<>();
+                List<dev.distillery.model.TeacherProfile> profiles = new ArrayList<>();
                 for (String m : models) {
                     Teacher t = TeacherCommand.resolve(s, m);
+                    metadata.add(t.info().metadata());
+                    profiles.add(t.profile());
                     opened.add(new RunnerModel(t.name(), dev.distillery.teacher.run.TeacherRunner.open(s.fileOf(t), t.profile(), each)));
                 }
                 if (source.strip().equalsIgnoreCase("sample")) { // the shipped clip, copied to <data>/samples once
@@ -62,7 +66,8 @@ final class LiveCommand implements Callable<Integer> {
                 } else {
                     src = FrameSources.open(source);
                 }
-                LiveReport report = LiveRun.run(src, opened, frames);
+                LiveReport report = LiveRun.run(src, opened, frames,
+                        dev.distillery.distill.compare.StudentComparison.liveSetup(metadata, profiles));
                 out.println(json ? report.toJson() : text(report));
                 out.flush();
                 return 0;

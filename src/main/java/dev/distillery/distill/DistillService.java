@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DistillService {
     private static final Logger LOG = LoggerFactory.getLogger(DistillService.class);
-    public static final float MAP_THRESHOLD = 0.3f;
+    public static final float MAP_THRESHOLD = (float) dev.distillery.metrics.MapIou.DEFAULT_THRESHOLD;
 
     /**
      * What the user asked for.
@@ -361,7 +361,9 @@ public final class DistillService {
             metricName = "IoU@" + MAP_THRESHOLD;
         }
         meta.put(StudentMetadata.METRICS, Json.write(Map.of("bestEpoch", outcome.bestEpoch(),
-                "validationMetric", outcome.bestMetric(), "metric", metricName)));
+                // the figure that picked the best epoch: balanced agreement for classes (Distiller.Validation.selection)
+                "validationMetric", outcome.bestMetric(),
+                "metric", plan.target() instanceof Target.Classes ? "balanced agreement" : metricName)));
         KdTrainer.Config cfg = new KdTrainer.Config(1, 2, 1e-3f, 0, 1, 1);
         OnnxExporter.ExportResult exported;
         try (KdTrainer trainer = new KdTrainer(spec, cfg)) {
@@ -372,7 +374,7 @@ public final class DistillService {
                 exported = OnnxExporter.export(spec, trainer.block(), labels, meta, samples, out);
             }
         }
-        double[] measured = evaluateOnnx(out, d, spec);
+        Distiller.Validation measured = evaluateOnnx(out, d, spec);
         int threads = 2;
         TeacherBenchmark bench = new TeacherBenchmark(threads, 5, 40, 1);
         BenchResult tb = bench.run(plan.teacherFile(), t.info().inputs().get(0).name(),
@@ -388,10 +390,11 @@ public final class DistillService {
         }
         return new DistillReport(t.name(), t.sizeBytes(), t.info().parameterCount(), tb.p50Ms(),
                 finalPath.toAbsolutePath().toString(), spec.name(), spec.inputWidth(), spec.inputHeight(),
-                exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured[0],
-                Double.isNaN(measured[1]) ? null : measured[1], d.validationCount(), outcome.epochs(),
+                exported.bytes(), spec.parameterCount(), sb.p50Ms(), threads, metricName, measured.metric(),
+                measured.accuracy(), d.validationCount(), outcome.epochs(),
                 outcome.bestEpoch(), stopText(outcome.stop()), outcome.trainSeconds(), outcome.samplesPerSecond(),
-                exported.maxAbsDiff(), int8);
+                exported.maxAbsDiff(), int8, measured.classes() == null ? null
+                        : DistillReport.Classification.of(measured.classes(), plan.target().names()));
     }
 
     /** Static int8 QDQ, calibrated on validation inputs; measured against the float student. */
@@ -407,14 +410,14 @@ public final class DistillService {
         List<float[]> calibration = samples.subList(0, Math.min(64, m));
         Path q = plan.runDir().resolve("student-int8.onnx");
         var report = new dev.distillery.distill.quant.Int8Quantizer().quantize(floatFile, calibration, samples, q);
-        double[] measured = evaluateOnnx(q, d, spec);
+        Distiller.Validation measured = evaluateOnnx(q, d, spec);
         Path target = q;
         if (!finalPath.equals(floatFile)) {
             String name = finalPath.getFileName().toString().replaceFirst("(?i)\\.onnx$", "") + "-int8.onnx";
             target = copy(q, finalPath.resolveSibling(name));
         }
         return new DistillReport.Int8(target.toAbsolutePath().toString(), report.int8Bytes(), report.int8P50Millis(),
-                measured[0]);
+                measured.metric());
     }
 
     /** Copies the student next to where the user wants it (atomically); returns the target. */
@@ -430,7 +433,7 @@ public final class DistillService {
     }
 
     /** The exported file's validation metric, run by ONNX Runtime (not DJL). */
-    static double[] evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
+    static Distiller.Validation evaluateOnnx(Path model, Distiller d, StudentSpec spec) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = OrtSessions.create(model, OrtSessions.Spec.threads(2))) {
             return d.evaluate((x, m) -> {

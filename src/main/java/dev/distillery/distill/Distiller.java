@@ -123,9 +123,15 @@ public final class Distiller {
                            double samplesPerSecond, double elapsedSeconds, double etaSeconds) {
     }
 
-    /** One finished epoch. {@code valMetric}: agreement (classes) or IoU (maps); accuracy null without truth. */
+    /**
+     * One finished epoch. {@code valMetric}: agreement (classes) or pooled IoU (maps); accuracy null without truth;
+     * {@code valBalanced}, {@code valKappa} and {@code valBaseline} (balanced agreement, Cohen's kappa, majority
+     * baseline: see {@link dev.distillery.metrics.ConfusionMatrix}) only for classes, else null (and null in
+     * checkpoints written before they existed).
+     */
     public record EpochInfo(int epoch, double trainLoss, double valMetric, Double valAccuracy, double learningRate,
-                            double samplesPerSecond, double elapsedSeconds, boolean best) {
+                            double samplesPerSecond, double elapsedSeconds, boolean best, Double valBalanced,
+                            Double valKappa, Double valBaseline) {
     }
 
     /** Callbacks on the training thread; keep them short. */
@@ -519,13 +525,13 @@ public final class Distiller {
             }
             epoch++;
             long v0 = System.nanoTime();
-            double[] val = validate(trainer);
+            Validation val = validate(trainer);
             LOG.debug("Epoch {} time: batches {} ms, steps {} ms, validation {} ms", epoch, dataNanos / 1_000_000,
                     stepNanos / 1_000_000, (System.nanoTime() - v0) / 1_000_000);
             double el = elapsed(elapsedBefore, sessionStart);
-            // with imbalanced classes the best epoch is the one that agrees best on every class alike (mean per-class
-            // agreement), not the one that answers the majority class best
-            double selection = balancedSampling ? val[2] : val[0];
+            // classes: the epoch that agrees best on every class alike (balanced agreement), not the one that answers
+            // the majority class best; maps: IoU
+            double selection = val.selection();
             boolean improved = selection > best + MIN_DELTA || history.isEmpty();
             if (improved) {
                 best = selection;
@@ -536,15 +542,15 @@ public final class Distiller {
                 sinceBest++;
             }
             double epochSeconds = el - epochStart;
-            EpochInfo info = new EpochInfo(epoch, lossSum / Math.max(1, batches), val[0],
-                    Double.isNaN(val[1]) ? null : val[1], trainer.learningRate(),
-                    epochSeconds > 0 ? (samples - epochStartSamples) / epochSeconds : 0, el, improved);
+            EpochInfo info = new EpochInfo(epoch, lossSum / Math.max(1, batches), val.metric(), val.accuracy(),
+                    trainer.learningRate(), epochSeconds > 0 ? (samples - epochStartSamples) / epochSeconds : 0, el,
+                    improved, val.balanced(), val.kappa(), val.baseline());
             history.add(info);
             trainer.saveParameters(ckpt.resolve("last.params"));
             writeState(ckpt, new State(epoch, step, el, samples, best, bestEpoch, sinceBest, history));
             listener.epoch(info);
             LOG.info("Epoch {}: loss {} val {} {}", epoch, String.format(Locale.ROOT, "%.4f", info.trainLoss()),
-                    String.format(Locale.ROOT, "%.4f", val[0]), improved ? "(best)" : "");
+                    String.format(Locale.ROOT, "%.4f", val.metric()), improved ? "(best)" : "");
             if (s.patience() > 0 && sinceBest >= s.patience() && mayStopEarly(s, el, best)) {
                 stop = Stop.EARLY_STOPPING;
                 break;
@@ -555,12 +561,12 @@ public final class Distiller {
         }
         if (history.isEmpty()) {
             // stopped before the first epoch ended (a very short budget or a cancel): keep what was learnt
-            double[] val = validate(trainer);
-            EpochInfo info = new EpochInfo(0, Double.isNaN(lossEma) ? 0 : lossEma, val[0],
-                    Double.isNaN(val[1]) ? null : val[1], trainer.learningRate(), 0,
-                    elapsed(elapsedBefore, sessionStart), true);
+            Validation val = validate(trainer);
+            EpochInfo info = new EpochInfo(0, Double.isNaN(lossEma) ? 0 : lossEma, val.metric(), val.accuracy(),
+                    trainer.learningRate(), 0, elapsed(elapsedBefore, sessionStart), true, val.balanced(), val.kappa(),
+                    val.baseline());
             history.add(info);
-            best = val[0];
+            best = val.selection();
             trainer.saveParameters(ckpt.resolve("best.params"));
             trainer.saveParameters(ckpt.resolve("last.params"));
             writeState(ckpt, new State(0, step, info.elapsedSeconds(), samples, best, 0, 0, history));
@@ -764,26 +770,62 @@ public final class Distiller {
         float[] predict(float[] inputs, int m);
     }
 
-    private double[] validate(KdTrainer trainer) {
+    private Validation validate(KdTrainer trainer) {
         return evaluate(trainer::predict);
     }
 
     /**
-     * {metric, accuracy (NaN without truth)} of {@code student} on the validation images, without augmentation:
-     * top-1 agreement with the teacher's (grouped) class, or the pooled IoU of the binarized maps.
+     * The student's figures on the validation images.
+     *
+     * @param classes  class targets: the student against the teacher's (grouped) class; null for maps
+     * @param truth    class targets: the student against the ground-truth folders; null without any
+     * @param iou      maps: pooled IoU of the maps binarized at the target's threshold; NaN for classes
      */
-    public double[] evaluate(Predictor student) {
+    public record Validation(dev.distillery.metrics.ClassMetrics classes, dev.distillery.metrics.ClassMetrics truth,
+                             double iou) {
+        /** Agreement (classes) or pooled IoU (maps): the figure reports and the database call the metric. */
+        public double metric() {
+            return classes != null ? classes.agreement() : iou;
+        }
+
+        /** What picks the best epoch: balanced agreement (classes) or pooled IoU (maps). */
+        public double selection() {
+            return classes != null ? classes.balancedAgreement() : iou;
+        }
+
+        /** Accuracy against the folders; null without labelled images. */
+        public Double accuracy() {
+            return truth == null ? null : truth.agreement();
+        }
+
+        public Double balanced() {
+            return classes == null ? null : classes.balancedAgreement();
+        }
+
+        public Double kappa() {
+            return classes == null ? null : classes.kappa();
+        }
+
+        public Double baseline() {
+            return classes == null ? null : classes.majorityBaseline();
+        }
+    }
+
+    /**
+     * The figures of {@code student} on the validation images, without augmentation: against the teacher's
+     * (grouped) class, and the ground truth when known, through {@link dev.distillery.metrics.ConfusionMatrix};
+     * or the pooled IoU of the binarized maps ({@link dev.distillery.metrics.MapIou}). Dense predictors give
+     * logits.
+     */
+    public Validation evaluate(Predictor student) {
         int n = valImages.size();
         int inValues = plan.student().inputValues();
         int outValues = plan.student().outputValues();
         int chunk = plan.student().kind() == StudentSpec.Kind.DENSE ? 8 : 64;
-        long agree = 0;
-        long inter = 0;
-        long union = 0;
-        int labelled = 0;
-        int correct = 0;
-        int[] perClass = new int[outValues];
-        int[] agreePerClass = new int[outValues];
+        boolean classes = plan.target() instanceof Target.Classes;
+        var agreement = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;
+        var truthMatrix = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;
+        var iou = classes ? null : new dev.distillery.metrics.MapIou.Accumulator(((Target.Map) plan.target()).threshold());
         List<String> names = plan.target().names().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList();
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
@@ -795,50 +837,31 @@ public final class Distiller {
             for (int j = 0; j < m; j++) {
                 Object t = valTargets.get(from + j);
                 if (t instanceof Integer teacherClass) {
-                    int best = 0;
-                    for (int k = 1; k < outValues; k++) {
-                        if (out[j * outValues + k] > out[j * outValues + best]) {
-                            best = k;
-                        }
-                    }
-                    agree += best == teacherClass ? 1 : 0;
-                    perClass[teacherClass]++;
-                    agreePerClass[teacherClass] += best == teacherClass ? 1 : 0;
+                    int best = dev.distillery.metrics.ClassMapping.argmax(
+                            java.util.Arrays.copyOfRange(out, j * outValues, (j + 1) * outValues));
+                    agreement.add(teacherClass, best);
                     String truth = valKept.get(from + j).truth();
-                    if (truth != null) {
-                        int ti = names.indexOf(truth.toLowerCase(Locale.ROOT));
-                        if (ti >= 0) {
-                            labelled++;
-                            correct += ti == best ? 1 : 0;
-                        }
+                    int ti = truth == null ? -1 : names.indexOf(truth.toLowerCase(Locale.ROOT));
+                    if (ti >= 0) {
+                        truthMatrix.add(ti, best);
                     }
                 } else {
                     byte[] map = ((Image8) t).data();
-                    float thr = ((Target.Map) plan.target()).threshold();
-                    // sigmoid(s) ≥ thr  ⇔  s ≥ logit(thr)
-                    double logit = Math.log(thr / (1 - thr));
-                    int thrByte = (int) Math.ceil(thr * 255 - 1e-9);
+                    float[] teacherMap = new float[outValues];
+                    float[] studentMap = new float[outValues];
                     for (int k = 0; k < outValues; k++) {
-                        boolean a = (map[k] & 0xff) >= thrByte;
-                        boolean b = out[j * outValues + k] >= logit;
-                        inter += a && b ? 1 : 0;
-                        union += a || b ? 1 : 0;
+                        teacherMap[k] = (map[k] & 0xff) / 255f;
+                        studentMap[k] = (float) (1 / (1 + Math.exp(-out[j * outValues + k])));
                     }
+                    iou.add(teacherMap, studentMap);
                 }
             }
         }
-        double metric = plan.target() instanceof Target.Classes ? (double) agree / Math.max(1, n)
-                : union == 0 ? 1 : (double) inter / union;
-        double balanced = 0;
-        int present = 0;
-        for (int c = 0; c < perClass.length && plan.target() instanceof Target.Classes; c++) {
-            if (perClass[c] > 0) {
-                balanced += (double) agreePerClass[c] / perClass[c];
-                present++;
-            }
+        if (classes) {
+            return new Validation(agreement.summary(), truthMatrix.total() == 0 ? null : truthMatrix.summary(),
+                    Double.NaN);
         }
-        balanced = present == 0 ? metric : balanced / present;
-        return new double[] {metric, labelled == 0 ? Double.NaN : (double) correct / labelled, balanced};
+        return new Validation(null, null, iou.pooled());
     }
 
     private static void writeState(Path ckpt, State st) throws IOException {

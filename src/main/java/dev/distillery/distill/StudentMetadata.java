@@ -1,6 +1,10 @@
 package dev.distillery.distill;
 
+import dev.distillery.distill.target.ClassGroups;
+import dev.distillery.metrics.ClassMapping;
+import dev.distillery.metrics.MapIou;
 import dev.distillery.model.Preprocessing;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +40,34 @@ public final class StudentMetadata {
     public static final String CREATED = "distillery.created";
 
     private StudentMetadata() {
+    }
+
+    /**
+     * How a classifier student's classes map to its teacher's {@code teacherClasses} classes: its
+     * {@value #GROUPS} when present, else the identity (named by {@code studentLabels} when it has one per class).
+     * The one place Live and compare read a student's groups.
+     *
+     * @throws IllegalArgumentException when the groups are malformed or do not fit the teacher
+     */
+    public static ClassMapping classMapping(Map<String, String> metadata, int teacherClasses,
+                                            List<String> studentLabels) {
+        String groups = metadata.get(GROUPS);
+        if (groups == null || groups.isBlank()) {
+            return ClassMapping.identity(teacherClasses, studentLabels);
+        }
+        ClassMapping m = ClassGroups.decode(groups, teacherClasses).mapping();
+        return studentLabels != null && studentLabels.size() == m.studentClasses() ? m.withNames(studentLabels) : m;
+    }
+
+    /** Whether the metadata carries class groups. */
+    public static boolean grouped(Map<String, String> metadata) {
+        String groups = metadata.get(GROUPS);
+        return groups != null && !groups.isBlank();
+    }
+
+    /** The student's IoU threshold ({@value #MAP_THRESHOLD}), else {@link MapIou#DEFAULT_THRESHOLD}. */
+    public static double mapThreshold(Map<String, String> metadata) {
+        return MapIou.threshold(metadata.get(MAP_THRESHOLD));
     }
 
     /** The preprocessing keys that ProfileInference reads back. */

@@ -1,5 +1,8 @@
 package dev.distillery.live;
 
+import dev.distillery.metrics.BoxMatching;
+import dev.distillery.metrics.ClassMapping;
+import dev.distillery.metrics.MapIou;
 import dev.distillery.model.Prediction;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -9,14 +12,16 @@ import java.util.Map;
 
 /**
  * How much two models agree, per frame and as a rolling rate over their last {@link #WINDOW} commonly
- * processed frames.
+ * processed frames, with the definitions of {@link dev.distillery.metrics}:
  *
  * <ul>
- *   <li>classification: 1 when the top-1 classes are the same, else 0;</li>
- *   <li>dense: 1 when the IoU of the binarized maps (p &gt; 0.5) is at least 0.5, else 0 (two empty masks
- *       agree);</li>
- *   <li>detection: boxes matched greedily (same class, IoU ≥ 0.5, best score first) divided by the union count
- *       {@code a + b − matched}; two empty lists agree fully.</li>
+ *   <li>classification: 1 when the two classes are the same, else 0, so the rate is the agreement
+ *       {@code distillery compare} gives on the same frames. When one model is a grouped student of the other
+ *       ({@link Setup#teacher()} with a {@link Setup#mapping()}), the teacher's probabilities are first mapped
+ *       to the student's classes ({@link ClassMapping#studentClass}), exactly as compare does;</li>
+ *   <li>dense: the IoU of the two maps binarized at {@link Setup#mapThreshold()} ({@link MapIou}), so the rate
+ *       is compare's mean per-image IoU;</li>
+ *   <li>detection: F1 of the greedy same-class box matching at IoU ≥ 0.5 ({@link BoxMatching}).</li>
  * </ul>
  * Predictions of different kinds, and embeddings, have no agreement ({@code NaN}) and are not counted.
  *
@@ -29,11 +34,48 @@ public final class Agreement {
     /** Predictions kept per model while waiting for the other model to reach the same frame. */
     private static final int PENDING = 64;
 
+    /**
+     * How to compare the two models.
+     *
+     * @param teacher      the model (0 or 1) whose classes are mapped through {@code mapping}; −1 for none
+     * @param mapping      the teacher's classes → the student's (a grouped student); null to compare classes as they are
+     * @param mapThreshold dense maps are binarized at this probability
+     */
+    public record Setup(int teacher, ClassMapping mapping, double mapThreshold) {
+        public Setup {
+            if (mapping != null && teacher != 0 && teacher != 1) {
+                throw new IllegalArgumentException("A class mapping needs the teacher's model index (0 or 1), got "
+                        + teacher);
+            }
+            if (!(mapThreshold > 0 && mapThreshold < 1)) {
+                throw new IllegalArgumentException("The map threshold must be between 0 and 1, got " + mapThreshold);
+            }
+        }
+
+        /** Classes as they are, maps at {@link MapIou#DEFAULT_THRESHOLD}. */
+        public static Setup plain() {
+            return new Setup(-1, null, MapIou.DEFAULT_THRESHOLD);
+        }
+    }
+
+    private final Setup setup;
     private final List<Map<Long, Object>> recent = List.of(lru(), lru());
     private final double[] window = new double[WINDOW];
     private int size;
     private int next;
     private double sum;
+
+    public Agreement() {
+        this(Setup.plain());
+    }
+
+    public Agreement(Setup setup) {
+        this.setup = setup;
+    }
+
+    public Setup setup() {
+        return setup;
+    }
 
     private static Map<Long, Object> lru() {
         return new LinkedHashMap<>(16, 0.75f, false) {
@@ -48,7 +90,7 @@ public final class Agreement {
 
     /** Records model {@code model}'s (0 or 1) answer on a frame; scores it when the other model has one too. */
     public synchronized void record(int model, long frameNumber, Prediction prediction) {
-        Object mine = compact(prediction);
+        Object mine = compact(model, prediction);
         Object theirs = recent.get(1 - model).remove(frameNumber);
         if (theirs == null) {
             recent.get(model).put(frameNumber, mine);
@@ -78,89 +120,60 @@ public final class Agreement {
         return size;
     }
 
-    /** The agreement of two predictions on the same frame, in [0, 1], or NaN when not comparable. */
+    /** The agreement of two predictions on the same frame under {@link Setup#plain()}, or NaN when not comparable. */
     public static double score(Prediction a, Prediction b) {
-        return scoreCompact(compact(a), compact(b));
+        Agreement plain = new Agreement();
+        return scoreCompact(plain.compact(0, a), plain.compact(1, b));
     }
 
     /** A binarized dense map: small to keep, enough to compare. */
     private record Mask(int width, int height, BitSet on) {
     }
 
+    /** A class answer; -1 for an empty top list. */
+    private record ClassAnswer(int classIndex) {
+    }
+
     /** Keeps only what agreement needs, so waiting predictions stay small (a dense map becomes bits). */
-    private static Object compact(Prediction p) {
+    private Object compact(int model, Prediction p) {
         if (p instanceof Prediction.DenseMap d) {
-            BitSet on = new BitSet(d.values().length);
-            float[] v = d.values();
-            for (int i = 0; i < v.length; i++) {
-                if (v[i] > 0.5f) {
-                    on.set(i);
+            return new Mask(d.width(), d.height(), MapIou.binarize(d.values(), setup.mapThreshold()));
+        }
+        if (p instanceof Prediction.Classification c) {
+            ClassMapping m = setup.mapping();
+            if (m != null && model == setup.teacher()) {
+                if (c.probabilities() != null && c.probabilities().length == m.teacherClasses()) {
+                    return new ClassAnswer(m.studentClass(c.probabilities()));
                 }
+                // no full distribution: the group of the teacher's top class
+                return new ClassAnswer(c.top().isEmpty() ? -1 : m.studentClassOf(c.top().get(0).classIndex()));
             }
-            return new Mask(d.width(), d.height(), on);
+            return new ClassAnswer(c.top().isEmpty() ? -1 : c.top().get(0).classIndex());
+        }
+        if (p instanceof Prediction.Detections d) {
+            List<BoxMatching.Box> boxes = new ArrayList<>(d.boxes().size());
+            for (Prediction.Box b : d.boxes()) {
+                boxes.add(new BoxMatching.Box(b.x1(), b.y1(), b.x2(), b.y2(), b.classIndex(), b.score()));
+            }
+            return boxes;
         }
         return p;
     }
 
+    @SuppressWarnings("unchecked")
     private static double scoreCompact(Object a, Object b) {
-        if (a instanceof Prediction.Classification ca && b instanceof Prediction.Classification cb) {
-            if (ca.top().isEmpty() || cb.top().isEmpty()) {
-                return ca.top().isEmpty() == cb.top().isEmpty() ? 1 : 0;
-            }
-            return ca.top().get(0).classIndex() == cb.top().get(0).classIndex() ? 1 : 0;
+        if (a instanceof ClassAnswer ca && b instanceof ClassAnswer cb) {
+            return ca.classIndex() == cb.classIndex() ? 1 : 0;
         }
         if (a instanceof Mask ma && b instanceof Mask mb) {
             if (ma.width() != mb.width() || ma.height() != mb.height()) {
                 return 0;
             }
-            BitSet inter = (BitSet) ma.on().clone();
-            inter.and(mb.on());
-            BitSet union = (BitSet) ma.on().clone();
-            union.or(mb.on());
-            double iou = union.isEmpty() ? 1 : (double) inter.cardinality() / union.cardinality();
-            return iou >= 0.5 ? 1 : 0;
+            return MapIou.iou(ma.on(), mb.on());
         }
-        if (a instanceof Prediction.Detections da && b instanceof Prediction.Detections db) {
-            return boxAgreement(da.boxes(), db.boxes());
+        if (a instanceof List<?> da && b instanceof List<?> db) {
+            return BoxMatching.f1((List<BoxMatching.Box>) da, (List<BoxMatching.Box>) db);
         }
         return Double.NaN;
-    }
-
-    private static double boxAgreement(List<Prediction.Box> a, List<Prediction.Box> b) {
-        if (a.isEmpty() && b.isEmpty()) {
-            return 1;
-        }
-        List<Prediction.Box> sortedA = new ArrayList<>(a);
-        sortedA.sort((x, y) -> Float.compare(y.score(), x.score()));
-        boolean[] used = new boolean[b.size()];
-        int matched = 0;
-        for (Prediction.Box x : sortedA) {
-            int best = -1;
-            double bestIou = 0.5;
-            for (int j = 0; j < b.size(); j++) {
-                Prediction.Box y = b.get(j);
-                if (!used[j] && y.classIndex() == x.classIndex()) {
-                    double iou = iou(x, y);
-                    if (iou >= bestIou) {
-                        bestIou = iou;
-                        best = j;
-                    }
-                }
-            }
-            if (best >= 0) {
-                used[best] = true;
-                matched++;
-            }
-        }
-        return (double) matched / (a.size() + b.size() - matched);
-    }
-
-    /** Intersection over union of two boxes; 0 when both are empty. */
-    public static double iou(Prediction.Box a, Prediction.Box b) {
-        float w = Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1());
-        float h = Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1());
-        double inter = w > 0 && h > 0 ? (double) w * h : 0;
-        double union = a.area() + b.area() - inter;
-        return union <= 0 ? 0 : inter / union;
     }
 }

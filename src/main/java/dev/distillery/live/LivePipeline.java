@@ -119,7 +119,7 @@ public final class LivePipeline implements AutoCloseable {
     private final Options options;
     private final List<LiveListener> listeners = new CopyOnWriteArrayList<>();
     private final ModelMeter[] meters;
-    private final Agreement agreement = new Agreement();
+    private volatile Agreement agreement = new Agreement();
     private final AtomicReferenceArray<LiveFrame> views;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -149,6 +149,18 @@ public final class LivePipeline implements AutoCloseable {
      * @param models  one or two models, each used by one worker thread only (not closed by the pipeline)
      * @param options pacing, rendering and frame limit
      */
+    /**
+     * How the two models' agreement is measured (a grouped student's classes, the map threshold); call before
+     * {@link #start()}. Default: {@link Agreement.Setup#plain()}.
+     */
+    public LivePipeline agreementSetup(Agreement.Setup setup) {
+        if (started.get()) {
+            throw new IllegalStateException("Set the agreement before start()");
+        }
+        agreement = new Agreement(setup);
+        return this;
+    }
+
     public LivePipeline(FrameSource source, List<? extends FrameModel> models, Options options) {
         this.source = Objects.requireNonNull(source, "source");
         this.options = Objects.requireNonNull(options, "options");

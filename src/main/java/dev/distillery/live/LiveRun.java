@@ -31,11 +31,18 @@ public final class LiveRun {
      * @throws LiveException with the pipeline's message when the source or a model fails
      */
     public static LiveReport run(FrameSource source, List<? extends FrameModel> models, int frames) {
+        return run(source, models, frames, Agreement.Setup.plain());
+    }
+
+    /** As above, measuring the two models' agreement as {@code setup} says (a grouped student, a map threshold). */
+    public static LiveReport run(FrameSource source, List<? extends FrameModel> models, int frames,
+                                 Agreement.Setup setup) {
         if (frames < 2) {
             throw new IllegalArgumentException("A live run needs at least 2 frames per model, got " + frames);
         }
         List<Mat> sample = new ArrayList<>();
-        LivePipeline pipeline = new LivePipeline(source, models, LivePipeline.Options.headless(frames));
+        LivePipeline pipeline = new LivePipeline(source, models, LivePipeline.Options.headless(frames))
+                .agreementSetup(setup);
         try {
             pipeline.frameTap(m -> {
                 if (sample.size() < SAMPLE_FRAMES) {

@@ -8,8 +8,15 @@ public sealed interface Prediction {
     record Scored(int classIndex, String label, float score) {
     }
 
-    /** Top-k classes, best first; probabilities sum to at most 1. */
-    record Classification(List<Scored> top) implements Prediction {
+    /**
+     * Top-k classes, best first; probabilities sum to at most 1. {@code probabilities}: every class's probability
+     * when the decoder kept them (what Live needs to map a teacher's output through a student's class groups), else
+     * null.
+     */
+    record Classification(List<Scored> top, float[] probabilities) implements Prediction {
+        public Classification(List<Scored> top) {
+            this(top, null);
+        }
     }
 
     /** A box in original-image pixels: left, top, right, bottom. */

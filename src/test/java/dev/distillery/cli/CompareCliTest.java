@@ -151,6 +151,14 @@ class CompareCliTest {
         assertThat(c.get("agreement").asDouble()).isCloseTo(0.8, within(1e-9));
         assertThat(c.get("majorityClass").asText()).isEqualTo("cool");
         assertThat(c.get("majorityBaseline").asDouble()).isCloseTo(0.6, within(1e-9));
+        // teacher warm → student warm 2; teacher cool → warm 1, cool 2: recalls 1 and 2/3
+        assertThat(c.get("balancedAgreement").asDouble()).isCloseTo(5 / 6.0, within(1e-9));
+        // pe = 0.4·0.6 + 0.6·0.4 = 0.48; kappa = (0.8 − 0.48) / 0.52
+        assertThat(c.get("kappa").asDouble()).isCloseTo(0.32 / 0.52, within(1e-9));
+        assertThat(c.get("perClass").toString()).isEqualTo("[{\"class\":\"warm\",\"count\":2,\"recall\":1.0},"
+                + "{\"class\":\"cool\",\"count\":3,\"recall\":" + (2 / 3.0) + "}]");
+        assertThat(c.get("verdict").asText()).isEqualTo("PASSED");
+        assertThat(c.get("advice").asText()).isEmpty();
         JsonNode g = c.get("groundTruth");
         assertThat(g.get("labelled").asInt()).isEqualTo(4);
         assertThat(g.get("unlabelled").asInt()).isEqualTo(1);
@@ -171,6 +179,46 @@ class CompareCliTest {
         // the first three in path order: Cool/c (disagrees), Cool/d, broken.png
         assertThat(text.out()).contains("on 2 images (1 unreadable skipped)", "agreement      0.500 (1 of 2)",
                 "parameters", "latency p50", "groups: warm, cool", "confusions     cool → warm ×1");
+    }
+
+    /** A warm/cool student whose answer is always "cool" (zero weights, bias toward cool). */
+    static Path alwaysCool(Path file) throws Exception {
+        return new OnnxBuilder("always-cool").opset(13)
+                .input("image", TensorProto.DataType.FLOAT, "N", 3, 32, 32)
+                .initializer("W", new float[] {0, 0, 0, 0, 0, 0}, 2, 3)
+                .initializer("B", new float[] {0, 1}, 2)
+                .node("GlobalAveragePool", List.of("image"), List.of("gap"))
+                .node("Flatten", List.of("gap"), List.of("flat")).attr("axis", 1L)
+                .node("Gemm", List.of("flat", "W", "B"), List.of("logits")).attr("transB", 1L)
+                .output("logits", TensorProto.DataType.FLOAT, "N", 2)
+                .metadata("labels", "[\"warm\",\"cool\"]")
+                .metadata(StudentMetadata.KIND, "CLASSIFIER")
+                .metadata(StudentMetadata.TEACHER_CLASSES, "3")
+                .metadata(StudentMetadata.GROUPS, "warm=0;cool=1-2")
+                .write(file);
+    }
+
+    @Test
+    void aStudentThatOnlyAnswersTheMajorityClassIsMarkedFailed() throws Exception {
+        Path teacher = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        Path student = alwaysCool(dir.resolve("cool.onnx"));
+        Path images = colourFolder();
+        JsonNode c = json(run("compare", "--teacher", teacher.toString(), "--student", student.toString(),
+                "--images", images.toString(), "--json", "--threads", "1")).get("classification");
+        // the teacher says cool on 3 of 5: the constant student "agrees" 60 %, exactly the baseline
+        assertThat(c.get("agreement").asDouble()).isCloseTo(0.6, within(1e-9));
+        assertThat(c.get("majorityBaseline").asDouble()).isCloseTo(0.6, within(1e-9));
+        assertThat(c.get("balancedAgreement").asDouble()).isCloseTo(0.5, within(1e-9));
+        assertThat(c.get("kappa").asDouble()).isCloseTo(0, within(1e-9));
+        assertThat(c.get("verdict").asText()).isEqualTo("FAILED");
+        assertThat(c.get("verdictReason").asText()).contains("baseline 0.600");
+        assertThat(c.get("advice").asText()).contains("--minutes", "cls-small/cls-base");
+
+        CliTest.Result text = run("compare", "--teacher", teacher.toString(), "--student", student.toString(),
+                "--images", images.toString(), "--threads", "1");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains("agreement      0.600 (3 of 5)", "balanced       0.500", "kappa 0.000",
+                "per class      warm 0.00 (2), cool 1.00 (3)", "verdict        FAILED", "more or more varied frames");
     }
 
     @Test

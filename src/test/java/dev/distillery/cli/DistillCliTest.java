@@ -42,6 +42,7 @@ class DistillCliTest {
         System.out.println("dense report: " + report);
         assertThat(report.get("metricName").asText()).startsWith("IoU");
         assertThat(report.get("valMetric").asDouble()).isGreaterThanOrEqualTo(0.3);
+        assertThat(report.get("classification").isNull()).as("class figures are for classifiers").isTrue();
         assertThat(report.get("studentParams").asLong()).isLessThanOrEqualTo(100_000);
         assertThat(report.get("studentBytes").asLong()).isLessThanOrEqualTo(1_500_000);
         assertThat(student).exists();
@@ -82,6 +83,14 @@ class DistillCliTest {
         JsonNode report = Json.mapper().readTree(r.out());
         assertThat(report.get("epochs").asInt()).isEqualTo(epochs);
         assertThat(report.get("valMetric").asDouble()).isGreaterThanOrEqualTo(0.7);
+        // text direction, 0 or 180: a student at 70 % or more learnt more than the majority answer
+        JsonNode cls = report.get("classification");
+        assertThat(cls.get("perClass")).hasSize(2);
+        assertThat(cls.get("perClass").get(0).get("class").asText()).isNotBlank();
+        assertThat(cls.get("kappa").asDouble()).isGreaterThan(0.1);
+        assertThat(cls.get("balancedAgreement").asDouble()).isBetween(0.0, 1.0);
+        assertThat(cls.get("majorityBaseline").asDouble()).isLessThan(report.get("valMetric").asDouble());
+        assertThat(cls.get("verdict").asText()).isEqualTo("PASSED");
         try (Database db = Database.open(DataDirectory.open(data).databaseBase())) {
             RunRow row = db.runs().find(1).orElseThrow();
             assertThat(row.status()).isEqualTo(RunRow.COMPLETED);

@@ -93,6 +93,21 @@ class DistillerTest {
         assertThat(r.outcome().unreadable()).isEqualTo(0); // the broken file never made it into the dataset
         assertThat(r.report().valMetric()).isGreaterThan(0.5);
         assertThat(r.outcome().history()).hasSize(6);
+        // the report's honest companions are measured on the same validation images as valMetric
+        DistillReport.Classification c = r.report().classification();
+        assertThat(c).isNotNull();
+        long images = c.perClass().stream().mapToLong(DistillReport.ClassRecall::count).sum();
+        assertThat(images).isEqualTo(r.report().valImages());
+        double agreed = c.perClass().stream().filter(x -> x.recall() != null).mapToDouble(x -> x.recall() * x.count())
+                .sum();
+        assertThat(agreed / images).isCloseTo(r.report().valMetric(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.verdict()).isIn("PASSED", "FAILED");
+        assertThat(c.failed()).isEqualTo(c.verdict().equals("FAILED"));
+        assertThat(r.outcome().history()).allSatisfy(e -> {
+            assertThat(e.valBalanced()).isBetween(0.0, 1.0);
+            assertThat(e.valBaseline()).isBetween(0.0, 1.0);
+            assertThat(e.valKappa()).isNotNull();
+        });
     }
 
     @Test

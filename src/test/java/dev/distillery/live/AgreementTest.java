@@ -3,6 +3,7 @@ package dev.distillery.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.distillery.metrics.ClassMapping;
 import dev.distillery.model.Prediction;
 import dev.distillery.model.Prediction.Box;
 import java.util.Arrays;
@@ -36,31 +37,58 @@ class AgreementTest {
     }
 
     @Test
-    void denseMapsAgreeWhenTheirMasksOverlapByHalf() {
-        // Columns [0,10) vs [0,6): IoU 0.6, agree; [0,10) vs [6,16): IoU 4/16, disagree.
-        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 0, 6))).isEqualTo(1.0);
-        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 6, 16))).isEqualTo(0.0);
+    void denseMapsScoreTheirIouAtTheThreshold() {
+        // Columns [0,10) vs [0,6): IoU 0.6; [0,10) vs [6,16): IoU 4/16.
+        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 0, 6))).isCloseTo(0.6, within(1e-9));
+        assertThat(Agreement.score(map(20, 5, 0, 10), map(20, 5, 6, 16))).isCloseTo(0.25, within(1e-9));
         assertThat(Agreement.score(map(20, 5, 0, 0), map(20, 5, 0, 0))).as("both empty").isEqualTo(1.0);
-        // Values at exactly 0.5 are not "on".
-        float[] half = new float[100];
-        Arrays.fill(half, 0.5f);
-        assertThat(Agreement.score(new Prediction.DenseMap(10, 10, half), map(10, 10, 0, 10))).isEqualTo(0.0);
+        // 0.4 is marked at the default threshold 0.3, not at a student's 0.5
+        float[] faint = new float[100];
+        Arrays.fill(faint, 0.4f);
+        assertThat(Agreement.score(new Prediction.DenseMap(10, 10, faint), map(10, 10, 0, 10))).isEqualTo(1.0);
+        Agreement strict = new Agreement(new Agreement.Setup(-1, null, 0.5));
+        strict.record(0, 1, new Prediction.DenseMap(10, 10, faint));
+        strict.record(1, 1, map(10, 10, 0, 10));
+        assertThat(strict.rate()).isEqualTo(0.0);
     }
 
     @Test
-    void detectionsScoreMatchedBoxesOverTheUnion() {
+    void aGroupedStudentIsComparedWithTheTeachersGroupedProbabilities() {
+        // teacher classes red, green, blue; student warm = {red}, cool = {green, blue}
+        ClassMapping groups = ClassMapping.of(new int[] {0, 1, 1}, List.of("warm", "cool"));
+        Agreement a = new Agreement(new Agreement.Setup(1, groups, 0.3));
+        // the teacher's top class is red (warm), but green + blue outweigh it: the teacher's student class is cool
+        Prediction.Classification teacher = new Prediction.Classification(List.of(
+                new Prediction.Scored(0, "red", 0.4f)), new float[] {0.4f, 0.3f, 0.3f});
+        Prediction.Classification saysCool = new Prediction.Classification(List.of(
+                new Prediction.Scored(1, "cool", 0.9f)));
+        a.record(1, 1, teacher);
+        a.record(0, 1, saysCool);
+        assertThat(a.rate()).isEqualTo(1.0);
+        // teacher index 2 (blue) is student class 1 (cool): raw indices would never be compared
+        a.record(0, 2, saysCool);
+        a.record(1, 2, new Prediction.Classification(List.of(new Prediction.Scored(2, "blue", 0.9f)),
+                new float[] {0.05f, 0.05f, 0.9f}));
+        assertThat(a.rate()).isEqualTo(1.0);
+        a.record(0, 3, saysCool);
+        a.record(1, 3, new Prediction.Classification(List.of(new Prediction.Scored(0, "red", 0.9f)),
+                new float[] {0.9f, 0.05f, 0.05f}));
+        assertThat(a.rate()).isCloseTo(2 / 3.0, within(1e-12));
+    }
+
+    @Test
+    void detectionsScoreTheF1OfMatchedBoxes() {
         List<Box> a = List.of(box(0, 0, 10, 1), box(50, 50, 10, 2), box(100, 100, 10, 3));
         // One exact match, one shifted by 1 px (IoU 0.68), one of another class, and one extra box.
         List<Box> b = List.of(box(0, 0, 10, 1), box(51, 50, 10, 2), box(100, 100, 10, 4), box(200, 200, 5, 1));
-        // matched 2, union 3 + 4 − 2 = 5
+        // matched 2: F1 = 2·2 / (3 + 4)
         assertThat(Agreement.score(new Prediction.Detections(a), new Prediction.Detections(b)))
-                .isCloseTo(0.4, within(1e-9));
+                .isCloseTo(4 / 7.0, within(1e-9));
         assertThat(Agreement.score(new Prediction.Detections(List.of()), new Prediction.Detections(List.of())))
                 .isEqualTo(1.0);
         // A box matches at most once.
         assertThat(Agreement.score(new Prediction.Detections(List.of(box(0, 0, 10, 1), box(0, 0, 10, 1))),
-                new Prediction.Detections(List.of(box(0, 0, 10, 1))))).isCloseTo(0.5, within(1e-9));
-        assertThat(Agreement.iou(box(0, 0, 10, 1), box(5, 0, 10, 1))).isCloseTo(50.0 / 150, within(1e-9));
+                new Prediction.Detections(List.of(box(0, 0, 10, 1))))).isCloseTo(2 / 3.0, within(1e-9));
     }
 
     @Test

@@ -5,7 +5,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.distillery.distill.StudentMetadata;
+import dev.distillery.distill.target.ClassGroups;
+import dev.distillery.metrics.ClassMapping;
+import dev.distillery.metrics.ClassMetrics;
+import dev.distillery.metrics.ConfusionMatrix;
+import dev.distillery.metrics.MapIou;
+import dev.distillery.metrics.Verdict;
 import dev.distillery.model.ModelInfo;
 import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TaskKind;
@@ -48,11 +55,11 @@ import org.bytedeco.opencv.opencv_core.Size;
  * profile) on every image of a folder and measures:
  * <ul>
  *   <li><b>classifier students</b>: agreement, the fraction of images where the student's top class equals
- *       the top class of the teacher's probabilities mapped through the student's class groups
- *       ({@code distillery.groups}; the identity when absent); the majority-class baseline (the share of the
- *       most frequent mapped teacher class, what a constant answer would score); and, when the folder has one
- *       sub-folder per student class (names compared case-insensitively), accuracy against those folders with
- *       the most frequent confusions;</li>
+ *       the teacher's class mapped through the student's class groups ({@code distillery.groups}, see
+ *       {@link ClassMapping#studentClass}; the identity when absent); next to it the majority-class baseline,
+ *       balanced agreement, Cohen's kappa, per-class recall and the {@link Verdict} (all from
+ *       {@link ConfusionMatrix}); and, when the folder has one sub-folder per student class (names compared
+ *       case-insensitively), accuracy against those folders with the most frequent confusions;</li>
  *   <li><b>dense students</b>: IoU of the binarized maps (teacher probability ≥ threshold against
  *       sigmoid(student) ≥ threshold), pooled (Σ∩ / Σ∪ over all images) and averaged per image (two empty
  *       maps count as 1). A teacher with a dynamic input is fed the student's input size (stretched) so the
@@ -64,7 +71,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class StudentComparison {
     /** Default IoU threshold when neither the caller nor the student's metadata gives one. */
-    public static final double DEFAULT_THRESHOLD = 0.3;
+    public static final double DEFAULT_THRESHOLD = MapIou.DEFAULT_THRESHOLD;
     static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
     private static final int CHUNK = 8;
 
@@ -136,16 +143,51 @@ public final class StudentComparison {
     }
 
     /**
-     * @param classes          the student's classes, in output order
-     * @param grouped          whether the teacher's classes were mapped through groups (else the identity)
-     * @param agreed           images where the student's top class equals the teacher's mapped top class
-     * @param agreement        agreed / compared
-     * @param majorityClass    the most frequent mapped teacher class
-     * @param majorityBaseline its share of the images: the agreement of a student that always says it
-     * @param groundTruth      null when the folder has no sub-folder named like a student class
+     * One student class: how often the teacher gave it and how often the student then agreed.
+     *
+     * @param name   the class name (JSON {@code class})
+     * @param count  images the teacher put in this class
+     * @param recall of those, the share the student put there too; null when count is 0
+     */
+    public record ClassRecall(@JsonProperty("class") String name, long count, Double recall) {
+    }
+
+    /**
+     * @param classes           the student's classes, in output order
+     * @param grouped           whether the teacher's classes were mapped through groups (else the identity)
+     * @param agreed            images where the student's top class equals the teacher's mapped top class
+     * @param agreement         agreed / compared
+     * @param majorityClass     the most frequent mapped teacher class
+     * @param majorityBaseline  its share of the images: the agreement of a student that always says it
+     * @param groundTruth       null when the folder has no sub-folder named like a student class
+     * @param balancedAgreement mean per-class recall over the classes the teacher gave
+     * @param kappa             Cohen's kappa of student against teacher
+     * @param perClass          per student class, in output order
+     * @param verdict           "PASSED" or "FAILED" ({@link Verdict}: no better than the majority answer)
+     * @param verdictReason     why it failed; empty when it passed
+     * @param advice            what to try after a failure; empty when it passed
      */
     public record Classification(List<String> classes, boolean grouped, int agreed, double agreement,
-                                 String majorityClass, double majorityBaseline, GroundTruth groundTruth) {
+                                 String majorityClass, double majorityBaseline, GroundTruth groundTruth,
+                                 double balancedAgreement, double kappa, List<ClassRecall> perClass, String verdict,
+                                 String verdictReason, String advice) {
+        /** Whether the student is no better than always answering the majority class. */
+        public boolean failed() {
+            return Verdict.FAILED.equals(verdict);
+        }
+    }
+
+    /** The per-class rows and verdict fields of {@code m} under these class names. */
+    static Classification classification(List<String> names, boolean grouped, ClassMetrics m,
+                                         GroundTruth groundTruth) {
+        List<ClassRecall> rows = new ArrayList<>();
+        for (ConfusionMatrix.ClassRecall r : m.perClass()) {
+            rows.add(new ClassRecall(names.get(r.index()), r.count(), r.count() == 0 ? null : r.recall()));
+        }
+        Verdict v = m.verdict();
+        return new Classification(names, grouped, Math.toIntExact(m.agreed()), m.agreement(),
+                names.get(m.majorityClass()), m.majorityBaseline(), groundTruth, m.balancedAgreement(), m.kappa(),
+                List.copyOf(rows), v.label(), v.reason(), v.advice());
     }
 
     /**
@@ -320,6 +362,47 @@ public final class StudentComparison {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * How Live compares two models so that it gives the figure compare gives on the same frames: when one is a
+     * classifier student with class groups over the other's classes, the other's probabilities are mapped to the
+     * student's classes ({@link StudentMetadata#classMapping}); dense maps use the student's
+     * {@code distillery.map_threshold} (the first model's that has one, else the default).
+     *
+     * @param metadata each model's ONNX metadata, in pipeline order (one or two models)
+     * @param profiles each model's profile, in the same order
+     */
+    public static dev.distillery.live.Agreement.Setup liveSetup(List<Map<String, String>> metadata,
+                                                                List<TeacherProfile> profiles) {
+        double threshold = MapIou.DEFAULT_THRESHOLD;
+        for (Map<String, String> m : metadata) {
+            if (m.containsKey(StudentMetadata.MAP_THRESHOLD)) {
+                threshold = StudentMetadata.mapThreshold(m);
+                break;
+            }
+        }
+        if (metadata.size() == 2 && profiles.size() == 2) {
+            for (int student = 0; student < 2; student++) {
+                int teacher = 1 - student;
+                Map<String, String> meta = metadata.get(student);
+                TeacherProfile sp = profiles.get(student);
+                TeacherProfile tp = profiles.get(teacher);
+                if (!StudentMetadata.grouped(meta) || sp.task().kind() != TaskKind.CLASSIFICATION
+                        || tp.task().kind() != TaskKind.CLASSIFICATION) {
+                    continue;
+                }
+                try {
+                    ClassMapping m = StudentMetadata.classMapping(meta, tp.task().numClasses(), sp.labels());
+                    if (m.studentClasses() == sp.task().numClasses()) {
+                        return new dev.distillery.live.Agreement.Setup(teacher, m, threshold);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // groups over another teacher's classes: not this pair
+                }
+            }
+        }
+        return new dev.distillery.live.Agreement.Setup(-1, null, threshold);
+    }
+
     private static boolean isDense(Map<String, String> meta, TeacherProfile studentProfile, Path student) {
         String kind = meta.get(StudentMetadata.KIND);
         if (kind != null) {
@@ -345,7 +428,7 @@ public final class StudentComparison {
         int teacherOutputs;
         int studentOutputs;
         // classifier
-        GroupMapping mapping;
+        ClassMapping mapping;
         boolean grouped;
         Path root;
         Map<String, Integer> classByFolder = Map.of();
@@ -378,7 +461,7 @@ public final class StudentComparison {
         String groups = meta.get(StudentMetadata.GROUPS);
         if (groups != null && !groups.isBlank()) {
             try {
-                plan.mapping = GroupMapping.decode(groups, teacherClasses);
+                plan.mapping = ClassGroups.decode(groups, teacherClasses).mapping();
             } catch (IllegalArgumentException e) {
                 throw new CompareException(e.getMessage() + ".", true);
             }
@@ -399,7 +482,7 @@ public final class StudentComparison {
             }
             List<String> names = studentProfile.labels().size() == studentClasses ? studentProfile.labels()
                     : teacherProfile.labels();
-            plan.mapping = GroupMapping.identity(teacherClasses, names);
+            plan.mapping = ClassMapping.identity(teacherClasses, names);
         }
         List<String> names = studentProfile.labels().size() == studentClasses ? studentProfile.labels()
                 : plan.mapping.names();
@@ -453,18 +536,7 @@ public final class StudentComparison {
         plan.teacherOutputs = teacherProfile.task().numClasses();
         plan.studentOutputs = studentProfile.task().numClasses();
         Double t = options.threshold();
-        if (t == null) {
-            String m = meta.get(StudentMetadata.MAP_THRESHOLD);
-            try {
-                t = m == null ? null : Double.valueOf(m.strip());
-            } catch (NumberFormatException e) {
-                t = null;
-            }
-            if (t == null || !(t > 0 && t < 1)) {
-                t = DEFAULT_THRESHOLD;
-            }
-        }
-        plan.threshold = t;
+        plan.threshold = t != null ? t : StudentMetadata.mapThreshold(meta);
         return plan;
     }
 
@@ -479,21 +551,13 @@ public final class StudentComparison {
         int compared;
         int unreadable;
         final List<String> examples = new ArrayList<>();
-        // classifier
-        int agreed;
-        int[] teacherCounts;
-        int labelled;
+        // classifier: student against teacher; student and teacher against the folders
+        ConfusionMatrix agreement;
+        ConfusionMatrix studentTruth;
+        ConfusionMatrix teacherTruth;
         int unlabelled;
-        int studentRight;
-        int teacherRight;
-        int[][] confusion;
-        // dense
-        long intersection;
-        long union;
-        double iouSum;
-        long teacherPositive;
-        long studentPositive;
-        long pixels;
+        // dense: teacher first, student second
+        MapIou.Accumulator iou;
         int mapWidth;
         int mapHeight;
         boolean resized;
@@ -502,8 +566,11 @@ public final class StudentComparison {
             this.plan = plan;
             if (!plan.dense) {
                 int n = plan.mapping.studentClasses();
-                teacherCounts = new int[n];
-                confusion = new int[n][n];
+                agreement = new ConfusionMatrix(n);
+                studentTruth = new ConfusionMatrix(n);
+                teacherTruth = new ConfusionMatrix(n);
+            } else {
+                iou = new MapIou.Accumulator(plan.threshold);
             }
         }
 
@@ -533,22 +600,17 @@ public final class StudentComparison {
                         + plan.mapping.studentClasses() + " classes.", true);
             }
             float[] probs = plan.teacherProfile.task().outputIsProbability() ? teacher : softmax(teacher);
-            int t = argmax(plan.mapping.apply(probs));
+            int t = plan.mapping.studentClass(probs);
             int s = argmax(student);
-            teacherCounts[t]++;
-            if (t == s) {
-                agreed++;
-            }
+            agreement.add(t, s);
             if (!plan.classByFolder.isEmpty()) {
                 Path rel = plan.root.relativize(file);
                 Integer truth = rel.getNameCount() >= 2 ? plan.classByFolder.get(rel.getName(0).toString()) : null;
                 if (truth == null) {
                     unlabelled++;
                 } else {
-                    labelled++;
-                    studentRight += truth == s ? 1 : 0;
-                    teacherRight += truth == t ? 1 : 0;
-                    confusion[truth][s]++;
+                    studentTruth.add(truth, s);
+                    teacherTruth.add(truth, t);
                 }
             }
         }
@@ -566,48 +628,33 @@ public final class StudentComparison {
             }
             mapWidth = sw;
             mapHeight = sh;
-            double thr = plan.threshold;
-            long inter = 0;
-            long uni = 0;
-            for (int i = 0; i < smap.length; i++) {
-                boolean a = tmap[i] >= thr;
-                boolean b = smap[i] >= thr;
-                inter += a && b ? 1 : 0;
-                uni += a || b ? 1 : 0;
-                teacherPositive += a ? 1 : 0;
-                studentPositive += b ? 1 : 0;
-            }
-            pixels += smap.length;
-            intersection += inter;
-            union += uni;
-            iouSum += uni == 0 ? 1 : inter / (double) uni;
+            iou.add(tmap, smap);
         }
 
         Classification classification() {
-            int majority = argmax(Arrays.stream(teacherCounts).asDoubleStream().toArray());
             List<String> names = plan.mapping.names();
             GroundTruth truth = null;
             if (!plan.classByFolder.isEmpty()) {
                 List<Confusion> mistakes = new ArrayList<>();
-                for (int a = 0; a < confusion.length; a++) {
-                    for (int b = 0; b < confusion.length; b++) {
-                        if (a != b && confusion[a][b] > 0) {
-                            mistakes.add(new Confusion(names.get(a), names.get(b), confusion[a][b]));
+                int n = studentTruth.classes();
+                for (int a = 0; a < n; a++) {
+                    for (int b = 0; b < n; b++) {
+                        if (a != b && studentTruth.count(a, b) > 0) {
+                            mistakes.add(new Confusion(names.get(a), names.get(b),
+                                    Math.toIntExact(studentTruth.count(a, b))));
                         }
                     }
                 }
                 mistakes.sort(Comparator.comparingInt(Confusion::count).reversed());
-                truth = new GroundTruth(labelled, unlabelled, fraction(studentRight, labelled),
-                        fraction(teacherRight, labelled), List.copyOf(mistakes.subList(0, Math.min(10, mistakes.size()))));
+                truth = new GroundTruth(Math.toIntExact(studentTruth.total()), unlabelled, studentTruth.agreement(),
+                        teacherTruth.agreement(), List.copyOf(mistakes.subList(0, Math.min(10, mistakes.size()))));
             }
-            return new Classification(names, plan.grouped, agreed, fraction(agreed, compared), names.get(majority),
-                    fraction(teacherCounts[majority], compared), truth);
+            return StudentComparison.classification(names, plan.grouped, agreement.summary(), truth);
         }
 
         Dense dense() {
-            return new Dense(plan.threshold, union == 0 ? 1 : intersection / (double) union,
-                    compared == 0 ? 0 : iouSum / compared, mapWidth, mapHeight, resized,
-                    fraction(teacherPositive, pixels), fraction(studentPositive, pixels));
+            return new Dense(plan.threshold, iou.pooled(), iou.mean(), mapWidth, mapHeight, resized,
+                    iou.firstMarkedFraction(), iou.secondMarkedFraction());
         }
     }
 
@@ -646,21 +693,7 @@ public final class StudentComparison {
     }
 
     static int argmax(float[] v) {
-        return dev.distillery.distill.target.Target.argmax(v);
-    }
-
-    static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static double fraction(long a, long b) {
-        return b == 0 ? 0 : a / (double) b;
+        return ClassMapping.argmax(v);
     }
 
     private static double ratio(double student, double teacher) {

@@ -1,14 +1,18 @@
 package dev.distillery.distill.quant;
 
+import dev.distillery.metrics.ClassMapping;
+import dev.distillery.metrics.ConfusionMatrix;
+import dev.distillery.metrics.MapIou;
 import java.util.List;
 
-/** How closely two models' outputs agree, as validators score it: top-1 for classifiers, IoU for maps. */
+/**
+ * How closely the int8 model's outputs agree with the float model's, with the figures of
+ * {@link dev.distillery.metrics}: top-1 agreement for classifiers, mean per-sample IoU of the binarized maps for
+ * dense models (at the student's {@code distillery.map_threshold}, else {@link MapIou#DEFAULT_THRESHOLD}).
+ */
 public final class Agreement {
-    /** Probability at which dense maps are binarized (sigmoid of the logits). */
-    public static final double DENSE_THRESHOLD = 0.3;
-
     public enum Metric {
-        TOP1("top-1 agreement"), MEAN_IOU("mean IoU@0.3");
+        TOP1("top-1 agreement"), MEAN_IOU("mean IoU");
 
         private final String label;
 
@@ -34,44 +38,38 @@ public final class Agreement {
         };
     }
 
-    public static double of(Metric metric, List<float[]> reference, List<float[]> candidate) {
-        return of(metric, reference, candidate, false);
-    }
-
-    /** {@code probabilities}: dense maps are already probabilities (the model ends in Sigmoid), not logits. */
-    public static double of(Metric metric, List<float[]> reference, List<float[]> candidate, boolean probabilities) {
+    /**
+     * @param probabilities dense maps are already probabilities (the model ends in Sigmoid), not logits
+     * @param threshold     dense maps are binarized at this probability
+     */
+    public static double of(Metric metric, List<float[]> reference, List<float[]> candidate, boolean probabilities,
+                            double threshold) {
         if (reference.size() != candidate.size() || reference.isEmpty()) {
             throw new IllegalArgumentException("need the same, non-zero number of outputs: " + reference.size()
                     + " vs " + candidate.size());
         }
-        double sum = 0;
+        if (metric == Metric.TOP1) {
+            ConfusionMatrix m = new ConfusionMatrix(reference.get(0).length);
+            for (int i = 0; i < reference.size(); i++) {
+                m.add(ClassMapping.argmax(reference.get(i)), ClassMapping.argmax(candidate.get(i)));
+            }
+            return m.agreement();
+        }
+        MapIou.Accumulator acc = new MapIou.Accumulator(threshold);
         for (int i = 0; i < reference.size(); i++) {
-            sum += metric == Metric.TOP1 ? (argmax(reference.get(i)) == argmax(candidate.get(i)) ? 1 : 0)
-                    : iou(reference.get(i), candidate.get(i), probabilities);
+            acc.add(probabilities(reference.get(i), probabilities), probabilities(candidate.get(i), probabilities));
         }
-        return sum / reference.size();
+        return acc.mean();
     }
 
-    /** IoU of two logit maps binarized at sigmoid ≥ {@link #DENSE_THRESHOLD}; two empty maps agree fully (1). */
-    public static double iou(float[] a, float[] b) {
-        return iou(a, b, false);
-    }
-
-    /** As {@link #iou(float[], float[])}, on probability maps when {@code probabilities}. */
-    public static double iou(float[] a, float[] b, boolean probabilities) {
-        double logit = probabilities ? DENSE_THRESHOLD : Math.log(DENSE_THRESHOLD / (1 - DENSE_THRESHOLD));
-        long inter = 0;
-        long union = 0;
-        for (int i = 0; i < a.length; i++) {
-            boolean x = a[i] >= logit;
-            boolean y = b[i] >= logit;
-            inter += x && y ? 1 : 0;
-            union += x || y ? 1 : 0;
+    private static float[] probabilities(float[] v, boolean already) {
+        if (already) {
+            return v;
         }
-        return union == 0 ? 1.0 : inter / (double) union;
-    }
-
-    static int argmax(float[] v) {
-        return dev.distillery.distill.target.Target.argmax(v);
+        float[] p = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            p[i] = (float) (1 / (1 + Math.exp(-v[i])));
+        }
+        return p;
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * both models timed in the same process on the same inputs after a warm-up) and how well the int8
  * outputs agree with the float ones on the validation inputs.
  *
- * @param agreement    top-1 agreement (classifier, output rank 2) or mean IoU of the maps binarized at
- *                     sigmoid(logit) ≥ {@link Agreement#DENSE_THRESHOLD} (dense, output rank 4)
+ * @param agreement    top-1 agreement (classifier, output rank 2) or mean IoU of the maps binarized at the
+ *                     student's map threshold (dense, output rank 4); see {@link Agreement}
  * @param bnFoldMaxAbsDiff largest |output change| that BatchNorm folding caused, in float, on the calibration inputs
  * @param floatOps     node types the quantizer did not know and left in float (empty for a plain student)
  */

@@ -1,5 +1,6 @@
 package dev.distillery.distill.target;
 
+import dev.distillery.metrics.ClassMapping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -234,16 +235,21 @@ public final class ClassGroups {
         return map[teacherClass];
     }
 
-    /** Sums teacher probabilities into student-class probabilities. */
+    /**
+     * Teacher class → student class as the metrics see it: the one mapping training targets, validation, compare,
+     * validators and Live all use.
+     */
+    public ClassMapping mapping() {
+        return ClassMapping.of(map, names());
+    }
+
+    /** Sums teacher probabilities into student-class probabilities ({@link ClassMapping#apply}, as floats). */
     public float[] apply(float[] teacherProbabilities) {
         if (teacherProbabilities.length != teacherClasses) {
             throw new IllegalArgumentException("expected " + teacherClasses + " teacher probabilities, got "
                     + teacherProbabilities.length);
         }
-        double[] sum = new double[size()];
-        for (int i = 0; i < teacherClasses; i++) {
-            sum[map[i]] += teacherProbabilities[i];
-        }
+        double[] sum = mapping().apply(teacherProbabilities);
         float[] out = new float[sum.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) sum[i];

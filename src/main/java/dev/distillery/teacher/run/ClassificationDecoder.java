@@ -18,7 +18,7 @@ public final class ClassificationDecoder {
      * @param outputIsProbability true when {@code scores} are already probabilities; otherwise softmax is applied
      * @param k                   how many classes to return (clamped to the class count)
      * @param label               the label of class i
-     * @return the k best classes, best first (ties: lower index first)
+     * @return the k best classes, best first (ties: lower index first), with every class's probability
      */
     public static Prediction.Classification decode(float[] scores, boolean outputIsProbability, int k,
                                                    IntFunction<String> label) {
@@ -36,7 +36,7 @@ public final class ClassificationDecoder {
             taken[best] = true;
             top.add(new Prediction.Scored(best, label.apply(best), p[best]));
         }
-        return new Prediction.Classification(top);
+        return new Prediction.Classification(top, p);
     }
 
     /** Numerically stable softmax (computed in double). */

@@ -76,6 +76,9 @@ final class RunPage extends VBox {
     private final Button cancel = new Button("Cancel", new FontIcon("mdi2c-close"));
     private final XYChart.Series<Number, Number> loss = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> metric = new XYChart.Series<>();
+    /** Classifiers: balanced agreement per epoch (what picks the best epoch), beside agreement. */
+    private final XYChart.Series<Number, Number> balanced = new XYChart.Series<>();
+    private final Label balancedBest = new Label();
     private final XYChart.Series<Number, Number> learningRate = new XYChart.Series<>();
     private final LineChart<Number, Number> lrChart;
     private final LineChart<Number, Number> lossChart;
@@ -126,14 +129,23 @@ final class RunPage extends VBox {
         speed.setId("run-speed");
         elapsed.setId("run-elapsed");
         best.setId("run-best");
+        balancedBest.setId("run-balanced");
         HBox stats = new HBox(8, stat("Epoch", epoch), stat("Samples/s", speed), stat("Elapsed", elapsed),
                 stat(dense ? "Best IoU" : "Best agreement", best));
+        if (!dense) {
+            // the best epoch is picked on balanced agreement; a majority-only student shows 1/classes here
+            stats.getChildren().add(stat("Best epoch: balanced · kappa", balancedBest));
+        }
 
         loss.setName("train loss");
         metric.setName(metricName());
         learningRate.setName("learning rate");
         lossChart = chart("Train loss", "epoch", loss, "run-chart-loss");
         metricChart = chart("Validation " + metricName(), "epoch", metric, "run-chart-metric");
+        if (!dense) {
+            balanced.setName("balanced agreement");
+            metricChart.getData().add(balanced);
+        }
         NumberAxis metricAxis = (NumberAxis) metricChart.getYAxis();
         metricAxis.setAutoRanging(false);
         metricAxis.setLowerBound(0);
@@ -227,6 +239,10 @@ final class RunPage extends VBox {
                 try {
                     DistillReport r = dev.distillery.teacher.library.Json.read(row.reportJson(), DistillReport.class);
                     getChildren().add(card(report(r)));
+                    if (r.classification() != null) {
+                        balancedBest.setText(DistillFormat.metric(r.classification().balancedAgreement()) + " · "
+                                + DistillFormat.metric(r.classification().kappa()));
+                    }
                     // the whole run's rate; an epoch's own figure leaves out validation and labelling
                     speed.setText(String.format(Locale.ROOT, "%.0f", r.samplesPerSecond()));
                 } catch (RuntimeException bad) {
@@ -327,6 +343,7 @@ final class RunPage extends VBox {
         }
         List<XYChart.Data<Number, Number>> l = new ArrayList<>();
         List<XYChart.Data<Number, Number>> m = new ArrayList<>();
+        List<XYChart.Data<Number, Number>> bal = new ArrayList<>();
         if (s.epochs().size() == drawnEpochs && s.learningRate().size() == drawnSteps
                 && (s.learningRate().isEmpty() || s.learningRate().get(s.learningRate().size() - 1)[0] == drawnLastStep)) {
             return; // nothing new for the charts
@@ -350,12 +367,20 @@ final class RunPage extends VBox {
             if (Double.isFinite(e.valMetric())) {
                 m.add(new XYChart.Data<>(e.epoch(), e.valMetric()));
             }
+            if (e.valBalanced() != null && Double.isFinite(e.valBalanced())) {
+                bal.add(new XYChart.Data<>(e.epoch(), e.valBalanced()));
+            }
         }
         if (!Double.isNaN(top)) {
             best.setText(DistillFormat.metric(top));
         }
+        s.epochs().stream().filter(Distiller.EpochInfo::best).reduce((a, b) -> b)
+                .filter(e -> e.valBalanced() != null)
+                .ifPresent(e -> balancedBest.setText(DistillFormat.metric(e.valBalanced()) + " · "
+                        + DistillFormat.metric(e.valKappa())));
         loss.getData().setAll(l);
         metric.getData().setAll(m);
+        balanced.getData().setAll(bal);
         fitEpochs(s.epochs().isEmpty() ? 0 : s.epochs().get(s.epochs().size() - 1).epoch());
         List<XYChart.Data<Number, Number>> r = new ArrayList<>(s.learningRate().size());
         for (double[] p : s.learningRate()) {
@@ -450,6 +475,27 @@ final class RunPage extends VBox {
         g.add(new Region(), 0, row++);
         g.addRow(row++, Labels.field("Validation " + r.metricName()), value(DistillFormat.percent(r.valMetric())
                 + "  on " + r.valImages() + " images (exported ONNX)", "report-metric"));
+        DistillReport.Classification c = r.classification();
+        if (c != null) {
+            g.addRow(row++, Labels.field("Majority baseline"), value(DistillFormat.percent(c.majorityBaseline())
+                    + "  (always answering “" + c.majorityClass() + "”)", "report-baseline"));
+            g.addRow(row++, Labels.field("Balanced agreement"), value(DistillFormat.percent(c.balancedAgreement())
+                    + "  (mean per-class recall)", "report-balanced"));
+            g.addRow(row++, Labels.field("Cohen's kappa"), value(DistillFormat.metric(c.kappa())
+                    + "  (0 = chance, 1 = perfect)", "report-kappa"));
+            Label perClass = value(c.perClass().stream().filter(x -> x.count() > 0)
+                    .map(x -> x.name() + " " + DistillFormat.percent(x.recall()) + " of " + x.count())
+                    .collect(java.util.stream.Collectors.joining(" · ")), "report-per-class");
+            perClass.setWrapText(true);
+            g.addRow(row++, Labels.field("Per class (recall)"), perClass);
+            Label verdict = value(c.failed() ? "FAILED: " + c.verdictReason() + " " + c.advice()
+                    : "PASSED: better than always answering the majority class", "report-verdict");
+            verdict.setWrapText(true);
+            if (c.failed()) {
+                verdict.getStyleClass().add("error-text");
+            }
+            g.addRow(row++, Labels.field("Verdict"), verdict);
+        }
         if (r.valAccuracy() != null) {
             g.addRow(row++, Labels.field("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
         }
@@ -497,7 +543,18 @@ final class RunPage extends VBox {
         saveAs.setOnAction(e -> saveCopy(Path.of(r.studentPath())));
         HBox buttons = new HBox(8, saveAs, open, tryLive, submitHolder);
         buttons.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(12, heading, g, buttons);
+        HBox head = new HBox(12, heading);
+        head.setAlignment(Pos.CENTER_LEFT);
+        if (c != null && c.failed()) {
+            // marked where the eye lands first: the student answers little more than the majority class
+            Label failed = new Label("FAILED");
+            failed.setId("report-failed");
+            failed.getStyleClass().setAll("label", "run-status", "run-status-failed");
+            failed.setMinWidth(Region.USE_PREF_SIZE);
+            failed.setTooltip(new Tooltip(c.verdictReason() + " " + c.advice()));
+            head.getChildren().add(failed);
+        }
+        VBox box = new VBox(12, head, g, buttons);
         box.setId("run-report-box");
         return box;
     }

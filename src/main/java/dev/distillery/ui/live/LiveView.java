@@ -356,7 +356,12 @@ public final class LiveView extends ScreenPane {
                     src.close();
                     throw e;
                 }
-                LivePipeline p = new LivePipeline(src, models, LivePipeline.Options.display());
+                // a grouped student is compared with its teacher's grouped classes, as `distillery compare` does
+                List<Teacher> chosen = b == null ? List.of(a) : List.of(a, b);
+                LivePipeline p = new LivePipeline(src, models, LivePipeline.Options.display())
+                        .agreementSetup(dev.distillery.distill.compare.StudentComparison.liveSetup(
+                                chosen.stream().map(t -> t.info().metadata()).toList(),
+                                chosen.stream().map(Teacher::profile).toList()));
                 p.addListener(listener());
                 p.start();
                 return p;
