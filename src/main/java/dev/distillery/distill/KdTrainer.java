@@ -82,6 +82,7 @@ public final class KdTrainer implements AutoCloseable {
     private final Trainer trainer;
     private final Rate rate;
     private static final int CHECKPOINT_MAGIC = 0x44534b31; // "DSK1"
+    private final FiniteSteps guard;
 
     public KdTrainer(StudentSpec spec, Config config) {
         this.spec = spec;
@@ -92,8 +93,9 @@ public final class KdTrainer implements AutoCloseable {
         Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER
                 ? new DistillationLoss(config.temperature(), config.ceWeight()) : new BceWithLogitsLoss();
         rate = new Rate(config.learningRate());
-        Optimizer adamW = Optimizer.adamW().optLearningRateTracker(rate)
-                .optWeightDecays(config.weightDecay()).build();
+        guard = new FiniteSteps(Optimizer.adamW().optLearningRateTracker(rate)
+                .optWeightDecays(config.weightDecay()).build());
+        Optimizer adamW = guard;
         trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adamW)
                 .optDevices(new Device[] {Device.cpu()}));
         trainer.initialize(StudentBuilder.inputShape(spec, config.batchSize()));
@@ -187,9 +189,16 @@ public final class KdTrainer implements AutoCloseable {
                 gc.backward(loss);
                 value = loss.getFloat();
             }
+            guard.beginStep();
             trainer.step();
+            guard.endStep(value);
             return value;
         }
+    }
+
+    /** Steps whose update was dropped because their gradients were not finite (see {@link FiniteSteps}). */
+    public int skippedSteps() {
+        return guard.skippedSteps();
     }
 
     /** Inference-mode outputs (BatchNorm on running statistics) for {@code n} samples, flattened. */

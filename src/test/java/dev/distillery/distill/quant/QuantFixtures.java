@@ -85,9 +85,31 @@ final class QuantFixtures {
                 }
             }
             xs.add(x);
-            ts.add(t);
+            ts.add(softmax(t, 2f));
         }
         return new Task(xs, ts);
+    }
+
+    /**
+     * The teacher's soft target at temperature T, what {@link KdTrainer} learns from (probabilities, not logits:
+     * logits made the KL loss NaN from the first step, which went unnoticed while NaN steps were applied).
+     */
+    static float[] softmax(float[] logits, float temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l / temperature);
+        }
+        double sum = 0;
+        double[] e = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            e[i] = Math.exp(logits[i] / temperature - max);
+            sum += e[i];
+        }
+        float[] p = new float[logits.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
     }
 
     /** Bright random rectangles on a dark noisy background; the target marks the bright pixels. */
