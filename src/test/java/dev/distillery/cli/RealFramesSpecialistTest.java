@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.teacher.library.Json;
 import dev.distillery.testing.CameraFrames;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,37 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * everything. Skipped when ../shared is absent.
  */
 class RealFramesSpecialistTest {
-    static final Path SHARED = Path.of(System.getProperty("distillery.shared", "../shared"));
-
     @TempDir
     Path dir;
 
     @Test
     void specialistOnCameraFramesBeatsTheMajorityBaselineOnLaterFrames() throws Exception {
-        Path teacher = SHARED.resolve("teachers/mobilenetv2-12-int8_imagenet1k.onnx");
-        Path images = SHARED.resolve("images/imagenet_sample_1000");
-        Path labels = SHARED.resolve("labels/imagenet1k_index_wnid_name.tsv");
-        assumeTrue(Files.isRegularFile(teacher) && Files.isDirectory(images) && Files.isRegularFile(labels),
-                SHARED + " not found: skipping the camera-frames specialist test");
-        Map<String, Integer> index = new HashMap<>();
-        for (String line : Files.readAllLines(labels)) {
-            String[] f = line.split("\t");
-            index.put(f[1], Integer.parseInt(f[0]));
-        }
+        assumeTrue(SharedImageNet.present(),
+                SharedImageNet.SHARED + " not found: skipping the camera-frames specialist test");
         List<Path> cats = new ArrayList<>();
         List<Path> dogs = new ArrayList<>();
         List<Path> elephants = new ArrayList<>();
         List<Path> others = new ArrayList<>();
-        try (Stream<Path> files = Files.list(images)) {
-            for (Path p : files.sorted().toList()) {
-                Integer c = index.get(p.getFileName().toString().split("_")[0]);
-                if (c == null) {
-                    continue;
-                }
-                (c >= 281 && c <= 285 ? cats : c >= 151 && c <= 268 ? dogs
-                        : c == 101 || c == 385 || c == 386 ? elephants : others).add(p);
-            }
-        }
+        SharedImageNet.classes().forEach((p, c) -> (c >= 281 && c <= 285 ? cats : c >= 151 && c <= 268 ? dogs
+                : c == 101 || c == 385 || c == 386 ? elephants : others).add(p));
         Map<String, List<Path>> subjects = new LinkedHashMap<>();
         subjects.put("cat", cats);
         subjects.put("dog", List.of(dogs.get(3), dogs.get(29), dogs.get(57), dogs.get(80), dogs.get(111)));
@@ -70,8 +49,7 @@ class RealFramesSpecialistTest {
                 480, 24, 10, 7);
 
         Path data = dir.resolve("data");
-        CliTest.Result imp = CliTest.runIn(data, "teacher", "import", teacher.toString(), "--labels",
-                labels.toString());
+        CliTest.Result imp = CliTest.runIn(data, SharedImageNet.importArgs().toArray(String[]::new));
         assertThat(imp.code()).as(imp.err()).isZero();
         Path student = dir.resolve("pets.onnx");
         CliTest.Result r = CliTest.runIn(data, "distill", "--teacher", "1", "--data", frames.early().toString(),

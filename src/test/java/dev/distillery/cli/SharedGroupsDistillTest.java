@@ -8,10 +8,7 @@ import dev.distillery.teacher.library.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * compared with its teacher on a balanced dog/other set. Skipped when ../shared is absent.
  */
 class SharedGroupsDistillTest {
-    static final Path SHARED = Path.of(System.getProperty("distillery.shared", "../shared"));
-
     @TempDir
     Path dir;
 
@@ -32,28 +27,13 @@ class SharedGroupsDistillTest {
 
     @Test
     void classSubsetStudentAgreesWithTheTeacherWellAboveTheMajorityBaseline() throws Exception {
-        Path teacher = SHARED.resolve("teachers/mobilenetv2-12-int8_imagenet1k.onnx");
-        Path images = SHARED.resolve("images/imagenet_sample_1000");
-        Path labels = SHARED.resolve("labels/imagenet1k_index_wnid_name.tsv");
-        assumeTrue(Files.isRegularFile(teacher) && Files.isDirectory(images) && Files.isRegularFile(labels),
-                SHARED + " not found: skipping the shared-teacher distillation test");
-        Map<String, Integer> index = new HashMap<>();
-        for (String line : Files.readAllLines(labels)) {
-            String[] f = line.split("\t");
-            index.put(f[1], Integer.parseInt(f[0]));
-        }
+        assumeTrue(SharedImageNet.present(),
+                SharedImageNet.SHARED + " not found: skipping the shared-teacher distillation test");
         List<Path> dogs = new ArrayList<>();
         List<Path> cats = new ArrayList<>();
         List<Path> others = new ArrayList<>();
-        try (Stream<Path> files = Files.list(images)) {
-            for (Path p : files.sorted().toList()) {
-                Integer c = index.get(p.getFileName().toString().split("_")[0]);
-                if (c == null) {
-                    continue;
-                }
-                (c >= 151 && c <= 268 ? dogs : c >= 281 && c <= 285 ? cats : others).add(p);
-            }
-        }
+        SharedImageNet.classes().forEach((p, c) -> (c >= 151 && c <= 268 ? dogs : c >= 281 && c <= 285 ? cats
+                : others).add(p));
         // held out: a third of the dogs and as many other images (a 50 % majority baseline); everything else
         // trains (distillation needs no labels: the teacher's answers on every image teach the student)
         Path train = dir.resolve("train");
@@ -88,7 +68,7 @@ class SharedGroupsDistillTest {
             link(trainOthers.get(i * trainOthers.size() / nSeen), seen.resolve("other"));
         }
 
-        CliTest.Result imp = run("teacher", "import", teacher.toString(), "--labels", labels.toString());
+        CliTest.Result imp = run(SharedImageNet.importArgs().toArray(String[]::new));
         assertThat(imp.code()).as(imp.err()).isZero();
         Path student = dir.resolve("dogs.onnx");
         CliTest.Result r = run("distill", "--teacher", "1", "--data", train.toString(), "--preset", "cls-small",

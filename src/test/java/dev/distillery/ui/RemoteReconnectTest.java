@@ -136,8 +136,9 @@ class RemoteReconnectTest {
                 .orElse(false));
         assertThat(fx.find("#network-untrusted", Label.class).getText()).contains(address);
         assertThat(status()).contains("certificate changed");
-        assertThat(ctx.network().notices().recent()).anyMatch(n -> n.kind()
-                == dev.distillery.ui.network.Notices.Kind.CERTIFICATE_CHANGED && n.text().contains(address));
+        // the notice is posted on its own hop to the FX thread, so it may land a moment after the banner
+        await("the changed-certificate notice", () -> ctx.network().notices().recent().stream().anyMatch(n -> n.kind()
+                == dev.distillery.ui.network.Notices.Kind.CERTIFICATE_CHANGED && n.text().contains(address)));
         assertThat(ctx.settings().get("network.pin." + address)).as("the old pin is kept")
                 .hasValueSatisfying(p -> assertThat(p.replace(":", "")).isEqualToIgnoringCase(
                         pinned.fingerprint().replace(":", "")));

@@ -44,22 +44,10 @@ public sealed interface Target permits Target.Classes, Target.Map {
                         + groups.teacherClasses());
             }
             double[] logits = new double[raw.length];
-            double max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < raw.length; i++) {
-                double l = teacherGivesProbabilities ? Math.log(Math.max(raw[i], 1e-12f)) : raw[i];
-                logits[i] = l / temperature;
-                max = Math.max(max, logits[i]);
+                logits[i] = teacherGivesProbabilities ? Math.log(Math.max(raw[i], 1e-12f)) : raw[i];
             }
-            double sum = 0;
-            for (int i = 0; i < raw.length; i++) {
-                logits[i] = Math.exp(logits[i] - max);
-                sum += logits[i];
-            }
-            float[] p = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                p[i] = (float) (logits[i] / sum);
-            }
-            return p;
+            return softmax(logits, temperature);
         }
 
         /**
@@ -73,22 +61,11 @@ public sealed interface Target permits Target.Classes, Target.Map {
             if (temperature == 1f) {
                 return grouped;
             }
-            double[] l = new double[grouped.length];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < l.length; i++) {
-                l[i] = Math.log(Math.max(grouped[i], 1e-12f)) / temperature;
-                max = Math.max(max, l[i]);
+            double[] logs = new double[grouped.length];
+            for (int i = 0; i < logs.length; i++) {
+                logs[i] = Math.log(Math.max(grouped[i], 1e-12f));
             }
-            double sum = 0;
-            for (int i = 0; i < l.length; i++) {
-                l[i] = Math.exp(l[i] - max);
-                sum += l[i];
-            }
-            float[] p = new float[l.length];
-            for (int i = 0; i < l.length; i++) {
-                p[i] = (float) (l[i] / sum);
-            }
-            return p;
+            return softmax(logs, temperature);
         }
 
         /** The teacher's student class (argmax of the grouped distribution at T = 1). */
@@ -128,6 +105,25 @@ public sealed interface Target permits Target.Classes, Target.Map {
             }
             return p;
         }
+    }
+
+    /** softmax(logits / T), computed stably in double. */
+    static float[] softmax(double[] logits, float temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : logits) {
+            max = Math.max(max, l / temperature);
+        }
+        double[] e = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            e[i] = Math.exp(logits[i] / temperature - max);
+            sum += e[i];
+        }
+        float[] p = new float[logits.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
     }
 
     /** Index of the largest value (first on ties). */
