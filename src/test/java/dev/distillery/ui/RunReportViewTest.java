@@ -56,7 +56,7 @@ class RunReportViewTest {
     }
 
     @Test
-    void aMajorityOnlyStudentIsMarkedFailedWithItsKappaAndWhatToTry() {
+    void aMajorityOnlyStudentIsMarkedFailedWithItsKappaAndWhatToTry() throws Exception {
         // 90 of 100 validation images are "0": always answering "0" agrees 90 % of the time
         DistillReport.Classification majorityOnly = new DistillReport.Classification("0", 0.9, 0.5, 0.0,
                 List.of(new DistillReport.ClassRecall("0", 90, 1.0), new DistillReport.ClassRecall("180", 10, 0.0)),
@@ -64,6 +64,7 @@ class RunReportViewTest {
                 + "(baseline 0.900).", dev.distillery.metrics.Verdict.ADVICE);
         long id = storedRun("majority only", majorityOnly, 0.9);
         open(id);
+        fx.snap("distill-report-failed");
         assertThat(text("#report-metric")).startsWith("90.0 %");
         assertThat(text("#report-baseline")).startsWith("90.0 %").contains("“0”");
         assertThat(text("#report-balanced")).startsWith("50.0 %");

@@ -134,7 +134,7 @@ final class RunPage extends VBox {
                 stat(dense ? "Best IoU" : "Best agreement", best));
         if (!dense) {
             // the best epoch is picked on balanced agreement; a majority-only student shows 1/classes here
-            stats.getChildren().add(stat("Best epoch: balanced · kappa", balancedBest));
+            stats.getChildren().add(stat("Balanced · kappa", balancedBest));
         }
 
         loss.setName("train loss");
