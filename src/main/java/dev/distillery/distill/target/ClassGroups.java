@@ -46,6 +46,8 @@ public final class ClassGroups {
     /** Teacher class → student class. */
     private final int[] map;
     private final boolean hasOther;
+    /** Built once: targets are computed per image, and the mapping is immutable. */
+    private final ClassMapping mapping;
 
     private ClassGroups(List<Group> groups, int teacherClasses) {
         this.groups = List.copyOf(groups);
@@ -65,6 +67,7 @@ public final class ClassGroups {
             }
         }
         hasOther = rest;
+        mapping = ClassMapping.of(map, names());
     }
 
     /**
@@ -240,7 +243,7 @@ public final class ClassGroups {
      * validators and Live all use.
      */
     public ClassMapping mapping() {
-        return ClassMapping.of(map, names());
+        return mapping;
     }
 
     /** Sums teacher probabilities into student-class probabilities ({@link ClassMapping#apply}, as floats). */
@@ -249,7 +252,7 @@ public final class ClassGroups {
             throw new IllegalArgumentException("expected " + teacherClasses + " teacher probabilities, got "
                     + teacherProbabilities.length);
         }
-        double[] sum = mapping().apply(teacherProbabilities);
+        double[] sum = mapping.apply(teacherProbabilities);
         float[] out = new float[sum.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) sum[i];

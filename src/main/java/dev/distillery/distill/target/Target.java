@@ -1,5 +1,7 @@
 package dev.distillery.distill.target;
 
+import dev.distillery.metrics.ClassMapping;
+
 import java.util.List;
 
 /**
@@ -68,9 +70,9 @@ public sealed interface Target permits Target.Classes, Target.Map {
             return softmax(logs, temperature);
         }
 
-        /** The teacher's student class (argmax of the grouped distribution at T = 1). */
+        /** The teacher's student class: the one definition compare, Live and validators use ({@link ClassMapping}). */
         public int teacherClass(float[] raw) {
-            return argmax(target(raw, 1f));
+            return groups.mapping().studentClass(teacherProbabilities(raw, 1f));
         }
     }
 
