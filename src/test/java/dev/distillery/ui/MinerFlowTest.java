@@ -169,6 +169,9 @@ class MinerFlowTest {
         javafx.geometry.Bounds b = close.localToScene(close.getBoundsInLocal());
         assertThat(b.getMaxY()).as("the Close button inside the dialog").isLessThanOrEqualTo(close.getScene().getHeight());
         Label result = fx.find("#timeline-validator-1-result", Label.class);
+        // the line's text changes as the score arrives: wait for the layout pass that follows it (a full CI run
+        // once read the height before that pass, as 0)
+        awaitLong("the result line laid out", 10, () -> result.getHeight() > 0);
         assertThat(result.getHeight()).as("the whole result line shows").isGreaterThanOrEqualTo(
                 result.prefHeight(result.getWidth()) - 0.5);
         if (SHOTS != null) {
