@@ -39,6 +39,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * model never waits for decoding, and two models of similar speed see the same frames, which the agreement
  * rate needs). Looping is the source's business.
  *
+ * <p><b>Synced.</b> With {@link #synced(boolean) synced} on (two models), both models see exactly the same
+ * frames: a frame is replaced only once every running worker has taken it. A paced file or a camera keeps its
+ * own clock, so frames decoded while the slower model is still busy are skipped for both; headless, the decoder
+ * waits. Off, each model takes the newest frame at its own pace, which shows the speed gap but compares
+ * different frames (agreement is then counted on the frames both happened to see).
+ *
  * <p><b>Output.</b> Each worker renders its prediction over a copy of the frame with a {@link Renderer}
  * (unless {@link Options#render()} is off) and calls the {@link LiveListener}s on the worker thread with a
  * {@link LiveFrame}; the newest frame per model is also kept in a latest-wins slot ({@link #latest(int)}).
@@ -142,6 +148,7 @@ public final class LivePipeline implements AutoCloseable {
     private Capture capture;
 
     private volatile boolean stopping;
+    private volatile boolean synced;
     private volatile Consumer<Mat> frameTap;
 
     /**
@@ -189,6 +196,22 @@ public final class LivePipeline implements AutoCloseable {
     /** What the source is. */
     public SourceInfo sourceInfo() {
         return info;
+    }
+
+    /**
+     * Both models on the same frames (true) or each at its own pace (false, the default); may be switched while
+     * running. Only matters with two models.
+     */
+    public LivePipeline synced(boolean on) {
+        synchronized (lock) {
+            synced = on;
+            lock.notifyAll();
+        }
+        return this;
+    }
+
+    public boolean isSynced() {
+        return synced;
     }
 
     /** Starts the decode and worker threads; a pipeline starts once. */
@@ -513,6 +536,9 @@ public final class LivePipeline implements AutoCloseable {
         if (latest == null || latest.takenBy >= runningWorkers) {
             return true;
         }
+        if (synced) {
+            return false; // the current frame is not yet taken by every model
+        }
         for (int i = 0; i < waiting.length; i++) {
             if (waiting[i] && lastSeen[i] >= latest.number) {
                 return true; // a worker is idle and has already seen the newest frame
@@ -524,6 +550,11 @@ public final class LivePipeline implements AutoCloseable {
     private void publish(SharedFrame frame) {
         SharedFrame old;
         synchronized (lock) {
+            if (synced && latest != null && latest.takenBy < runningWorkers) {
+                // a model has not taken the current frame yet: skip this one for both, so both see the same frames
+                frame.release();
+                return;
+            }
             old = latest;
             latest = frame;
             lock.notifyAll();

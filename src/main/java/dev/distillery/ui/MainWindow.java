@@ -90,6 +90,8 @@ public final class MainWindow {
         ctx.setWindow(stage);
         ctx.setViews(this::view);
         ctx.setDistillHandler(p -> ((DistillView) view(Screen.DISTILL)).newRun(p));
+        ctx.setLiveHandler((teacher, student) -> ((dev.distillery.ui.live.LiveView) view(Screen.LIVE))
+                .tryLive(teacher, student));
 
         ctx.navigator().currentProperty().addListener((o, was, now) -> show(now));
         Screen last = Screen.fromId(ctx.settings().get(WindowState.LAST_SCREEN, Screen.DASHBOARD.id()))

@@ -138,6 +138,20 @@ public final class ShellContext {
         this.distillHandler = handler;
     }
 
+    private java.util.function.BiConsumer<String, java.nio.file.Path> liveHandler;
+
+    /** Shows the Live screen with a student and the teacher it was distilled from side by side. */
+    public void tryLive(String teacherSha256, java.nio.file.Path student) {
+        navigator.go(Screen.LIVE);
+        if (liveHandler != null) {
+            liveHandler.accept(teacherSha256, student);
+        }
+    }
+
+    void setLiveHandler(java.util.function.BiConsumer<String, java.nio.file.Path> handler) {
+        this.liveHandler = handler;
+    }
+
     /** Opens the Submit dialog for a student file (local preview first, then commit and upload). */
     public void submitStudent(java.nio.file.Path student) {
         dev.distillery.ui.network.SubmitDialog.open(this, student);

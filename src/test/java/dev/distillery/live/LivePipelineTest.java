@@ -128,6 +128,78 @@ class LivePipelineTest {
         }
     }
 
+    /** Frame numbers each model showed, in order. */
+    static final class Seen implements LiveListener {
+        final List<List<Long>> frames = List.of(new java.util.concurrent.CopyOnWriteArrayList<>(),
+                new java.util.concurrent.CopyOnWriteArrayList<>());
+
+        @Override
+        public void onFrame(LiveFrame frame) {
+            frames.get(frame.model()).add(frame.frameNumber());
+        }
+
+        @Override
+        public void onError(String message) {
+        }
+
+        @Override
+        public void onStopped() {
+        }
+    }
+
+    @Test
+    void syncedModelsSeeTheSameFramesPacedOrNot() throws Exception {
+        // a camera-like source (paced at 100 fps by the pipeline) and a headless one: in both, a fast and a slow
+        // model must show exactly the same frame numbers, and agreement counts every one of them
+        for (LivePipeline.Options options : List.of(LivePipeline.Options.display(), new LivePipeline.Options(false,
+                true, 0))) {
+            ColourSource source = new ColourSource(64, 48, options.realTime() ? 100 : 0, -1, -1);
+            Seen seen = new Seen();
+            try (LivePipeline p = new LivePipeline(source, List.of(new SleepyModel("fast", 2),
+                    new SleepyModel("slow", 30)), options).synced(true)) {
+                p.addListener(seen);
+                p.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> seen.frames.get(1).size() >= 20);
+                p.stop();
+                assertThat(p.awaitStopped(10, TimeUnit.SECONDS)).isTrue();
+                List<Long> fast = seen.frames.get(0);
+                List<Long> slow = seen.frames.get(1);
+                int common = Math.min(fast.size(), slow.size());
+                assertThat(fast.subList(0, common)).as("realTime %s", options.realTime())
+                        .isEqualTo(slow.subList(0, common));
+                assertThat(Math.abs(fast.size() - slow.size())).as("at most one frame apart").isLessThanOrEqualTo(1);
+                assertThat(p.stats().agreementSamples()).isGreaterThanOrEqualTo(Math.min(common,
+                        Agreement.WINDOW) - 1);
+                if (options.realTime()) {
+                    assertThat(fast.get(common - 1) + 1 - common).as("a paced source skips frames for both")
+                            .isPositive();
+                }
+            }
+            assertThat(source.alive()).isZero();
+        }
+    }
+
+    @Test
+    void ownPaceLetsTheFastModelSeeMoreFramesAndSyncCanBeSwitchedWhileRunning() throws Exception {
+        ColourSource source = ColourSource.endless();
+        Seen seen = new Seen();
+        try (LivePipeline p = new LivePipeline(source, List.of(new SleepyModel("fast", 2),
+                new SleepyModel("slow", 30)), new LivePipeline.Options(false, true, 0))) {
+            p.addListener(seen);
+            p.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.frames.get(1).size() >= 10);
+            assertThat(seen.frames.get(0).size()).as("own pace").isGreaterThan(3 * seen.frames.get(1).size());
+            p.synced(true);
+            int fastBefore = seen.frames.get(0).size();
+            int slowBefore = seen.frames.get(1).size();
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.frames.get(1).size() >= slowBefore + 15);
+            int fastGain = seen.frames.get(0).size() - fastBefore;
+            int slowGain = seen.frames.get(1).size() - slowBefore;
+            assertThat(fastGain).as("synced: the fast model waits for the slow one").isLessThanOrEqualTo(slowGain + 3);
+            assertThat(p.isSynced()).isTrue();
+        }
+    }
+
     @Test
     void statsCountFpsLatencyAndDrops() throws Exception {
         ColourSource source = ColourSource.endless();

@@ -86,6 +86,63 @@ class LiveViewTest {
     }
 
     @Test
+    void aDistilledStudentRunsBesideItsTeacherOnTheSameFrames() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        var ctx = fx.app.window().context();
+        var teacher = ctx.teachers().importFile(model, null, null).teacher();
+        int teachersBefore = ctx.teachers().list().size();
+        java.nio.file.Files.createDirectories(dir.resolve("run"));
+        Path student = TinyModels.convClassifier(dir.resolve("run/student.onnx"), 32, 4, 8, 7);
+        var runs = ctx.session().database().runs();
+        long run = runs.create("colours-student", teacher.sha256(), teacher.name(), null, "cls-tiny", "{}",
+                dir.resolve("run").toString());
+        runs.report(run, student.toString(), "{}");
+        runs.finish(run, dev.distillery.store.RunRow.COMPLETED, "Done", null);
+        Path video = writeVideo(dir.resolve("clip.avi"), 400);
+
+        fx.robot.interact(() -> ctx.tryLive(teacher.sha256(), student));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<Object> b = fx.find("#live-model-b", javafx.scene.control.ComboBox.class);
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<Object> a = fx.find("#live-model-a", javafx.scene.control.ComboBox.class);
+        fx.await("student picked beside its teacher", () -> b.getValue() != null
+                && b.getValue().toString().equals("Student: colours-student (cls-tiny)"));
+        assertThat(a.getValue()).hasToString(teacher.name());
+        assertThat(a.getItems()).as("a student is not a teacher: listed as a student, after its teacher")
+                .extracting(Object::toString).containsSubsequence(teacher.name(), "Student: colours-student (cls-tiny)");
+        assertThat(ctx.teachers().list()).as("not imported as a teacher").hasSize(teachersBefore);
+
+        LiveView view = (LiveView) fx.app.window().view(Screen.LIVE);
+        fx.robot.interact(() -> view.chooseSource(video));
+        assertThat(fx.find("#live-synced", javafx.scene.control.ToggleButton.class).isSelected()).as("default").isTrue();
+        fx.clickWhenVisible("#live-start");
+        fx.await("both panes on a frame", () -> fx.exists("#live-b-frame")
+                && fx.find("#live-b-frame", Label.class).getText().startsWith("frame "));
+        // synced: whenever the panes are painted, they show the same frame
+        for (int i = 0; i < 5; i++) {
+            String[] shown = new String[2];
+            fx.robot.interact(() -> {
+                shown[0] = fx.find("#live-a-frame", Label.class).getText();
+                shown[1] = fx.find("#live-b-frame", Label.class).getText();
+            });
+            assertThat(shown[0]).isEqualTo(shown[1]);
+            Thread.sleep(100);
+        }
+        fx.await("agreement on the common frames", () -> fx.find("#live-agreement", Label.class).getText()
+                .matches("Agreement: \\d+ % of the last \\d+ frames both models saw"));
+        assertThat(fx.find("#live-agreement-what", Label.class).getText()).contains("same top class");
+
+        // overlaid: one header, carrying both models' figures
+        fx.clickWhenVisible("#live-own-pace");
+        fx.robot.clickOn("Overlaid");
+        fx.await("one header", () -> fx.find("#live-a-fps", Label.class).getText().matches(".* / .* fps"));
+        assertThat(fx.find("#live-b-fps", Label.class).getParent().isVisible()).isFalse();
+        fx.clickWhenVisible("#live-stop");
+        fx.await("pipeline threads gone", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("live-")));
+    }
+
+    @Test
     void theSampleClipPlaysOnAMachineWithNoCameraAndNoFiles() throws Exception {
         Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
         fx.app.window().context().teachers().importFile(model, null, null);

@@ -530,9 +530,10 @@ final class RunPage extends VBox {
         Path folder = Path.of(r.studentPath()).toAbsolutePath().getParent();
         Button open = Actions.openFolder(ctx, folder, "Open folder");
         open.setId("run-open-folder");
-        Button tryLive = Actions.goTo(ctx, Screen.LIVE, "Try it Live", false);
+        Button tryLive = new Button("Try it Live", new FontIcon(Screen.LIVE.icon()));
         tryLive.setId("run-try-live");
-        tryLive.setTooltip(new Tooltip("Opens the Live screen; pick the student there (import it as a model first)"));
+        tryLive.setOnAction(e -> ctx.tryLive(this.row.teacherSha256(), Path.of(r.studentPath())));
+        tryLive.setTooltip(new Tooltip("Opens the Live screen with this student and its teacher side by side"));
         Button submit = new Button("Submit to network", new FontIcon("mdi2c-cloud-upload-outline"));
         submit.setId("run-submit");
         submit.setTooltip(new Tooltip("Scores it locally as the validators would, then commits and uploads it"));

@@ -21,6 +21,8 @@ final class FramePane extends VBox {
     private final Label title = new Label();
     final Label fps = new Label("– fps");
     final Label latency = new Label("p50 – · p95 –");
+    final Label frame = new Label();
+    private final HBox numbers;
     private WritableImage image;
 
     FramePane(String id) {
@@ -39,13 +41,33 @@ final class FramePane extends VBox {
         stage.getStyleClass().add("prediction-stage");
         stage.setMinSize(160, 120);
         VBox.setVgrow(stage, Priority.ALWAYS);
-        HBox numbers = new HBox(14, fps, latency);
+        frame.setId(id + "-frame");
+        frame.getStyleClass().add("teacher-meta");
+        numbers = new HBox(14, fps, latency, frame);
         numbers.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(title, stage, numbers);
     }
 
     void setTitle(String text) {
         title.setText(text);
+    }
+
+    /**
+     * Shows or hides the title and the numbers; hidden (but still taking their room, so the images stay aligned)
+     * for the upper pane of the overlaid view, whose figures the lower pane shows.
+     */
+    void showHeader(boolean on) {
+        title.setVisible(on);
+        numbers.setVisible(on);
+    }
+
+    String title() {
+        return title.getText();
+    }
+
+    /** Which source frame the pane shows (1-based, in decode order). */
+    void showFrameNumber(long frameNumber) {
+        frame.setText("frame " + (frameNumber + 1));
     }
 
     /** Shows a frame (FX thread). */
@@ -63,6 +85,7 @@ final class FramePane extends VBox {
     }
 
     void clear() {
+        frame.setText("");
         view.setImage(null);
         image = null;
         fps.setText("– fps");

@@ -26,7 +26,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.concurrent.Task;
@@ -78,6 +77,9 @@ public final class LiveView extends ScreenPane {
     private final Button stop = new Button("Stop", new FontIcon("mdi2s-stop"));
     private final ToggleButton sideBySide = new ToggleButton("Side by side");
     private final ToggleButton overlaid = new ToggleButton("Overlaid");
+    private final ToggleButton syncedMode = new ToggleButton("Synced");
+    private final ToggleButton ownPace = new ToggleButton("Own pace");
+    private final Label agreementWhat = new Label();
     private final FramePane paneA = new FramePane("live-a");
     private final FramePane paneB = new FramePane("live-b");
     private final HBox panes = new HBox(12, paneA, paneB);
@@ -93,8 +95,7 @@ public final class LiveView extends ScreenPane {
     private final StackPane centre = new StackPane();
     private final Node empty;
     private final BorderPane running = new BorderPane();
-    private final AtomicReference<LiveFrame> latestA = new AtomicReference<>();
-    private final AtomicReference<LiveFrame> latestB = new AtomicReference<>();
+    private final FramePairs pairs = new FramePairs();
     private final AnimationTimer painter;
     private LivePipeline pipeline;
     private boolean recording;
@@ -125,13 +126,33 @@ public final class LiveView extends ScreenPane {
                 layoutPanes();
             }
         });
+        ToggleGroup pace = new ToggleGroup();
+        syncedMode.setToggleGroup(pace);
+        ownPace.setToggleGroup(pace);
+        syncedMode.setId("live-synced");
+        ownPace.setId("live-own-pace");
+        syncedMode.setTooltip(new javafx.scene.control.Tooltip("Both models on the same frames: the panes show the "
+                + "same frame and agreement counts exactly those frames; a slower model makes both skip frames"));
+        ownPace.setTooltip(new javafx.scene.control.Tooltip("Each model takes the newest frame as fast as it can: "
+                + "shows the speed gap, but the panes show different frames"));
+        syncedMode.setSelected(true);
+        pace.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true);
+            } else if (pipeline != null) {
+                pipeline.synced(syncedMode.isSelected());
+                pairs.clear();
+            }
+        });
+        agreementWhat.setId("live-agreement-what");
+        agreementWhat.getStyleClass().add("hint");
         source.setPrefWidth(260);
         modelA.setPrefWidth(250);
         modelB.setPrefWidth(250);
         javafx.util.StringConverter<Object> names = new javafx.util.StringConverter<>() {
             @Override
             public String toString(Object o) {
-                return o instanceof Teacher t ? t.name() : o == null ? "" : o.toString();
+                return o == null ? "" : o.toString();
             }
 
             @Override
@@ -152,9 +173,11 @@ public final class LiveView extends ScreenPane {
         HBox pick = new HBox(8, fixed("Source"), source, browse(), cameraFormat, fixed("  Model"), modelA, fixed("and"),
                 modelB);
         pick.setAlignment(Pos.CENTER_LEFT);
-        HBox run = new HBox(8, start, pause, stop, status, Spacer.grow(), fixed("View"), sideBySide, overlaid);
+        HBox run = new HBox(8, start, pause, stop, status, Spacer.grow(), fixed("Frames"), syncedMode, ownPace,
+                fixed("  View"), sideBySide, overlaid);
         run.setAlignment(Pos.CENTER_LEFT);
-        for (javafx.scene.control.ButtonBase b : List.of(start, pause, stop, sideBySide, overlaid)) {
+        for (javafx.scene.control.ButtonBase b : List.of(start, pause, stop, sideBySide, overlaid, syncedMode,
+                ownPace)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
         javafx.scene.layout.VBox controls = new javafx.scene.layout.VBox(8, pick, run);
@@ -164,7 +187,10 @@ public final class LiveView extends ScreenPane {
         record.setOnAction(e -> toggleRecording());
         capture.setOnAction(e -> capture());
         captureCount.setPrefWidth(90);
-        HBox bottom = new HBox(10, agreement, Spacer.grow(), snapshot, record, captureCount, capture);
+        javafx.scene.layout.VBox agreementBox = new javafx.scene.layout.VBox(2, agreement, agreementWhat);
+        agreementWhat.setWrapText(true);
+        HBox.setHgrow(agreementBox, Priority.ALWAYS);
+        HBox bottom = new HBox(10, agreementBox, snapshot, record, captureCount, capture);
         bottom.setAlignment(Pos.CENTER_LEFT);
         seekBar.setId("live-seek");
         position.setId("live-position");
@@ -269,12 +295,12 @@ public final class LiveView extends ScreenPane {
         Task<Object[]> load = new Task<>() {
             @Override
             protected Object[] call() {
-                return new Object[] {teachers.list(), Cameras.list(), sampleClip()};
+                return new Object[] {models(), Cameras.list(), sampleClip()};
             }
         };
         load.setOnSucceeded(e -> {
             @SuppressWarnings("unchecked")
-            List<Teacher> list = (List<Teacher>) load.getValue()[0];
+            List<LiveChoice> list = (List<LiveChoice>) load.getValue()[0];
             List<?> cameras = (List<?>) load.getValue()[1];
             Path clip = (Path) load.getValue()[2];
             SourceChoice keep = source.getValue();
@@ -300,12 +326,74 @@ public final class LiveView extends ScreenPane {
             modelB.getItems().addAll(list);
             modelA.setValue(a != null && list.contains(a) ? a : list.isEmpty() ? null : list.get(0));
             modelB.setValue(b != null && modelB.getItems().contains(b) ? b : NONE);
+            applyPendingPick();
             start.setDisable(pipeline != null || list.isEmpty());
             status.setText(list.isEmpty() ? "Import a teacher first: a live test needs a model."
                     : cameras.isEmpty() ? "No camera found: the sample clip, the synthetic scene or a video (…) will do."
                     : "");
         });
         Background.run(load);
+    }
+
+    /** Teachers from the library, each followed by the students distilled from it (off the FX thread). */
+    private List<LiveChoice> models() {
+        List<LiveChoice> list = new ArrayList<>();
+        for (Teacher t : teachers.list()) {
+            list.add(LiveChoice.of(t, teachers.fileOf(t)));
+        }
+        List<LiveChoice> students = new ArrayList<>();
+        try {
+            for (dev.distillery.store.RunRow r : ctx.session().database().runs().list()) {
+                LiveChoice c = LiveChoice.of(r);
+                if (c != null) {
+                    students.add(c);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot list the distilled students: {}", e.getMessage());
+        }
+        return LiveChoice.arrange(list, students);
+    }
+
+    /**
+     * Opens with a teacher and one of its students side by side ("Try it Live" on a finished run): selects them as
+     * soon as the lists have them. The student file is matched by path.
+     */
+    public void tryLive(String teacherSha, Path student) {
+        pendingTeacherSha = teacherSha;
+        pendingStudent = student;
+        refreshChoices();
+    }
+
+    /** The teacher and student to select when the lists arrive ("Try it Live"); null for none. */
+    private String pendingTeacherSha;
+    private Path pendingStudent;
+
+    private void applyPendingPick() {
+        if (pendingStudent == null) {
+            return;
+        }
+        LiveChoice teacher = null;
+        LiveChoice student = null;
+        for (Object o : modelA.getItems()) {
+            if (o instanceof LiveChoice c && !c.student() && c.teacherSha().equals(pendingTeacherSha)) {
+                teacher = c;
+            }
+            if (o instanceof LiveChoice c && c.student() && c.file().equals(pendingStudent)) {
+                student = c;
+            }
+        }
+        pendingStudent = null;
+        if (student == null) {
+            status.setText("The student file is gone: distill again, or pick another model.");
+            return;
+        }
+        if (pipeline == null) {
+            modelA.setValue(teacher != null ? teacher : student);
+            modelB.setValue(teacher != null ? student : NONE);
+            status.setText(teacher != null ? "Teacher and student side by side: press Start."
+                    : "Its teacher is not in the library: the student runs alone.");
+        }
     }
 
     /** The sample clip, copied into the data directory on first use; null when this build has none. */
@@ -326,8 +414,8 @@ public final class LiveView extends ScreenPane {
 
     private void startPipeline() {
         SourceChoice choice = source.getValue();
-        Teacher a = modelA.getValue() instanceof Teacher t ? t : null;
-        Teacher b = modelB.getValue() instanceof Teacher t ? t : null;
+        LiveChoice a = modelA.getValue() instanceof LiveChoice t ? t : null;
+        LiveChoice b = modelB.getValue() instanceof LiveChoice t ? t : null;
         if (choice == null || a == null) {
             return;
         }
@@ -337,6 +425,7 @@ public final class LiveView extends ScreenPane {
         // only fights the decoder for them (see docs/benchmarks.md, live pipeline).
         int threads = Math.max(1, (ctx.computeThreadsProperty().get() - 1) / (b == null ? 1 : 2));
         String format = cameraFormat.getValue();
+        boolean synced = syncedMode.isSelected();
         Task<LivePipeline> open = new Task<>() {
             @Override
             protected LivePipeline call() {
@@ -347,9 +436,9 @@ public final class LiveView extends ScreenPane {
                 FrameSource src = FrameSources.open(spec, true);
                 List<FrameModel> models = new ArrayList<>();
                 try {
-                    models.add(new RunnerModel(a.name(), TeacherRunner.open(teachers.fileOf(a), a.profile(), threads)));
+                    models.add(new RunnerModel(a.name(), TeacherRunner.open(a.file(), a.profile(), threads)));
                     if (b != null) {
-                        models.add(new RunnerModel(b.name(), TeacherRunner.open(teachers.fileOf(b), b.profile(), threads)));
+                        models.add(new RunnerModel(b.name(), TeacherRunner.open(b.file(), b.profile(), threads)));
                     }
                 } catch (RuntimeException e) {
                     models.forEach(FrameModel::close);
@@ -357,11 +446,12 @@ public final class LiveView extends ScreenPane {
                     throw e;
                 }
                 // a grouped student is compared with its teacher's grouped classes, as `distillery compare` does
-                List<Teacher> chosen = b == null ? List.of(a) : List.of(a, b);
+                List<LiveChoice> chosen = b == null ? List.of(a) : List.of(a, b);
                 LivePipeline p = new LivePipeline(src, models, LivePipeline.Options.display())
                         .agreementSetup(dev.distillery.distill.compare.StudentComparison.liveSetup(
-                                chosen.stream().map(t -> t.info().metadata()).toList(),
-                                chosen.stream().map(Teacher::profile).toList()));
+                                chosen.stream().map(LiveChoice::metadata).toList(),
+                                chosen.stream().map(LiveChoice::profile).toList()))
+                        .synced(synced);
                 p.addListener(listener());
                 p.start();
                 return p;
@@ -369,8 +459,9 @@ public final class LiveView extends ScreenPane {
         };
         open.setOnSucceeded(e -> {
             pipeline = open.getValue();
-            paneA.setTitle(a.name());
-            paneB.setTitle(b == null ? "" : b.name());
+            paneA.setTitle(a.toString());
+            paneB.setTitle(b == null ? "" : b.toString());
+            agreementWhat.setText(b == null ? "" : LiveChoice.whatItMeasures(a, b));
             paneB.setVisible(b != null);
             paneB.setManaged(b != null);
             centre.getChildren().setAll(running);
@@ -394,7 +485,7 @@ public final class LiveView extends ScreenPane {
         return new LiveListener() {
             @Override
             public void onFrame(LiveFrame frame) {
-                (frame.model() == 0 ? latestA : latestB).set(frame);
+                pairs.offer(frame);
             }
 
             @Override
@@ -413,13 +504,16 @@ public final class LiveView extends ScreenPane {
     }
 
     private void paint(long now) {
-        LiveFrame a = latestA.getAndSet(null);
-        LiveFrame b = latestB.getAndSet(null);
+        FramePairs.Paint next = pairs.take(syncedMode.isSelected(), paneB.isManaged());
+        LiveFrame a = next.a();
+        LiveFrame b = next.b();
         if (a != null) {
             paneA.show(a.argb(), a.width(), a.height());
+            paneA.showFrameNumber(a.frameNumber());
         }
         if (b != null) {
             paneB.show(b.argb(), b.width(), b.height());
+            paneB.showFrameNumber(b.frameNumber());
         }
         if (pipeline != null && !seekBar.isDisabled() && !seekBar.isValueChanging() && !seekBar.isPressed()) {
             long at = pipeline.sourcePosition();
@@ -437,12 +531,18 @@ public final class LiveView extends ScreenPane {
             }
             if (m.size() > 1) {
                 paneB.showStats(m.get(1).fps(), m.get(1).p50Ms(), m.get(1).p95Ms());
-                boolean sameTask = modelA.getValue() instanceof Teacher ta && modelB.getValue() instanceof Teacher tb
+                if (overlaid.isSelected()) {
+                    // the upper pane's header is hidden: the lower one carries both models' figures
+                    paneA.fps.setText(String.format(Locale.ROOT, "%.1f / %.1f fps", m.get(0).fps(), m.get(1).fps()));
+                    paneA.latency.setText(String.format(Locale.ROOT, "p50 %.1f / %.1f ms", m.get(0).p50Ms(),
+                            m.get(1).p50Ms()));
+                }
+                boolean sameTask = modelA.getValue() instanceof LiveChoice ta && modelB.getValue() instanceof LiveChoice tb
                         && ta.profile().task().kind() == tb.profile().task().kind();
                 agreement.setText(!sameTask ? "Agreement: – (the two models answer different kinds of task)"
                         : Double.isNaN(stats.agreement()) ? "Agreement: –"
-                        : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %d frames", stats.agreement() * 100,
-                                stats.agreementSamples()));
+                        : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %d frames both models saw",
+                                stats.agreement() * 100, stats.agreementSamples()));
             } else {
                 agreement.setText("Add a second model to compare them.");
             }
@@ -459,12 +559,24 @@ public final class LiveView extends ScreenPane {
     private void layoutPanes() {
         if (overlaid.isSelected() && paneB.isManaged()) {
             paneB.setOpacity(0.5);
+            paneB.showHeader(false);
+            paneA.setTitle(titleA() + "  ·  " + titleB() + " on top at 50 %");
             running.setCenter(new StackPane(paneA, paneB));
         } else {
             paneB.setOpacity(1);
+            paneB.showHeader(true);
+            paneA.setTitle(titleA());
             panes.getChildren().setAll(paneA, paneB);
             running.setCenter(panes);
         }
+    }
+
+    private String titleA() {
+        return modelA.getValue() instanceof LiveChoice c ? c.toString() : "";
+    }
+
+    private String titleB() {
+        return modelB.getValue() instanceof LiveChoice c ? c.toString() : "";
     }
 
     private void togglePause() {
@@ -493,8 +605,7 @@ public final class LiveView extends ScreenPane {
             }
             Background.tasks().execute(p::close);
         }
-        latestA.set(null);
-        latestB.set(null);
+        pairs.clear();
         paneA.clear();
         paneB.clear();
         seekBar.setDisable(true);
