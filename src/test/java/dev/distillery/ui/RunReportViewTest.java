@@ -87,5 +87,8 @@ class RunReportViewTest {
         assertThat(text("#report-verdict")).startsWith("PASSED");
         assertThat(text("#report-kappa")).startsWith("0.860");
         assertThat(fx.exists("#report-failed")).isFalse();
+        // one clock and one count: the card shows the report's training time and finished epochs
+        assertThat(text("#run-epoch")).isEqualTo("5");
+        assertThat(text("#run-elapsed")).isEqualTo("1 min 00 s");
     }
 }

@@ -92,7 +92,28 @@ final class ShellFixture implements AutoCloseable {
             }
         });
         WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> scrollIntoView(robot.lookup(query).query()));
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn(query);
+    }
+
+    /** Scrolls the scroll panes around a node so that all of it is in their viewports, as a user would. */
+    static void scrollIntoView(Node n) {
+        for (javafx.scene.Parent p = n.getParent(); p != null; p = p.getParent()) {
+            if (p instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
+                javafx.geometry.Bounds node = sp.getContent().sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+                double contentH = sp.getContent().getBoundsInLocal().getHeight();
+                double viewH = sp.getViewportBounds().getHeight();
+                if (contentH > viewH) {
+                    double top = (contentH - viewH) * sp.getVvalue();
+                    if (node.getMinY() < top || node.getMaxY() > top + viewH) {
+                        double want = Math.max(0, Math.min(contentH - viewH, node.getMaxY() - viewH + 8));
+                        sp.setVvalue(want / (contentH - viewH));
+                        sp.layout();
+                    }
+                }
+            }
+        }
     }
 
     /** When {@link #SHOTS} asks for them: the window at 1280×860 in the corner, on {@code screen}, saved as NAME.png. */

@@ -130,7 +130,8 @@ final class RunPage extends VBox {
         elapsed.setId("run-elapsed");
         best.setId("run-best");
         balancedBest.setId("run-balanced");
-        HBox stats = new HBox(8, stat("Epoch", epoch), stat("Samples/s", speed), stat("Elapsed", elapsed),
+        // "Epochs": finished epochs, the count the report and History give; the one in progress is in the phase line
+        HBox stats = new HBox(8, stat("Epochs", epoch), stat("Samples/s", speed), stat("Elapsed", elapsed),
                 stat(dense ? "Best IoU" : "Best agreement", best));
         if (!dense) {
             // the best epoch is picked on balanced agreement; a majority-only student shows 1/classes here
@@ -245,6 +246,10 @@ final class RunPage extends VBox {
                     }
                     // the whole run's rate; an epoch's own figure leaves out validation and labelling
                     speed.setText(String.format(Locale.ROOT, "%.0f", r.samplesPerSecond()));
+                    // one clock and one count: the report's training time (to the budget's end, past the last
+                    // finished epoch) and its finished epochs
+                    elapsed.setText(DistillFormat.duration(r.trainSeconds()));
+                    epoch.setText(Integer.toString(r.epochs()));
                 } catch (RuntimeException bad) {
                     Label l = new Label("The stored report could not be read: " + bad.getMessage());
                     l.getStyleClass().add("error-text");
@@ -337,7 +342,7 @@ final class RunPage extends VBox {
             eta.setText(etaText(s.phase().etaSeconds()));
         }
         if (st != null) {
-            epoch.setText(Integer.toString(st.epoch()));
+            epoch.setText(Integer.toString(s.epochs().isEmpty() ? 0 : s.epochs().get(s.epochs().size() - 1).epoch()));
             speed.setText(String.format(Locale.ROOT, "%.0f", st.samplesPerSecond()));
             elapsed.setText(DistillFormat.duration(st.elapsedSeconds()));
         }
@@ -500,7 +505,7 @@ final class RunPage extends VBox {
             g.addRow(row++, Labels.field("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
         }
         g.addRow(row++, Labels.field("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · " + r.epochs()
-                + " epochs (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
+                + (r.epochs() == 1 ? " epoch" : " epochs") + " (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
                 r.samplesPerSecond())));
         g.addRow(row++, Labels.field("Stopped because"), value(r.stopReason()));
         g.addRow(row++, Labels.field("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));
@@ -530,7 +535,7 @@ final class RunPage extends VBox {
         Path folder = Path.of(r.studentPath()).toAbsolutePath().getParent();
         Button open = Actions.openFolder(ctx, folder, "Open folder");
         open.setId("run-open-folder");
-        Button tryLive = new Button("Try it Live", new FontIcon(Screen.LIVE.icon()));
+        Button tryLive = Actions.goTo(ctx, Screen.LIVE, "Try it Live", false);
         tryLive.setId("run-try-live");
         tryLive.setOnAction(e -> ctx.tryLive(this.row.teacherSha256(), Path.of(r.studentPath())));
         tryLive.setTooltip(new Tooltip("Opens the Live screen with this student and its teacher side by side"));

@@ -1,6 +1,5 @@
 package dev.distillery.ui.teachers;
 
-import java.util.Locale;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
 import javafx.geometry.Pos;
@@ -13,7 +12,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
  * The bar under the Teachers screen that follows one background job: what it does, a progress bar,
- * the time left (from the progress rate so far) and a Cancel button. Hidden when idle.
+ * the time left (from the recent progress rate, {@link dev.distillery.core.RateEta}) and a Cancel button. Hidden when idle.
  */
 final class JobBar extends HBox {
     private final Label title = new Label();
@@ -22,7 +21,7 @@ final class JobBar extends HBox {
     private final Label eta = new Label();
     private final Button cancel = new Button("Cancel", new FontIcon("mdi2c-close"));
     private Task<?> task;
-    private long startedNanos;
+    private dev.distillery.core.RateEta rate = new dev.distillery.core.RateEta();
 
     JobBar() {
         getStyleClass().add("job-bar");
@@ -53,7 +52,7 @@ final class JobBar extends HBox {
 
     void follow(Task<?> t) {
         task = t;
-        startedNanos = System.nanoTime();
+        rate = new dev.distillery.core.RateEta();
         title.textProperty().bind(t.titleProperty());
         detail.textProperty().bind(t.messageProperty());
         bar.progressProperty().bind(t.progressProperty());
@@ -73,12 +72,8 @@ final class JobBar extends HBox {
     }
 
     private String etaText(double fraction) {
-        if (fraction <= 0.02 || fraction >= 1) {
-            return "";
-        }
-        double elapsed = (System.nanoTime() - startedNanos) / 1e9;
-        long left = Math.round(elapsed * (1 - fraction) / fraction);
-        return left < 60 ? "about " + Math.max(1, left) + " s left"
-                : String.format(Locale.ROOT, "about %d min %02d s left", left / 60, left % 60);
+        long now = System.nanoTime();
+        rate.observe(now, fraction);
+        return fraction >= 1 ? "" : dev.distillery.core.RateEta.text(rate.secondsLeft(now));
     }
 }
