@@ -60,10 +60,12 @@ final class GuiCommand implements Callable<Integer> {
         try {
             DistilleryApp.launch(session, models);
             return 0;
-        } catch (UnsupportedOperationException e) {
-            System.err.println("distillery: cannot open a window (" + e.getMessage() + "). The window needs a "
-                    + "graphical session; set DISPLAY or run under Xvfb. Command-line tools work without one: "
-                    + "distillery --help");
+        } catch (RuntimeException e) {
+            if (!DisplayCheck.isNoWindow(e)) {
+                throw e;
+            }
+            System.err.println("distillery: " + DisplayCheck.explain(e.getMessage(), System.getProperty("os.name"),
+                    System.getenv(), DisplayCheck::libraryPresent));
             return DistilleryCommand.EXIT_ERROR;
         } finally {
             session.close();
