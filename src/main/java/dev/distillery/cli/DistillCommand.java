@@ -3,6 +3,7 @@ package dev.distillery.cli;
 import dev.distillery.boot.AppSession;
 import dev.distillery.distill.DistillReport;
 import dev.distillery.distill.DistillService;
+import dev.distillery.distill.PresetFit;
 import dev.distillery.distill.Distiller;
 import dev.distillery.distill.RunControl;
 import dev.distillery.distill.StudentSpec;
@@ -49,9 +50,12 @@ final class DistillCommand implements Callable<Integer> {
     String teacher;
     @Option(names = "--data", paramLabel = "D", description = "Dataset id/name, image folder, video, or generated:N")
     String data;
-    @Option(names = "--preset", paramLabel = "P", description = "Student preset: ${COMPLETION-CANDIDATES}",
-            completionCandidates = Presets.class)
+    @Option(names = "--preset", paramLabel = "P", description = "Student preset: ${COMPLETION-CANDIDATES} (default: "
+            + "the biggest that fits --latency-budget on this CPU, measured)", completionCandidates = Presets.class)
     String preset;
+    @Option(names = "--latency-budget", paramLabel = "MS", description = "Without --preset: the p95 latency the "
+            + "student must fit, as the validators time it (default: the devnet challenge's, ${DEFAULT-VALUE} ms)")
+    double latencyBudgetMs = dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
     @Option(names = "--minutes", paramLabel = "N", description = "Wall-time budget for training (default: none)")
     Double minutes;
     @Option(names = "--epochs", paramLabel = "E", description = "At most E epochs (default 200)")
@@ -103,9 +107,12 @@ final class DistillCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (resume == null && (teacher == null || data == null || preset == null)) {
-            throw new ParameterException(spec.commandLine(), "--teacher, --data and --preset are required "
+        if (resume == null && (teacher == null || data == null)) {
+            throw new ParameterException(spec.commandLine(), "--teacher and --data are required "
                     + "(or --resume RUN_ID)");
+        }
+        if (!(latencyBudgetMs > 0)) {
+            throw new ParameterException(spec.commandLine(), "--latency-budget must be positive");
         }
         if (minutes != null && !(minutes > 0)) {
             throw new ParameterException(spec.commandLine(), "--minutes must be positive");
@@ -134,6 +141,9 @@ final class DistillCommand implements Callable<Integer> {
                 err.println("Resuming run " + runId);
             } else {
                 Teacher t = TeacherCommand.resolve(teachers, teacher);
+                if (preset == null) {
+                    preset = pickPreset(t, wh, err);
+                }
                 StudentSpec base = StudentZoo.preset(preset);
                 Distiller.Settings settings = settings(base.kind(), n);
                 int sw = wh != null ? wh[0] : base.inputWidth();
@@ -170,6 +180,29 @@ final class DistillCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /** The biggest preset of the teacher's kind that fits the latency budget here, measured as validators do. */
+    private String pickPreset(Teacher t, int[] wh, PrintWriter err) {
+        StudentSpec.Kind kind = t.profile().task().kind() == dev.distillery.model.TaskKind.DENSE
+                ? StudentSpec.Kind.DENSE : StudentSpec.Kind.CLASSIFIER;
+        int outputs = kind == StudentSpec.Kind.DENSE ? 1 : groups.isEmpty()
+                ? Math.max(2, t.profile().task().numClasses()) : groups.size() + 1;
+        List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
+                .map(s -> (wh != null ? s.withInput(wh[0], wh[1]) : s).withOutputs(outputs)).toList();
+        err.printf(Locale.ROOT, "No --preset: timing the %d %s presets on this CPU (%s) against a %.1f ms budget…%n",
+                specs.size(), kind == StudentSpec.Kind.DENSE ? "map" : "classifier",
+                dev.distillery.core.CpuFeatures.current().modelName(), latencyBudgetMs);
+        List<PresetFit.Fit> fits = PresetFit.measure(specs, latencyBudgetMs,
+                dev.distillery.network.score.Challenge.THREADS, () -> false);
+        for (PresetFit.Fit f : fits) {
+            err.println("  " + f.spec().name() + ": " + f.describe());
+        }
+        PresetFit.Fit pick = PresetFit.pick(fits);
+        err.println(pick.fits() ? "Preset " + pick.spec().name() + ": the biggest that fits with room to spare."
+                : "Preset " + pick.spec().name() + ": the fastest, and still over the budget here; a smaller --size "
+                + "or a machine with more cores would help.");
+        return pick.spec().name();
     }
 
     private int[] parseSize() {

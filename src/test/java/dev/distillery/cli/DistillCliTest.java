@@ -60,6 +60,23 @@ class DistillCliTest {
     }
 
     @Test
+    void withoutAPresetTheBiggestThatFitsTheLatencyBudgetHereIsTimedAndPicked() throws Exception {
+        assertThat(run("teacher", "import", "--catalog", "ppocr-mobile-v2-cls").code()).isZero();
+        CliTest.Result r = run("distill", "--teacher", "1", "--data", "generated:24", "--epochs", "1",
+                "--latency-budget", "10", "--threads", "1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("No --preset: timing the 4 classifier presets on this CPU");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Preset (cls-[a-z]+): ").matcher(r.err());
+        assertThat(m.find()).as(r.err()).isTrue();
+        String picked = m.group(1);
+        // every preset's line names its measured p95 against the budget
+        for (String p : List.of("cls-tiny", "cls-mini", "cls-small", "cls-base")) {
+            assertThat(r.err()).containsPattern(p + ": p95 [0-9.]+ ms on this CPU — (within|over) the 10 ms budget");
+        }
+        assertThat(Json.mapper().readTree(r.out()).get("preset").asText()).isEqualTo(picked);
+    }
+
+    @Test
     void aTrainingProcessKilledWithSigkillResumesFromItsCheckpoint() throws Exception {
         Path data = dir.resolve("data");
         assertThat(run("teacher", "import", "--catalog", "ppocr-mobile-v2-cls").code()).isZero();

@@ -1,24 +1,19 @@
 package dev.distillery.network.score;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import dev.distillery.onnx.OrtSessions;
 import dev.distillery.core.NativeThreads;
 import dev.distillery.distill.compare.StudentComparison;
 import dev.distillery.onnx.OnnxModelReader;
 import dev.distillery.onnx.ProfileInference;
+import dev.distillery.onnx.Latency;
 import dev.distillery.teacher.library.Json;
 import dev.distillery.teacher.run.TeacherRunner;
 import dev.distillery.vision.Images;
 import java.io.PrintStream;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +28,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * stack thread ({@link NativeThreads}).
  */
 public final class EvaluatorMain {
-    static final int WARMUP = 5;
-    static final int TIMED = 50;
-    /** Rounds of {@link #TIMED} runs; the lowest round p95 counts (other processes only ever add latency). */
-    static final int ROUNDS = 3;
     /** Images whose student outputs make the copy fingerprint. */
     public static final int FINGERPRINT_IMAGES = 16;
 
@@ -114,36 +105,12 @@ public final class EvaluatorMain {
     }
 
     /**
-     * p95 latency at batch 1 on {@link Challenge#THREADS} intra-op threads, on a constant image: {@link #WARMUP}
-     * untimed runs, then {@link #ROUNDS} rounds of {@link #TIMED} timed runs; the lowest round p95 is reported, so a
-     * burst of load from other processes on the validator does not fail an honest model's gate.
+     * p95 latency at batch 1 on {@link Challenge#THREADS} intra-op threads ({@link Latency#p95}): the lowest round's
+     * p95, so a burst of load from other processes on the validator does not fail an honest model's gate.
      */
     static double p95(Path model, Challenge c) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         Challenge.InputSpec in = c.input();
-        float[] data = new float[in.channels() * in.height() * in.width()];
-        Arrays.fill(data, 0.5f);
-        try (OrtSession s = OrtSessions.create(model, OrtSessions.Spec.inference(Challenge.THREADS));
-             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
-                     new long[] {1, in.channels(), in.height(), in.width()})) {
-            String name = s.getInputNames().iterator().next();
-            Map<String, OnnxTensor> feed = Map.of(name, x);
-            for (int i = 0; i < WARMUP; i++) {
-                s.run(feed).close();
-            }
-            double best = Double.POSITIVE_INFINITY;
-            for (int round = 0; round < ROUNDS; round++) {
-                double[] ms = new double[TIMED];
-                for (int i = 0; i < TIMED; i++) {
-                    long t0 = System.nanoTime();
-                    s.run(feed).close();
-                    ms[i] = (System.nanoTime() - t0) / 1e6;
-                }
-                Arrays.sort(ms);
-                best = Math.min(best, ms[(int) Math.ceil(0.95 * TIMED) - 1]);
-            }
-            return best;
-        }
+        return Latency.p95(model, in.channels(), in.height(), in.width(), Challenge.THREADS);
     }
 
     /** SHA-256 of the student's outputs (rounded to 1e-3) on the first images of the set, in path order. */

@@ -117,6 +117,11 @@ final class RunWizard {
     private final Label mapTarget = new Label();
     // student
     private final ListView<StudentSpec> presets = new ListView<>();
+    private final PresetTiming timing = new PresetTiming();
+    /** Set once the user chose a preset: the measured pick no longer moves the selection. */
+    private boolean presetChosen;
+    /** True while the wizard itself moves the selection. */
+    private boolean selectingPreset;
     // training
     private final Spinner<Double> minutes = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(0.1, 24 * 60,
             10, 1));
@@ -236,6 +241,9 @@ final class RunWizard {
     // ------------------------------------------------------------------------------------------------ steps
 
     private void show(int index) {
+        if (step == 3 && index != 3) {
+            presetChosen = true; // leaving the Student step accepts what it shows: a late timing must not change it
+        }
         step = Math.max(0, Math.min(STEPS.length - 1, index));
         stepTitle.setText("Step " + (step + 1) + " of " + STEPS.length + " · " + STEPS[step]);
         pages.getChildren().setAll(stepPages[step]);
@@ -810,13 +818,24 @@ final class RunWizard {
                 name.setStyle("-fx-font-weight: bold;");
                 Label numbers = new Label(DistillFormat.preset(s));
                 numbers.getStyleClass().add("hint");
+                dev.distillery.distill.PresetFit.Fit fit = timing.fit(s);
+                Label speed = new Label(fit == null ? "Timing on this CPU…"
+                        : new dev.distillery.distill.PresetFit.Fit(s, fit.p95Ms(), latencyBudget()).describe());
+                speed.getStyleClass().add(fit != null && fit.p95Ms() > latencyBudget() ? "error-text" : "hint");
+                speed.setId("preset-fit-" + s.name());
                 setText(null);
-                setGraphic(new VBox(2, name, numbers));
+                setGraphic(new VBox(2, name, numbers, speed));
             }
         });
-        presets.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> refreshButtons());
-        Label lead = hint("Smaller students run faster and take less space; bigger ones agree more with the teacher. "
-                + "The figures are for this teacher's number of outputs.");
+        presets.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            presetChosen |= !selectingPreset && b != null;
+            refreshButtons();
+        });
+        Label lead = hint(String.format(java.util.Locale.ROOT, "Smaller students run faster and take less space; bigger "
+                + "ones agree more with the teacher. The figures are for this teacher's number of outputs. Each is "
+                + "timed on this CPU as validators time it (p95, batch 1, %d threads) against the %.0f ms budget; the "
+                + "biggest that fits with room to spare is picked for you.",
+                dev.distillery.network.score.Challenge.THREADS, latencyBudget()));
         return new VBox(10, lead, presets);
     }
 
@@ -830,14 +849,38 @@ final class RunWizard {
         int outputs = studentOutputs();
         List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
                 .map(s -> DistillFormat.sized(s, teacher.getValue()).withOutputs(outputs)).toList();
-        presets.getItems().setAll(specs);
         int keep = 0;
         for (int i = 0; i < specs.size(); i++) {
             if (specs.get(i).name().equals(was)) {
                 keep = i;
             }
         }
-        presets.getSelectionModel().select(keep);
+        selectingPreset = true;
+        try {
+            presets.getItems().setAll(specs);
+            presets.getSelectionModel().select(keep);
+        } finally {
+            selectingPreset = false;
+        }
+        timing.measure(specs, latencyBudget(), fits -> {
+            presets.refresh();
+            if (!presetChosen && !fits.isEmpty() && presets.getItems().equals(specs)) {
+                String pick = dev.distillery.distill.PresetFit.pick(fits).spec().name();
+                selectingPreset = true;
+                try {
+                    presets.getItems().stream().filter(x -> x.name().equals(pick)).findFirst()
+                            .ifPresent(x -> presets.getSelectionModel().select(x));
+                } finally {
+                    selectingPreset = false;
+                }
+            }
+        });
+    }
+
+    /** The challenge's latency budget (from "Distill for this challenge"), else the devnet challenge's. */
+    private double latencyBudget() {
+        return prefill != null && Double.isFinite(prefill.latencyBudgetMs()) ? prefill.latencyBudgetMs()
+                : dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
     }
 
     /** Selects a preset by name (keyboard users and tests). */

@@ -557,7 +557,8 @@ public final class NetworkView extends ScreenPane {
         String note = String.format(Locale.ROOT, "For challenge %s: teacher %s, input %s, latency p95 ≤ %.1f ms, size "
                 + "≤ %,.2f MB. Pick the smallest student that reaches the quality you want.", c.id(), c.teacher(),
                 c.input(), c.latencyBudgetMs(), c.sizeCapBytes() / 1e6);
-        ctx.distillFor(new dev.distillery.ui.ChallengePrefill(c.teacherSha256(), "for " + c.id(), note));
+        ctx.distillFor(new dev.distillery.ui.ChallengePrefill(c.teacherSha256(), "for " + c.id(), note,
+                c.latencyBudgetMs()));
     }
 
     /** Puts the challenge's teacher in the library: from the catalog when it is there, else from a validator. */
