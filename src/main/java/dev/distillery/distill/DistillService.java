@@ -113,6 +113,13 @@ public final class DistillService {
      * worker thread. Returns normally when cancelled (status CANCELLED, the best weights kept).
      */
     public Result run(long runId, Distiller.Listener listener, RunControl control) {
+        // the embedded devnet's evaluations wait while this trains (core.Foreground)
+        try (dev.distillery.core.Foreground.Handle busy = dev.distillery.core.Foreground.begin()) {
+            return runHere(runId, listener, control);
+        }
+    }
+
+    private Result runHere(long runId, Distiller.Listener listener, RunControl control) {
         RunStore store = db.runs();
         RunRow row = store.find(runId).orElseThrow(() -> new NoSuchElementException("No run " + runId));
         Request r = Json.read(row.requestJson(), Request.class);

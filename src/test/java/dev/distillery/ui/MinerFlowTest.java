@@ -305,6 +305,7 @@ class MinerFlowTest {
 
         // History: the user's earnings, and one followed back to the submission and the training run
         fx.robot.interact(() -> ctx.navigator().go(Screen.HISTORY));
+        fx.await("the History screen", () -> fx.exists("#history-tabs"));
         javafx.scene.control.TabPane tabs = fx.find("#history-tabs", javafx.scene.control.TabPane.class);
         fx.robot.interact(() -> tabs.getSelectionModel().select(4));
         @SuppressWarnings("unchecked")

@@ -356,6 +356,9 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
+    /** The longest a validator sharing the machine waits for a training run before evaluating anyway. */
+    static final java.time.Duration YIELD_LIMIT = java.time.Duration.ofMinutes(30);
+
     /** Runs an evaluation holding the machine-wide slot, when validators share a machine. */
     private Scorer.Verdict measureAlone(java.util.function.Supplier<Scorer.Verdict> evaluation) {
         if (config.machine() == null) {
@@ -364,6 +367,22 @@ public final class ValidatorNode implements AutoCloseable {
         try {
             config.machine().acquire();
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Scorer.Verdict.rejected("the validator stopped before evaluating");
+        }
+        try {
+            // a validator sharing the user's machine yields to their training run: the run gets the cores, and
+            // the latency figure is not taken on a machine busy training
+            if (dev.distillery.core.Foreground.busy()) {
+                LOG.info("Waiting for the training run on this machine to finish before evaluating");
+            }
+            long waited = 0;
+            while (!closed && waited < YIELD_LIMIT.toSeconds()
+                    && !dev.distillery.core.Foreground.awaitIdle(java.time.Duration.ofSeconds(1))) {
+                waited++;
+            }
+        } catch (InterruptedException e) {
+            config.machine().release();
             Thread.currentThread().interrupt();
             return Scorer.Verdict.rejected("the validator stopped before evaluating");
         }
