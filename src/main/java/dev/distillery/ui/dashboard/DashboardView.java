@@ -1,5 +1,6 @@
 package dev.distillery.ui.dashboard;
 
+import dev.distillery.core.Plural;
 import dev.distillery.store.Database;
 import dev.distillery.store.NetworkStore;
 import dev.distillery.store.RunRow;
@@ -327,7 +328,7 @@ public final class DashboardView extends ScreenPane {
             return;
         }
         String waiting = l.waiting() == 0 ? null
-                : l.waiting() + (l.waiting() == 1 ? " submission" : " submissions") + " waiting for a score";
+                : Plural.of(l.waiting(), "submission") + " waiting for a score";
         NetworkStore.Submission s = l.judged();
         if (s == null) {
             score.show(waiting == null ? "No score yet" : "Waiting",
@@ -385,10 +386,10 @@ public final class DashboardView extends ScreenPane {
         String phase = first.phase() == null || first.phase().isBlank() ? "running" : first.phase();
         if (running.size() == 1) {
             String best = first.bestMetric() == null ? null : String.format(Locale.ROOT,
-                    "%d epochs done · best %.3f", first.epochsDone(), first.bestMetric());
+                    "%s done · best %.3f", Plural.of(first.epochsDone(), "epoch"), first.bestMetric());
             jobs.show(first.name(), phase, best, false);
         } else {
-            jobs.show(running.size() + " runs", first.name() + ": " + phase,
+            jobs.show(Plural.of(running.size(), "run"), first.name() + ": " + phase,
                     "and " + (running.size() - 1) + " more", false);
         }
     }

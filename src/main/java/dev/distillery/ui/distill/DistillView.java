@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.core.Plural;
 import dev.distillery.distill.DistillService;
 import dev.distillery.store.EpochRow;
 import dev.distillery.store.RunRow;
@@ -198,7 +199,7 @@ public final class DistillView extends ScreenPane {
     }
 
     private void showList(List<RunRow> rows, Long select) {
-        count.setText(rows.size() + " run" + (rows.size() == 1 ? "" : "s"));
+        count.setText(Plural.of(rows.size(), "run"));
         if (rows.isEmpty()) {
             centre.getChildren().setAll(emptyView);
             replacePage(null);

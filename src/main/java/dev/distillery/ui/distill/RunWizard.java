@@ -3,6 +3,7 @@ package dev.distillery.ui.distill;
 import static dev.distillery.ui.common.Labels.field;
 import static dev.distillery.ui.common.Labels.hint;
 
+import dev.distillery.core.Plural;
 import dev.distillery.distill.DistillService;
 import dev.distillery.distill.Distiller;
 import dev.distillery.distill.StudentSpec;
@@ -393,7 +394,8 @@ final class RunWizard {
     private static String describe(Teacher t) {
         var task = t.profile().task();
         var p = t.profile().preprocessing();
-        String what = task.kind() == TaskKind.CLASSIFICATION ? "Classifier with " + task.numClasses() + " classes"
+        String what = task.kind() == TaskKind.CLASSIFICATION
+                ? "Classifier with " + Plural.of(task.numClasses(), "class")
                 + (t.profile().labels().isEmpty() ? " (no label names)" : "")
                 : task.kind() == TaskKind.DENSE ? "Dense map teacher: the student learns its per-pixel map"
                 : task.kind().title();
@@ -717,8 +719,8 @@ final class RunWizard {
             groupsResult.setText("");
         } else if (allClasses.isSelected()) {
             int n = t.profile().task().numClasses();
-            allClasses.setText("All " + n + " classes of the teacher");
-            groupsResult.setText("The student learns all " + n + " classes" + sample(t.profile().labels()));
+            allClasses.setText("All " + Plural.of(n, "class") + " of the teacher");
+            groupsResult.setText("The student learns all " + Plural.of(n, "class") + sample(t.profile().labels()));
         } else {
             String problem = groupsProblem();
             if (problem != null) {

@@ -1,5 +1,6 @@
 package dev.distillery.ui.history;
 
+import dev.distillery.core.Plural;
 import dev.distillery.store.EpochRow;
 import dev.distillery.store.HistoryStore.Trail;
 import dev.distillery.store.NetworkStore;
@@ -93,7 +94,7 @@ final class TrailPane extends ScrollPane {
                     row("Block", HistoryFormat.count(r.block())),
                     row("Received", HistoryFormat.dateSeconds(r.receivedAt())),
                     row("Paid to miners", HistoryFormat.tau(total) + " over "
-                            + t.epoch().shares().size() + " UIDs"),
+                            + Plural.of(t.epoch().shares().size(), "UID")),
                     row("Top shares", topShares(t.epoch().shares()))));
         }
         if (t.submission() != null) {

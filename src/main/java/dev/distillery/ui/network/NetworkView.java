@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.core.Plural;
 import dev.distillery.ui.Actions;
 import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
@@ -306,7 +307,7 @@ public final class NetworkView extends ScreenPane {
         showAccount(s);
         long left = s.blocksToNextEpoch();
         position.setText(String.format(Locale.ROOT, "block %,d · epoch %,d · next epoch in %s", s.block(), s.epoch(),
-                s.blockMillis() > 0 ? seconds(left * s.blockMillis() / 1000.0) : left + " blocks"));
+                s.blockMillis() > 0 ? seconds(left * s.blockMillis() / 1000.0) : Plural.of(left, "block")));
         tempoBar.setProgress(s.tempo() <= 0 ? 0 : 1.0 - (double) left / s.tempo());
         message.setText(s.message() == null ? "" : s.message());
         message.setVisible(s.message() != null && !s.message().isBlank());

@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.core.Plural;
 import dev.distillery.core.Sha256;
 import dev.distillery.network.crypto.HotkeyPair;
 import dev.distillery.network.ledger.LedgerClient;
@@ -295,8 +296,8 @@ public final class SubmitDialog {
         };
         t.setOnSucceeded(e -> {
             submissionIds.putAll(t.getValue());
-            message.setText("Submitted to " + submissionIds.size() + " validator" + (submissionIds.size() == 1 ? ""
-                    : "s") + ". Each evaluates it in its sandbox; the timeline follows. You can close this "
+            message.setText("Submitted to " + Plural.of(submissionIds.size(), "validator") + ". Each evaluates it "
+                    + "in its sandbox; the timeline follows. You can close this "
                     + "window: the History and Earnings screens keep following.");
             refreshTimelines();
         });

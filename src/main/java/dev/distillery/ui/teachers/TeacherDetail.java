@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.teacher.TeacherService;
 import dev.distillery.teacher.eval.BenchResult;
 import dev.distillery.teacher.eval.Evaluator;
@@ -156,9 +157,9 @@ final class TeacherDetail extends VBox {
         if (b == null) {
             r = row(g, r, "Speed", "Not benchmarked yet. Press Benchmark to measure it on this CPU.");
         } else {
-            r = row(g, r, "Latency", String.format(Locale.ROOT, "p50 %s, p95 %s at batch %d (%d runs, %d thread%s)",
-                    TeacherFormat.ms(b.p50Ms()), TeacherFormat.ms(b.p95Ms()), b.latencyBatch(), b.latencyRuns(),
-                    b.threads(), b.threads() == 1 ? "" : "s"));
+            r = row(g, r, "Latency", String.format(Locale.ROOT, "p50 %s, p95 %s at batch %d (%s, %s)",
+                    TeacherFormat.ms(b.p50Ms()), TeacherFormat.ms(b.p95Ms()), b.latencyBatch(),
+                    Plural.of(b.latencyRuns(), "run"), Plural.of(b.threads(), "thread")));
             r = row(g, r, "Throughput", String.format(Locale.ROOT, "%.1f images/s at batch %d", b.imagesPerSecond(),
                     b.throughputBatch()));
             r = row(g, r, "Memory", String.format(Locale.ROOT, "peak %.0f MB resident during the benchmark", b.peakRssMb()));
@@ -226,7 +227,8 @@ final class TeacherDetail extends VBox {
             TextField pad = field(Integer.toString(pre.padValue()), "edit-pad");
             Label batch = new Label(pre.batchSize() == 0 ? "any (dynamic)" : pre.batchSize() + " (fixed by the model)");
             Label labels = new Label(p.labels().isEmpty() ? "none (class numbers are shown)"
-                    : p.labels().size() + " labels: " + String.join(", ", p.labels().subList(0, Math.min(5, p.labels().size())))
+                    : Plural.of(p.labels().size(), "label") + ": "
+                    + String.join(", ", p.labels().subList(0, Math.min(5, p.labels().size())))
                     + (p.labels().size() > 5 ? ", …" : ""));
             labels.setWrapText(true);
             Label problem = new Label();
