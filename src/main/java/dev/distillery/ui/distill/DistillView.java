@@ -10,6 +10,7 @@ import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.ErrorReporter;
 import dev.distillery.ui.common.Spacer;
 import java.io.IOException;
@@ -440,7 +441,7 @@ public final class DistillView extends ScreenPane {
             HBox.setHgrow(text, Priority.ALWAYS);
             RunSession s = sessions.get(r.id());
             String st = s != null && s.isRunning() ? (s.pausedProperty().get() ? "PAUSED" : RunRow.RUNNING) : r.status();
-            Label chip = new Label(st);
+            Label chip = new Label(EnumNames.words(st));
             chip.getStyleClass().setAll("label", "run-status", "run-status-" + st.toLowerCase(Locale.ROOT));
             chip.setMinWidth(Region.USE_PREF_SIZE);
             Label metric = new Label(r.bestMetric() == null ? "" : DistillFormat.metric(r.bestMetric()));

@@ -2,6 +2,7 @@ package dev.distillery.ui.distill;
 
 import dev.distillery.core.Plural;
 import dev.distillery.ui.common.Axes;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.Labels;
 
 import dev.distillery.distill.DistillReport;
@@ -453,7 +454,7 @@ final class RunPage extends VBox {
     }
 
     private void showStatus(String s) {
-        status.setText(s);
+        status.setText(EnumNames.words(s));
         status.getStyleClass().setAll("label", "run-status", "run-status-" + s.toLowerCase(Locale.ROOT));
     }
 

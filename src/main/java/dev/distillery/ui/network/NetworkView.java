@@ -6,6 +6,7 @@ import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
@@ -299,7 +300,7 @@ public final class NetworkView extends ScreenPane {
             body.getChildren().setAll(content);
         }
         title.setText(s.source());
-        stateChip.setText(s.state().name().toLowerCase(Locale.ROOT));
+        stateChip.setText(EnumNames.of(s.state()));
         stateChip.getStyleClass().removeAll("chip-bad");
         if (s.state() == NetworkSnapshot.State.UNREACHABLE || s.state() == NetworkSnapshot.State.UNTRUSTED) {
             stateChip.getStyleClass().add("chip-bad");

@@ -13,6 +13,7 @@ import dev.distillery.store.NetworkStore;
 import dev.distillery.teacher.library.Teacher;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
+import dev.distillery.ui.common.EnumNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -368,7 +369,7 @@ public final class SubmitDialog {
         chips.setAlignment(Pos.CENTER_LEFT);
         for (int i = 0; i < STEPS.size(); i++) {
             String step = STEPS.get(i);
-            String text = i == STEPS.size() - 1 && rejected ? "score 0" : step.toLowerCase(Locale.ROOT);
+            String text = i == STEPS.size() - 1 && rejected ? "Score 0" : EnumNames.words(step);
             Label chip = new Label(text);
             chip.setId("timeline-" + validator.replace(' ', '-') + "-" + step.toLowerCase(Locale.ROOT));
             chip.getStyleClass().add("chip");

@@ -12,6 +12,7 @@ import dev.distillery.model.TaskKind;
 import dev.distillery.model.TaskSpec;
 import dev.distillery.model.TeacherProfile;
 import dev.distillery.model.TensorSpec;
+import dev.distillery.ui.common.EnumNames;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -131,7 +132,7 @@ final class TeacherDetail extends VBox {
                 .sorted().collect(Collectors.joining(", ")));
         r = row(g, r, "Producer", (info.producerName() + " " + info.producerVersion()).isBlank() ? "not recorded"
                 : info.producerName() + " " + info.producerVersion());
-        r = row(g, r, "Source", t.source() + ": " + t.sourceRef());
+        r = row(g, r, "Source", EnumNames.of(t.source()) + ": " + t.sourceRef());
         r = row(g, r, "Operators", info.operatorHistogram().entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
                 .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(",  ")));
@@ -210,19 +211,21 @@ final class TeacherDetail extends VBox {
             setPadding(new Insets(12));
             Preprocessing pre = p.preprocessing();
             TaskSpec task = p.task();
-            ComboBox<TaskKind> kind = combo(TaskKind.values(), task.kind(), "edit-task");
-            ComboBox<DetectionLayout> layoutDet = combo(DetectionLayout.values(),
+            ComboBox<TaskKind> kind = choices(TaskKind.class, task.kind(), "edit-task");
+            ComboBox<DetectionLayout> layoutDet = choices(DetectionLayout.class,
                     task.detectionLayout() == null ? DetectionLayout.ROWS_DECODED : task.detectionLayout(), "edit-detection-layout");
             ComboBox<String> output = combo(info.outputs().stream().map(TensorSpec::name).toArray(String[]::new),
                     task.outputName(), "edit-output");
             TextField width = field(Integer.toString(pre.width()), "edit-width");
             TextField height = field(Integer.toString(pre.height()), "edit-height");
-            ComboBox<Preprocessing.Layout> layout = combo(Preprocessing.Layout.values(), pre.layout(), "edit-layout");
-            ComboBox<Preprocessing.ChannelOrder> order = combo(Preprocessing.ChannelOrder.values(), pre.channelOrder(), "edit-order");
+            ComboBox<Preprocessing.Layout> layout = choices(Preprocessing.Layout.class, pre.layout(), "edit-layout");
+            ComboBox<Preprocessing.ChannelOrder> order = choices(Preprocessing.ChannelOrder.class, pre.channelOrder(),
+                    "edit-order");
             TextField scale = field(fmt(pre.scale()), "edit-scale");
             TextField mean = field(list(pre.mean()), "edit-mean");
             TextField std = field(list(pre.std()), "edit-std");
-            ComboBox<Preprocessing.ResizeMode> resize = combo(Preprocessing.ResizeMode.values(), pre.resize(), "edit-resize");
+            ComboBox<Preprocessing.ResizeMode> resize = choices(Preprocessing.ResizeMode.class, pre.resize(),
+                    "edit-resize");
             TextField crop = field(fmt(pre.cropFraction()), "edit-crop");
             TextField pad = field(Integer.toString(pre.padValue()), "edit-pad");
             Label batch = new Label(pre.batchSize() == 0 ? "any (dynamic)" : pre.batchSize() + " (fixed by the model)");
@@ -285,6 +288,13 @@ final class TeacherDetail extends VBox {
             g.add(k, 0, r);
             g.add(n, 1, r);
             return r + 1;
+        }
+
+        /** A choice of enum values, each shown by its human name. */
+        private static <T extends Enum<T>> ComboBox<T> choices(Class<T> type, T selected, String id) {
+            ComboBox<T> c = combo(type.getEnumConstants(), selected, id);
+            c.setConverter(EnumNames.converter(type));
+            return c;
         }
 
         private static <T> ComboBox<T> combo(T[] values, T selected, String id) {
