@@ -241,9 +241,11 @@ final class TeacherDetail extends VBox {
             saveButton.setId("edit-save");
             saveButton.setOnAction(e -> {
                 try {
-                    TaskSpec t = new TaskSpec(kind.getValue(), kind.getValue() == TaskKind.DETECTION ? layoutDet.getValue() : null,
+                    boolean detector = kind.getValue() == TaskKind.DETECTION; // the hidden layout counts for nothing
+                    TaskSpec t = new TaskSpec(kind.getValue(), detector ? layoutDet.getValue() : null,
                             task.numClasses(), task.outputIsProbability(),
-                            layoutDet.getValue() == DetectionLayout.ROWS_GRID ? List.of(8, 16, 32) : task.strides(),
+                            detector && layoutDet.getValue() == DetectionLayout.ROWS_GRID ? List.of(8, 16, 32)
+                                    : task.strides(),
                             output.getValue());
                     Preprocessing np = new Preprocessing(Integer.parseInt(width.getText().trim()),
                             Integer.parseInt(height.getText().trim()), layout.getValue(), order.getValue(),
@@ -260,7 +262,13 @@ final class TeacherDetail extends VBox {
             GridPane g = grid();
             int r = 0;
             r = add(g, r, "Task", kind);
-            r = add(g, r, "Detection layout", layoutDet);
+            Label layoutKey = new Label("Detection layout");
+            // how boxes are laid out only means something for a detector: the row shows for detection only
+            r = add(g, r, layoutKey, layoutDet);
+            for (Node n : List.of(layoutKey, layoutDet)) {
+                n.visibleProperty().bind(kind.valueProperty().isEqualTo(TaskKind.DETECTION));
+                n.managedProperty().bind(n.visibleProperty());
+            }
             r = add(g, r, "Output read", output);
             r = add(g, r, "Input size", new HBox(6, width, new Label("×"), height));
             r = add(g, r, "Layout", layout);
@@ -283,7 +291,10 @@ final class TeacherDetail extends VBox {
         }
 
         private static int add(GridPane g, int r, String key, Node n) {
-            Label k = new Label(key);
+            return add(g, r, new Label(key), n);
+        }
+
+        private static int add(GridPane g, int r, Label k, Node n) {
             k.getStyleClass().add("field-label");
             g.add(k, 0, r);
             g.add(n, 1, r);
