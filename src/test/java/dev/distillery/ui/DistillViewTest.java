@@ -80,6 +80,9 @@ class DistillViewTest {
                 .addGeneratedLines(new TextSceneGenerator(3), 8).build("few lines");
         fx.robot.clickOn("#nav-distill");
         fx.await("empty state", () -> text("#empty-title").equals("No distillation runs yet"));
+        // the library has a teacher: the next step says to use it, not to import one first
+        fx.await("the next step read", () -> text("#empty-next").contains("New run and pick your teacher"));
+        assertThat(text("#empty-next")).doesNotContain("import").doesNotContain("none yet");
 
         fx.frame();
         openWizardWithTeacher();
