@@ -132,6 +132,11 @@ class DistillViewTest {
         fx.frame();
         openWizardWithTeacher();
         next(2);
+        // no dataset was built before: the data step starts on building one, not on "a dataset built before"
+        javafx.scene.control.RadioButton existing = fx.find("#wizard-data-existing",
+                javafx.scene.control.RadioButton.class);
+        fx.await("a build source chosen", () -> !existing.isSelected() && existing.isDisabled());
+        assertThat(button("#wizard-build").isDisabled()).isFalse();
         // Data: 120 generated text lines, built inside the wizard.
         fx.clickWhenVisible("#wizard-data-generated");
         @SuppressWarnings("unchecked")
@@ -202,6 +207,8 @@ class DistillViewTest {
                 && fx.find("#wizard-teacher", ComboBox.class).getValue() != null);
         next(2);
         fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
+        assertThat(fx.find("#wizard-data-existing", javafx.scene.control.RadioButton.class).isSelected())
+                .as("with a dataset built before, it is the default").isTrue();
         next(3);
         next(4);
         next(5);

@@ -308,8 +308,11 @@ final class RunWizard {
             }
             showSamples((SampleImages) t.getValue()[2]);
             dataset.getItems().setAll(ds);
+            useExisting.setDisable(ds.isEmpty());
             if (!ds.isEmpty()) {
                 dataset.setValue(ds.get(0));
+            } else {
+                chooseBuildSource();
             }
             if (ts.isEmpty()) {
                 teacherInfo.setText("The library has no teachers yet: import one on the Teachers screen first.");
@@ -565,7 +568,9 @@ final class RunWizard {
         generatedCount.setDisable(!builtin);
         if (!builtin) {
             generatedInfo.setText("for the built-in PaddleOCR teachers only");
-            if (generated.isSelected()) {
+            if (generated.isSelected() && useExisting.isDisabled()) {
+                chooseBuildSource();
+            } else if (generated.isSelected()) {
                 useExisting.setSelected(true);
             }
         } else if (t.profile().task().kind() == TaskKind.DENSE) {
@@ -573,6 +578,13 @@ final class RunWizard {
         } else {
             generatedInfo.setText("text lines, half of them upside down");
         }
+    }
+
+    /** No dataset was built before: the data step starts on building one, from the samples, text or a folder. */
+    private void chooseBuildSource() {
+        RadioButton from = !sampleImages.isDisabled() ? sampleImages
+                : !generated.isDisabled() ? generated : fromFolder;
+        from.setSelected(true);
     }
 
     private void buildDataset() {
@@ -647,6 +659,7 @@ final class RunWizard {
                     d.valCount(), d.skippedUnreadable(), d.skippedDuplicates(), d.sourceSummary());
             dataset.getItems().add(0, row);
             dataset.setValue(row);
+            useExisting.setDisable(false);
             useExisting.setSelected(true);
             buildResult.setText(String.format(Locale.ROOT, "Built \"%s\": %d train · %d val · %d unreadable · %d "
                     + "duplicates left out", d.name(), d.trainCount(), d.valCount(), d.skippedUnreadable(),
