@@ -142,6 +142,14 @@ class DashboardViewTest {
         fx.robot.interact(() -> miner().submissionsChanged());
         awaitText("tile-score-value", "0.8123");
         assertThat(text("tile-score-caption")).isEqualTo("Scored in epoch 39 · just now");
+        // a positive score beside no incentive: the rank tile says so, never "a scored student earns you a place"
+        assertThat(text("tile-rank-value")).isEqualTo("Not ranked yet");
+        assertThat(text("tile-rank-caption")).isEqualTo("UID 3 · scored 0.8123 in epoch 39, but epoch 41 paid it "
+                + "no incentive");
+        // the same score while its epoch is not paid yet: weighed as epoch 40 starts, paid as it closes
+        fx.robot.interact(() -> miner().setStanding(new MinerAccount.Standing(true, 1190, 39, 3, 1, 6, 0)));
+        assertThat(text("tile-rank-value")).isEqualTo("Not ranked yet");
+        assertThat(text("tile-rank-caption")).isEqualTo("UID 3 · scored 0.8123: incentive paid when epoch 40 closes");
 
         // the run ends: nothing runs any more (the periodic read or the next showing notices)
         db.runs().finish(run, "COMPLETED", "Done", null);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Distill screen driven as a user would: the wizard checks class groups as they are typed; a real run of the
  * built-in text-direction teacher into cls-tiny on generated lines trains with live charts, pauses and resumes,
- * and ends COMPLETED with its report; a second run is cancelled.
+ * and ends Completed with its report; a second run is cancelled.
  */
 class DistillViewTest {
     @TempDir
@@ -80,6 +80,9 @@ class DistillViewTest {
                 .addGeneratedLines(new TextSceneGenerator(3), 8).build("few lines");
         fx.robot.clickOn("#nav-distill");
         fx.await("empty state", () -> text("#empty-title").equals("No distillation runs yet"));
+        // the library has a teacher: the next step says to use it, not to import one first
+        fx.await("the next step read", () -> text("#empty-next").contains("New run and pick your teacher"));
+        assertThat(text("#empty-next")).doesNotContain("import").doesNotContain("none yet");
 
         fx.frame();
         openWizardWithTeacher();
@@ -115,12 +118,12 @@ class DistillViewTest {
         ctx.distill().runs().finish(id, RunRow.INTERRUPTED, "Interrupted at epoch 0", null);
         var view = (dev.distillery.ui.distill.DistillView) fx.app.window().view(Screen.DISTILL);
         fx.robot.interact(() -> view.refresh(id));
-        fx.await("interrupted page", () -> text("#run-status").equals("INTERRUPTED") && fx.exists("#run-resume"));
+        fx.await("interrupted page", () -> text("#run-status").equals("Interrupted") && fx.exists("#run-resume"));
         fx.clickWhenVisible("#run-resume");
-        awaitLong("live again", () -> fx.exists("#run-cancel") && text("#run-status").equals("RUNNING"));
+        awaitLong("live again", () -> fx.exists("#run-cancel") && text("#run-status").equals("Running"));
         fx.clickWhenVisible("#run-cancel");
         fx.clickWhenVisible("#cancel-confirm");
-        awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
+        awaitLong("cancelled", () -> text("#run-status").equals("Cancelled"));
         assertThat(ctx.distill().runs().find(id).orElseThrow().status()).isEqualTo(RunRow.CANCELLED);
     }
 
@@ -129,6 +132,11 @@ class DistillViewTest {
         fx.frame();
         openWizardWithTeacher();
         next(2);
+        // no dataset was built before: the data step starts on building one, not on "a dataset built before"
+        javafx.scene.control.RadioButton existing = fx.find("#wizard-data-existing",
+                javafx.scene.control.RadioButton.class);
+        fx.await("a build source chosen", () -> !existing.isSelected() && existing.isDisabled());
+        assertThat(button("#wizard-build").isDisabled()).isFalse();
         // Data: 120 generated text lines, built inside the wizard.
         fx.clickWhenVisible("#wizard-data-generated");
         @SuppressWarnings("unchecked")
@@ -162,21 +170,21 @@ class DistillViewTest {
                 && !fx.find("#run-chart-metric", LineChart.class).getData().isEmpty()
                 && !((javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-metric", LineChart.class)
                 .getData().get(0)).getData().isEmpty());
-        assertThat(text("#run-status")).isEqualTo("RUNNING");
+        assertThat(text("#run-status")).isEqualTo("Running");
         if (ShellFixture.SHOTS != null) {
             awaitLong("three epochs on the chart", () -> ((javafx.scene.chart.XYChart.Series<?, ?>) fx.find(
                     "#run-chart-metric", LineChart.class).getData().get(0)).getData().size() >= 3);
             fx.snap("distill-run");
         }
         fx.clickWhenVisible("#run-pause");
-        fx.await("paused", () -> text("#run-status").equals("PAUSED"));
+        fx.await("paused", () -> text("#run-status").equals("Paused"));
         assertThat(button("#run-pause").getText()).isEqualTo("Resume");
         fx.await("phase says paused", () -> text("#run-phase").startsWith("Paused"));
         fx.clickWhenVisible("#run-pause");
-        fx.await("running again", () -> text("#run-status").equals("RUNNING"));
+        fx.await("running again", () -> text("#run-status").equals("Running"));
         assertThat(button("#run-pause").getText()).isEqualTo("Pause");
 
-        awaitLong("completed with a report", () -> text("#run-status").equals("COMPLETED") && fx.exists("#run-report"));
+        awaitLong("completed with a report", () -> text("#run-status").equals("Completed") && fx.exists("#run-report"));
         assertThat(text("#report-metric")).contains("%").contains("images");
         assertThat(text("#report-student-bytes")).matches("[0-9.]+ (KB|B|MB)");
         // The finished run's page comes from the database: stored epochs as charts.
@@ -199,6 +207,8 @@ class DistillViewTest {
                 && fx.find("#wizard-teacher", ComboBox.class).getValue() != null);
         next(2);
         fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
+        assertThat(fx.find("#wizard-data-existing", javafx.scene.control.RadioButton.class).isSelected())
+                .as("with a dataset built before, it is the default").isTrue();
         next(3);
         next(4);
         next(5);
@@ -207,7 +217,7 @@ class DistillViewTest {
                 && fx.app.window().context().distill().runs().list().size() == 2);
         fx.clickWhenVisible("#run-cancel");
         fx.clickWhenVisible("#cancel-confirm");
-        awaitLong("cancelled", () -> text("#run-status").equals("CANCELLED"));
+        awaitLong("cancelled", () -> text("#run-status").equals("Cancelled"));
         assertThat(fx.app.window().context().distill().runs().list().get(0).status()).isEqualTo(RunRow.CANCELLED);
         assertThat(fx.exists("#run-report")).isFalse();
 
@@ -215,6 +225,6 @@ class DistillViewTest {
         fx.clickWhenVisible("#run-delete");
         fx.clickWhenVisible("Delete");
         fx.await("one run left", () -> fx.app.window().context().distill().runs().list().size() == 1
-                && text("#run-status").equals("COMPLETED"));
+                && text("#run-status").equals("Completed"));
     }
 }

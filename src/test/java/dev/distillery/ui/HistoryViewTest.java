@@ -104,6 +104,14 @@ class HistoryViewTest {
         TableView<HistoryStore.RunItem> runs = table("runs");
         fx.await("three runs", () -> fx.exists("#history-runs-table") && table("runs").getItems().size() == 3);
         assertThat(fx.find("#history-runs-count", Label.class).getText()).isEqualTo("3 runs");
+        // statuses read as words, in the table and in its filter, which still filters on the stored constant
+        var status = runs.getColumns().stream().filter(c -> c.getText().equals("Status")).findFirst().orElseThrow();
+        assertThat(status.getCellData(0)).isEqualTo("Completed");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> statusFilter = fx.find("#history-runs-status",
+                javafx.scene.control.ComboBox.class);
+        assertThat(statusFilter.getItems()).contains(RunRow.COMPLETED);
+        assertThat(statusFilter.getConverter().toString(RunRow.COMPLETED)).isEqualTo("Completed");
 
         fx.robot.clickOn("#history-runs-search").write("beta");
         fx.await("the search to narrow the runs", () -> runs.getItems().size() == 1);

@@ -34,6 +34,9 @@ class SampleImagesWizardTest {
             RadioButton samples = fx.find("#wizard-data-samples", RadioButton.class);
             fx.await("samples offered", () -> !samples.isDisabled());
             assertThat(samples.getText()).isEqualTo("Sample images (24 text scenes)");
+            // no dataset exists yet: the step starts on building one from the samples, not on "built before"
+            assertThat(samples.isSelected()).isTrue();
+            assertThat(fx.find("#wizard-data-existing", RadioButton.class).isDisabled()).isTrue();
             fx.clickWhenVisible("#wizard-data-samples");
             fx.clickWhenVisible("#wizard-build");
             ShellFixture.await("the dataset built", 60, () -> fx.exists("#wizard-build-result")

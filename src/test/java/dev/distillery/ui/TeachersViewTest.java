@@ -2,13 +2,17 @@ package dev.distillery.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.model.TaskKind;
 import dev.distillery.testing.TinyModels;
 import dev.distillery.ui.teachers.TeachersView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -76,6 +80,49 @@ class TeachersViewTest {
         try (var s = Files.walk(fx.session.dataDirectory().models())) {
             assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
         }
+    }
+
+    /** What a closed combo box shows: the text of its button cell. */
+    static String shownIn(ComboBox<?> c) {
+        return c.getChildrenUnmodifiable().stream().filter(n -> n instanceof ListCell<?>)
+                .map(n -> ((ListCell<?>) n).getText()).findFirst().orElse(null);
+    }
+
+    @Test
+    void preprocessingShowsNamesAndOnlyTheSettingsOfTheTask() throws Exception {
+        Path model = TinyModels.colourClassifier(dir.resolve("colours.onnx"));
+        fx.robot.interact(() -> view().importFiles(List.of(model)));
+        fx.await("detail", () -> fx.exists("#detail-name"));
+        TabPane tabs = fx.find("#teacher-detail .tab-pane", TabPane.class);
+        fx.robot.interact(() -> tabs.getSelectionModel().select(tabs.getTabs().stream()
+                .filter(t -> "tab-preprocessing".equals(t.getId())).findFirst().orElseThrow()));
+        fx.await("the editor", () -> fx.exists("#edit-task"));
+
+        // words, not constants: in the closed box and in its list
+        fx.await("the task shown", () -> "Classification".equals(shownIn(fx.find("#edit-task", ComboBox.class))));
+        @SuppressWarnings("unchecked")
+        ComboBox<Object> resize = fx.find("#edit-resize", ComboBox.class);
+        fx.robot.interact(resize::show);
+        javafx.scene.Node list = ((javafx.scene.control.skin.ComboBoxListViewSkin<?>) resize.getSkin())
+                .getPopupContent();
+        java.util.function.Supplier<List<String>> cells = () -> list.lookupAll(".list-cell").stream()
+                .map(n -> ((ListCell<?>) n).getText()).filter(t -> t != null && !t.isEmpty()).toList();
+        fx.await("the resize list", () -> cells.get().size() >= 4);
+        List<String> shown = cells.get();
+        fx.robot.interact(resize::hide);
+        assertThat(shown).contains("Resize, then centre crop", "Stretch to the input size")
+                .noneMatch(t -> t.contains("_") || t.equals(t.toUpperCase(java.util.Locale.ROOT)));
+        assertThat(fx.find("#detail-source", Label.class).getText()).doesNotContain("FILE");
+
+        // a classifier has no detection layout; it shows once the task says Detection
+        ComboBox<?> layout = fx.find("#edit-detection-layout", ComboBox.class);
+        assertThat(layout.isVisible()).isFalse();
+        assertThat(layout.isManaged()).isFalse();
+        @SuppressWarnings("unchecked")
+        ComboBox<TaskKind> task = fx.find("#edit-task", ComboBox.class);
+        fx.robot.interact(() -> task.setValue(TaskKind.DETECTION));
+        assertThat(layout.isVisible()).isTrue();
+        fx.await("the layout shown", () -> "Rows, decoded boxes (YOLOv5/v7)".equals(shownIn(layout)));
     }
 
     @Test

@@ -13,6 +13,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
  * be able to do, and the next step, with buttons where a step can be taken right away.
  */
 public final class EmptyState extends VBox {
+    private final Label next = new Label();
+
     public EmptyState(String iconLiteral, String title, String lead, List<String> youCan, String nextStep,
                       List<? extends Node> actions) {
         getStyleClass().add("empty-state");
@@ -44,7 +46,7 @@ public final class EmptyState extends VBox {
             getChildren().add(list);
         }
         if (nextStep != null) {
-            Label next = new Label(nextStep);
+            next.setText(nextStep);
             next.getStyleClass().add("empty-next");
             next.setId("empty-next");
             next.setWrapText(true);
@@ -56,5 +58,10 @@ public final class EmptyState extends VBox {
             buttons.getChildren().addAll(actions);
             getChildren().add(buttons);
         }
+    }
+
+    /** Says another next step (what is true has changed); only when the state was made with one. */
+    public void nextStep(String text) {
+        next.setText(text);
     }
 }

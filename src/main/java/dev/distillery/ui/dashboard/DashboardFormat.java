@@ -64,4 +64,25 @@ final class DashboardFormat {
     static String score(double s) {
         return s == 0 ? "0" : String.format(Locale.ROOT, "%.4f", s);
     }
+
+    /**
+     * Why a UID with a positive score has no incentive, for the rank tile; null when there is no such score. A
+     * validator scores in the epoch in progress ({@code judged.epoch()}), puts its latest scores in the weights it
+     * sets as the next epoch starts, and the ledger pays from those weights when that next epoch closes: until the
+     * ledger's last closed epoch ({@code st.epoch()}) reaches it, the incentive is still to come.
+     */
+    static String unpaidScore(dev.distillery.ui.miner.MinerAccount.Standing st,
+                              dev.distillery.store.NetworkStore.Submission judged) {
+        if (judged == null || !"SCORED".equals(judged.state()) || judged.score() == null || judged.score() <= 0) {
+            return null;
+        }
+        String scored = String.format(Locale.ROOT, "UID %d · scored %.4f", st.uid(), judged.score());
+        if (judged.epoch() == null || st.epoch() <= judged.epoch()) {
+            return judged.epoch() == null ? scored + ": its incentive comes after the next epoch"
+                    : String.format(Locale.ROOT, "%s: incentive paid when epoch %,d closes", scored,
+                    judged.epoch() + 1);
+        }
+        return String.format(Locale.ROOT, "%s in epoch %,d, but epoch %,d paid it no incentive", scored,
+                judged.epoch(), st.epoch());
+    }
 }

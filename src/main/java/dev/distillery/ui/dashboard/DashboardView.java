@@ -1,5 +1,6 @@
 package dev.distillery.ui.dashboard;
 
+import dev.distillery.core.Plural;
 import dev.distillery.store.Database;
 import dev.distillery.store.NetworkStore;
 import dev.distillery.store.RunRow;
@@ -257,7 +258,7 @@ public final class DashboardView extends ScreenPane {
         renderConnection(ctx.networkStatusProperty().get());
         renderBalance(hasWallet, id, mine);
         renderScore(hasWallet, id, mine, now);
-        renderRank(hasWallet, st);
+        renderRank(hasWallet, st, mine == null ? null : mine.judged());
         renderJobs(l);
         renderEpoch(hasWallet, id, mine, st, now);
         renderStart(l);
@@ -327,7 +328,7 @@ public final class DashboardView extends ScreenPane {
             return;
         }
         String waiting = l.waiting() == 0 ? null
-                : l.waiting() + (l.waiting() == 1 ? " submission" : " submissions") + " waiting for a score";
+                : Plural.of(l.waiting(), "submission") + " waiting for a score";
         NetworkStore.Submission s = l.judged();
         if (s == null) {
             score.show(waiting == null ? "No score yet" : "Waiting",
@@ -349,7 +350,8 @@ public final class DashboardView extends ScreenPane {
         }
     }
 
-    private void renderRank(boolean hasWallet, MinerAccount.Standing st) {
+    /** The rank tile; {@code judged}: the latest judged submission, so that a score and the rank never disagree. */
+    private void renderRank(boolean hasWallet, MinerAccount.Standing st, NetworkStore.Submission judged) {
         rank.tone(null);
         if (!hasWallet) {
             rank.show("No rank yet", "Create a wallet on the Network screen and register it", null, true);
@@ -359,8 +361,14 @@ public final class DashboardView extends ScreenPane {
             rank.show("Not registered yet", "Register your hotkey on the Network screen to get a UID", null, true);
         } else if (st.incentive() <= 0) {
             // the ledger ranks ties together: with no incentive the user would read "#1" beside idle miners
-            rank.show("No incentive yet", "UID " + st.uid() + " · a scored student earns you a place",
-                    st.connected() ? null : "last known, the ledger does not answer", true);
+            String known = st.connected() ? null : "last known, the ledger does not answer";
+            String unpaid = DashboardFormat.unpaidScore(st, judged);
+            if (unpaid != null) {
+                rank.show("Not ranked yet", unpaid, known, true);
+            } else {
+                rank.show("No incentive yet", "UID " + st.uid() + " · a scored student earns you a place", known,
+                        true);
+            }
         } else {
             String inc = String.format(Locale.ROOT, "incentive %.4f", st.incentive());
             // every UID counts, validators too: the ledger does not mark who mines, and a permit is not a role
@@ -385,10 +393,10 @@ public final class DashboardView extends ScreenPane {
         String phase = first.phase() == null || first.phase().isBlank() ? "running" : first.phase();
         if (running.size() == 1) {
             String best = first.bestMetric() == null ? null : String.format(Locale.ROOT,
-                    "%d epochs done · best %.3f", first.epochsDone(), first.bestMetric());
+                    "%s done · best %.3f", Plural.of(first.epochsDone(), "epoch"), first.bestMetric());
             jobs.show(first.name(), phase, best, false);
         } else {
-            jobs.show(running.size() + " runs", first.name() + ": " + phase,
+            jobs.show(Plural.of(running.size(), "run"), first.name() + ": " + phase,
                     "and " + (running.size() - 1) + " more", false);
         }
     }

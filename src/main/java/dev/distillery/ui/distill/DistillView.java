@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.core.Plural;
 import dev.distillery.distill.DistillService;
 import dev.distillery.store.EpochRow;
 import dev.distillery.store.RunRow;
@@ -9,6 +10,7 @@ import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.ErrorReporter;
 import dev.distillery.ui.common.Spacer;
 import java.io.IOException;
@@ -60,7 +62,7 @@ public final class DistillView extends ScreenPane {
     private final StackPane pageHolder = new StackPane();
     private final StackPane centre = new StackPane();
     private final SplitPane split;
-    private final Node empty;
+    private final EmptyState empty;
     private final Label count = new Label();
     private final Button newRun = new Button("New run", new FontIcon("mdi2p-plus"));
     private final Map<Long, RunSession> sessions = new HashMap<>();
@@ -114,8 +116,7 @@ public final class DistillView extends ScreenPane {
                         "Let the teacher label it, then train a student of the size you choose",
                         "Watch loss and agreement live, with progress, pause and cancel",
                         "Export the student to ONNX, checked against the trained network"),
-                "Next step: a run starts from a teacher, so import one first (the PaddleOCR teachers are built in), "
-                        + "then press New run: the wizard builds the dataset with you.",
+                nextStep(-1),
                 List.of(emptyNew, Actions.goTo(ctx, Screen.TEACHERS, "Go to Teachers", false),
                         Actions.openFolder(ctx, ctx.session().dataDirectory().datasets(), "Open datasets folder")));
         StackPane emptyBox = new StackPane(empty);
@@ -160,14 +161,39 @@ public final class DistillView extends ScreenPane {
 
     /** Reloads the runs (marking dead ones INTERRUPTED the first time) and selects one. */
     public void refresh(Long select) {
-        Task<List<RunRow>> load = new Task<>() {
+        Task<Object[]> load = new Task<>() {
             @Override
-            protected List<RunRow> call() {
-                return ctx.distill().runs().list();
+            protected Object[] call() {
+                List<RunRow> rows = ctx.distill().runs().list();
+                return new Object[] {rows, rows.isEmpty() ? ctx.teachers().list().size() : -1};
             }
         };
-        load.setOnSucceeded(e -> showList(load.getValue(), select));
+        load.setOnSucceeded(e -> {
+            @SuppressWarnings("unchecked")
+            List<RunRow> rows = (List<RunRow>) load.getValue()[0];
+            int teachers = (int) load.getValue()[1];
+            if (teachers >= 0) {
+                empty.nextStep(nextStep(teachers));
+            }
+            showList(rows, select);
+        });
         Background.run(load);
+    }
+
+    /**
+     * The empty screen's next step for a library of {@code teachers} teachers: "import one first" only when it is
+     * empty; -1 before the library is read.
+     */
+    static String nextStep(int teachers) {
+        if (teachers < 0) {
+            return "Next step: press New run: the wizard takes you from a teacher to a dataset and a student.";
+        }
+        if (teachers == 0) {
+            return "Next step: a run starts from a teacher, and your library has none yet: add one on the Teachers "
+                    + "screen (the PaddleOCR teachers come with Distillery), then press New run.";
+        }
+        return "Next step: press New run and pick " + (teachers == 1 ? "your teacher" : "one of your "
+                + Plural.of(teachers, "teacher")) + ": the wizard builds the dataset with you.";
     }
 
     /** Updates the list only (statuses, best metrics), leaving the open page alone. */
@@ -198,7 +224,7 @@ public final class DistillView extends ScreenPane {
     }
 
     private void showList(List<RunRow> rows, Long select) {
-        count.setText(rows.size() + " run" + (rows.size() == 1 ? "" : "s"));
+        count.setText(Plural.of(rows.size(), "run"));
         if (rows.isEmpty()) {
             centre.getChildren().setAll(emptyView);
             replacePage(null);
@@ -439,7 +465,7 @@ public final class DistillView extends ScreenPane {
             HBox.setHgrow(text, Priority.ALWAYS);
             RunSession s = sessions.get(r.id());
             String st = s != null && s.isRunning() ? (s.pausedProperty().get() ? "PAUSED" : RunRow.RUNNING) : r.status();
-            Label chip = new Label(st);
+            Label chip = new Label(EnumNames.words(st));
             chip.getStyleClass().setAll("label", "run-status", "run-status-" + st.toLowerCase(Locale.ROOT));
             chip.setMinWidth(Region.USE_PREF_SIZE);
             Label metric = new Label(r.bestMetric() == null ? "" : DistillFormat.metric(r.bestMetric()));

@@ -1,6 +1,8 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.core.Plural;
 import dev.distillery.ui.common.Axes;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.Labels;
 
 import dev.distillery.distill.DistillReport;
@@ -457,7 +459,7 @@ final class RunPage extends VBox {
     }
 
     private void showStatus(String s) {
-        status.setText(s);
+        status.setText(EnumNames.words(s));
         status.getStyleClass().setAll("label", "run-status", "run-status-" + s.toLowerCase(Locale.ROOT));
     }
 
@@ -474,12 +476,13 @@ final class RunPage extends VBox {
         double paramRatio = r.teacherParams() > 0 ? (double) r.studentParams() / r.teacherParams() : Double.NaN;
         g.addRow(2, Labels.field("Parameters"), value(DistillFormat.count(r.teacherParams())),
                 value(DistillFormat.count(r.studentParams())), value(DistillFormat.ratio(paramRatio)));
-        g.addRow(3, Labels.field("CPU latency p50 (" + r.threads() + " threads)"), value(DistillFormat.ms(r.teacherP50Ms())),
+        g.addRow(3, Labels.field("CPU latency p50 (" + Plural.of(r.threads(), "thread") + ")"),
+                value(DistillFormat.ms(r.teacherP50Ms())),
                 value(DistillFormat.ms(r.studentP50Ms())), value(DistillFormat.ratio(r.latencyRatio())));
         int row = 4;
         g.add(new Region(), 0, row++);
         g.addRow(row++, Labels.field("Validation " + r.metricName()), value(DistillFormat.percent(r.valMetric())
-                + "  on " + r.valImages() + " images (exported ONNX)", "report-metric"));
+                + "  on " + Plural.of(r.valImages(), "image") + " (exported ONNX)", "report-metric"));
         DistillReport.Classification c = r.classification();
         if (c != null) {
             g.addRow(row++, Labels.field("Majority baseline"), value(DistillFormat.percent(c.majorityBaseline())
@@ -504,8 +507,9 @@ final class RunPage extends VBox {
         if (r.valAccuracy() != null) {
             g.addRow(row++, Labels.field("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));
         }
-        g.addRow(row++, Labels.field("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · " + r.epochs()
-                + (r.epochs() == 1 ? " epoch" : " epochs") + " (best " + r.bestEpoch() + ") · " + String.format(Locale.ROOT, "%.0f samples/s",
+        g.addRow(row++, Labels.field("Training"), value(DistillFormat.duration(r.trainSeconds()) + " · "
+                + Plural.of(r.epochs(), "epoch") + " (best " + r.bestEpoch() + ") · "
+                + String.format(Locale.ROOT, "%.0f samples/s",
                 r.samplesPerSecond())));
         g.addRow(row++, Labels.field("Stopped because"), value(r.stopReason()));
         g.addRow(row++, Labels.field("Student input"), value(r.inputWidth() + "×" + r.inputHeight() + " · " + r.preset()));

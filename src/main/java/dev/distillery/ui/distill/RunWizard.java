@@ -3,6 +3,7 @@ package dev.distillery.ui.distill;
 import static dev.distillery.ui.common.Labels.field;
 import static dev.distillery.ui.common.Labels.hint;
 
+import dev.distillery.core.Plural;
 import dev.distillery.distill.DistillService;
 import dev.distillery.distill.Distiller;
 import dev.distillery.distill.StudentSpec;
@@ -315,8 +316,11 @@ final class RunWizard {
             }
             showSamples((SampleImages) t.getValue()[2]);
             dataset.getItems().setAll(ds);
+            useExisting.setDisable(ds.isEmpty());
             if (!ds.isEmpty()) {
                 dataset.setValue(ds.get(0));
+            } else {
+                chooseBuildSource();
             }
             if (ts.isEmpty()) {
                 teacherInfo.setText("The library has no teachers yet: import one on the Teachers screen first.");
@@ -401,7 +405,8 @@ final class RunWizard {
     private static String describe(Teacher t) {
         var task = t.profile().task();
         var p = t.profile().preprocessing();
-        String what = task.kind() == TaskKind.CLASSIFICATION ? "Classifier with " + task.numClasses() + " classes"
+        String what = task.kind() == TaskKind.CLASSIFICATION
+                ? "Classifier with " + Plural.of(task.numClasses(), "class")
                 + (t.profile().labels().isEmpty() ? " (no label names)" : "")
                 : task.kind() == TaskKind.DENSE ? "Dense map teacher: the student learns its per-pixel map"
                 : task.kind().title();
@@ -571,7 +576,9 @@ final class RunWizard {
         generatedCount.setDisable(!builtin);
         if (!builtin) {
             generatedInfo.setText("for the built-in PaddleOCR teachers only");
-            if (generated.isSelected()) {
+            if (generated.isSelected() && useExisting.isDisabled()) {
+                chooseBuildSource();
+            } else if (generated.isSelected()) {
                 useExisting.setSelected(true);
             }
         } else if (t.profile().task().kind() == TaskKind.DENSE) {
@@ -579,6 +586,13 @@ final class RunWizard {
         } else {
             generatedInfo.setText("text lines, half of them upside down");
         }
+    }
+
+    /** No dataset was built before: the data step starts on building one, from the samples, text or a folder. */
+    private void chooseBuildSource() {
+        RadioButton from = !sampleImages.isDisabled() ? sampleImages
+                : !generated.isDisabled() ? generated : fromFolder;
+        from.setSelected(true);
     }
 
     private void buildDataset() {
@@ -653,6 +667,7 @@ final class RunWizard {
                     d.valCount(), d.skippedUnreadable(), d.skippedDuplicates(), d.sourceSummary());
             dataset.getItems().add(0, row);
             dataset.setValue(row);
+            useExisting.setDisable(false);
             useExisting.setSelected(true);
             buildResult.setText(String.format(Locale.ROOT, "Built \"%s\": %d train · %d val · %d unreadable · %d "
                     + "duplicates left out", d.name(), d.trainCount(), d.valCount(), d.skippedUnreadable(),
@@ -725,8 +740,8 @@ final class RunWizard {
             groupsResult.setText("");
         } else if (allClasses.isSelected()) {
             int n = t.profile().task().numClasses();
-            allClasses.setText("All " + n + " classes of the teacher");
-            groupsResult.setText("The student learns all " + n + " classes" + sample(t.profile().labels()));
+            allClasses.setText("All " + Plural.of(n, "class") + " of the teacher");
+            groupsResult.setText("The student learns all " + Plural.of(n, "class") + sample(t.profile().labels()));
         } else {
             String problem = groupsProblem();
             if (problem != null) {

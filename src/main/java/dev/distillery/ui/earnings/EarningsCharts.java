@@ -1,5 +1,6 @@
 package dev.distillery.ui.earnings;
 
+import dev.distillery.core.Plural;
 import dev.distillery.store.EarningsQueries;
 import dev.distillery.store.NetworkStore;
 import java.time.LocalDate;
@@ -182,9 +183,9 @@ public final class EarningsCharts {
             String text = s.fromEpoch() == s.toEpoch()
                     ? String.format(Locale.ROOT, "Model %s, epoch %d: score %.3f", shortSha(s.modelSha256()),
                     s.fromEpoch(), s.score())
-                    : String.format(Locale.ROOT, "Model %s, epochs %d–%d: mean score %.3f (%.3f–%.3f, %d scores)",
+                    : String.format(Locale.ROOT, "Model %s, epochs %d–%d: mean score %.3f (%.3f–%.3f, %s)",
                     shortSha(s.modelSha256()), s.fromEpoch(), s.toEpoch(), s.score(), s.minScore(), s.maxScore(),
-                    s.count());
+                    Plural.of(s.count(), "score"));
             byModel.computeIfAbsent(shortSha(s.modelSha256()), k -> new ArrayList<>())
                     .add(point((s.fromEpoch() + s.toEpoch()) / 2.0, s.score(), text));
         }

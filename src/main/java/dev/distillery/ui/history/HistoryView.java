@@ -17,6 +17,7 @@ import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.miner.MinerAccount;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,12 +123,13 @@ public final class HistoryView extends ScreenPane {
         runs.column("Name", RunItem::name, 190, false);
         runs.column("Teacher", RunItem::teacherName, 160, false);
         runs.column("Preset", RunItem::preset, 90, false);
-        runs.column("Status", RunItem::status, 100, false);
+        runs.column("Status", r -> EnumNames.words(r.status()), 100, false);
         runs.column("Epochs", r -> Integer.toString(r.epochsDone()), 60, true);
         runs.column("Best metric", r -> HistoryFormat.score(r.bestMetric()), 90, true);
         runStatus.getItems().addAll(ALL, RunRow.COMPLETED, RunRow.RUNNING, RunRow.INTERRUPTED, RunRow.CANCELLED,
                 RunRow.FAILED);
         runStatus.setValue(ALL);
+        runStatus.setConverter(EnumNames.wordsConverter());
         runStatus.setId("history-runs-status");
         runStatus.setTooltip(new Tooltip("Status"));
         runStatus.valueProperty().addListener((o, was, now) -> runs.reload());
@@ -147,7 +149,7 @@ public final class HistoryView extends ScreenPane {
         submissions = table("submissions", Table.SUBMISSIONS, "submissions", HistoryStore::submissions, true);
         submissions.column("Submitted", s -> HistoryFormat.date(s.createdAt()), 130, false);
         submissions.column("Validator", Submission::validator, 120, false);
-        submissions.column("State", Submission::state, 90, false);
+        submissions.column("State", s -> EnumNames.words(s.state()), 90, false);
         submissions.column("Score", s -> HistoryFormat.score(s.score()), 80, true);
         submissions.column("Quality", s -> HistoryFormat.score(s.quality()), 80, true);
         submissions.column("Epoch", s -> s.epoch() == null ? "" : Long.toString(s.epoch()), 60, true);
@@ -162,6 +164,7 @@ public final class HistoryView extends ScreenPane {
                 }
             });
         }
+        subState.setConverter(EnumNames.wordsConverter());
         subState.setId("history-submissions-state");
         subState.setTooltip(new Tooltip("State"));
         subValidator.setId("history-submissions-validator");

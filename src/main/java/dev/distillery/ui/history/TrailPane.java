@@ -1,9 +1,11 @@
 package dev.distillery.ui.history;
 
+import dev.distillery.core.Plural;
 import dev.distillery.store.EpochRow;
 import dev.distillery.store.HistoryStore.Trail;
 import dev.distillery.store.NetworkStore;
 import dev.distillery.ui.common.Axes;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +95,7 @@ final class TrailPane extends ScrollPane {
                     row("Block", HistoryFormat.count(r.block())),
                     row("Received", HistoryFormat.dateSeconds(r.receivedAt())),
                     row("Paid to miners", HistoryFormat.tau(total) + " over "
-                            + t.epoch().shares().size() + " UIDs"),
+                            + Plural.of(t.epoch().shares().size(), "UID")),
                     row("Top shares", topShares(t.epoch().shares()))));
         }
         if (t.submission() != null) {
@@ -102,7 +104,7 @@ final class TrailPane extends ScrollPane {
             VBox timeline = new VBox(2);
             timeline.setId("trail-timeline");
             for (var ev : t.events()) {
-                Label l = new Label(HistoryFormat.dateSeconds(ev.at()) + "  " + ev.state()
+                Label l = new Label(HistoryFormat.dateSeconds(ev.at()) + "  " + EnumNames.words(ev.state())
                         + (ev.epoch() == null ? "" : " (epoch " + ev.epoch() + ")")
                         + (ev.reason() == null || ev.reason().isBlank() ? "" : " · " + ev.reason()));
                 l.setWrapText(true);
@@ -112,7 +114,7 @@ final class TrailPane extends ScrollPane {
             add(card("mdi2c-cloud-upload-outline", "Submission", link, "trail-submission",
                     row("Id", HistoryFormat.shortId(s.id()), s.id()),
                     row("Validator", s.validator()),
-                    row("State", s.state()),
+                    row("State", EnumNames.words(s.state())),
                     row("Score", s.score() == null ? "not scored" : HistoryFormat.score(s.score())),
                     row("Submitted", HistoryFormat.dateSeconds(s.createdAt())),
                     rowNode("Timeline", timeline)));
@@ -136,7 +138,7 @@ final class TrailPane extends ScrollPane {
             name.setWrapText(true);
             VBox card = card("mdi2f-flask-outline", "Training run", link, "trail-run",
                     rowNode("Name", name),
-                    row("Status", r.status()),
+                    row("Status", EnumNames.words(r.status())),
                     row("Teacher", r.teacherName()),
                     row("Preset", r.preset()),
                     row("Started", HistoryFormat.date(r.createdAt())),

@@ -1,5 +1,6 @@
 package dev.distillery.ui.live;
 
+import dev.distillery.core.Plural;
 import dev.distillery.live.LiveFrame;
 import dev.distillery.live.LiveListener;
 import dev.distillery.live.LivePipeline;
@@ -541,8 +542,8 @@ public final class LiveView extends ScreenPane {
                         && ta.profile().task().kind() == tb.profile().task().kind();
                 agreement.setText(!sameTask ? "Agreement: – (the two models answer different kinds of task)"
                         : Double.isNaN(stats.agreement()) ? "Agreement: –"
-                        : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %d frames both models saw",
-                                stats.agreement() * 100, stats.agreementSamples()));
+                        : String.format(Locale.ROOT, "Agreement: %.0f %% of the last %s both models saw",
+                                stats.agreement() * 100, Plural.of(stats.agreementSamples(), "frame")));
             } else {
                 agreement.setText("Add a second model to compare them.");
             }
@@ -684,10 +685,10 @@ public final class LiveView extends ScreenPane {
         File folder = dc.showDialog(getScene().getWindow());
         if (folder != null) {
             int n = captureCount.getValue();
-            status.setText("Capturing " + n + " frames into " + folder.getName() + "…");
+            status.setText("Capturing " + Plural.of(n, "frame") + " into " + folder.getName() + "…");
             pipeline.captureFrames(folder.toPath(), n).whenComplete((files, err) -> Platform.runLater(() ->
                     status.setText(err != null ? "Capture stopped: " + err.getMessage()
-                            : "Captured " + files.size() + " frames into " + folder.getName())));
+                            : "Captured " + Plural.of(files.size(), "frame") + " into " + folder.getName())));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.core.Plural;
 import dev.distillery.network.crypto.Hotkey;
 import dev.distillery.network.crypto.HotkeyPair;
 import dev.distillery.network.devnet.Devnet;
@@ -655,11 +656,16 @@ public final class NetworkFeed implements AutoCloseable {
 
     private static String ledgerDetail(Link l, MetagraphResponse m) {
         if (l.devnet() != null) {
-            return String.format(Locale.ROOT, "tempo %d blocks of %.1f s; owner %s", m.getTempo(),
+            return String.format(Locale.ROOT, "tempo %s of %.1f s; owner %s", Plural.of(m.getTempo(), "block"),
                     l.devnet().options().blockMillis() / 1000.0,
                     NetworkView.shortKey(l.devnet().owner().hotkey().ss58()));
         }
-        return "tempo " + m.getTempo() + " blocks; TLS, certificate " + shortPin(l.ledger().pin());
+        return "tempo " + Plural.of(m.getTempo(), "block") + "; TLS, certificate " + shortPin(l.ledger().pin());
+    }
+
+    /** A validator's last weight row in words: "weights set for epoch 12 over 1 miner". */
+    static String weightsText(long epoch, int miners) {
+        return "weights set for epoch " + epoch + " over " + Plural.of(miners, "miner");
     }
 
     private String validatorDetail(Link l, Endpoint v) {
@@ -668,8 +674,8 @@ public final class NetworkFeed implements AutoCloseable {
             for (Devnet.Validator dv : l.devnet().validators()) {
                 if (dv.name().equals(v.name())) {
                     var w = dv.server().node().lastWeights();
-                    return String.format(Locale.ROOT, "stake %.0f τ; %s", dv.stake(), w.map(x -> "weights set for "
-                            + "epoch " + x.epoch() + " over " + x.weights().size() + " miners").orElse("no weights set yet"));
+                    return String.format(Locale.ROOT, "stake %.0f τ; %s", dv.stake(),
+                            w.map(x -> weightsText(x.epoch(), x.weights().size())).orElse("no weights set yet"));
                 }
             }
         }
@@ -747,7 +753,8 @@ public final class NetworkFeed implements AutoCloseable {
         String teacher = Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(c.teacherSha256())
                 ? "PP-OCRv4 text detector (built in)" : c.teacherSha256().substring(0, 12) + "…";
         return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task() == Challenge.Task.DENSE
-                ? "dense map (IoU@" + c.mapThreshold() + ")" : "classification over " + c.classes().size() + " classes",
+                ? "dense map (IoU@" + c.mapThreshold() + ")"
+                : "classification over " + Plural.of(c.classes().size(), "class"),
                 c.input().width() + "×" + c.input().height(), c.latencyBudgetMs(), c.sizeCapBytes(),
                 c.weights().quality(), c.weights().speed(), c.weights().size(), info.version(), info.effectiveEpoch(),
                 pending, pendingEpoch, c.teacherSha256());

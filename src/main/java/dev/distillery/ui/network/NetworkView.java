@@ -1,10 +1,12 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.core.Plural;
 import dev.distillery.ui.Actions;
 import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.EmptyState;
+import dev.distillery.ui.common.EnumNames;
 import dev.distillery.ui.common.Spacer;
 import java.util.List;
 import java.util.Locale;
@@ -298,7 +300,7 @@ public final class NetworkView extends ScreenPane {
             body.getChildren().setAll(content);
         }
         title.setText(s.source());
-        stateChip.setText(s.state().name().toLowerCase(Locale.ROOT));
+        stateChip.setText(EnumNames.of(s.state()));
         stateChip.getStyleClass().removeAll("chip-bad");
         if (s.state() == NetworkSnapshot.State.UNREACHABLE || s.state() == NetworkSnapshot.State.UNTRUSTED) {
             stateChip.getStyleClass().add("chip-bad");
@@ -306,7 +308,7 @@ public final class NetworkView extends ScreenPane {
         showAccount(s);
         long left = s.blocksToNextEpoch();
         position.setText(String.format(Locale.ROOT, "block %,d · epoch %,d · next epoch in %s", s.block(), s.epoch(),
-                s.blockMillis() > 0 ? seconds(left * s.blockMillis() / 1000.0) : left + " blocks"));
+                s.blockMillis() > 0 ? seconds(left * s.blockMillis() / 1000.0) : Plural.of(left, "block")));
         tempoBar.setProgress(s.tempo() <= 0 ? 0 : 1.0 - (double) left / s.tempo());
         message.setText(s.message() == null ? "" : s.message());
         message.setVisible(s.message() != null && !s.message().isBlank());

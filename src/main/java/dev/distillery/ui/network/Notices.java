@@ -18,18 +18,25 @@ import org.slf4j.LoggerFactory;
  * The network's news for the user, as desktop notifications (ControlsFX) in the window's corner: a new best score,
  * a score that dropped, a submission rejected (with the reason), a validator that stopped answering, a server
  * certificate that changed. The last ones are kept in {@link #recent()} for the screens (and tests).
+ *
+ * <p>Validators score every submission again each epoch, so score news would pop up every epoch, over the status
+ * bar. They are grouped instead: a model's score news pops up once (its first score, or first new best, from any
+ * validator), and so does its rejection; the later epochs' news goes to {@link #recent()} only, where the Network,
+ * Earnings and History screens show it. Unreachable validators and changed certificates always pop up.
  */
 public final class Notices {
     private static final Logger LOG = LoggerFactory.getLogger(Notices.class);
 
     public enum Kind { NEW_BEST, SCORED, SCORE_DROP, REJECTED, VALIDATOR_UNREACHABLE, CERTIFICATE_CHANGED }
 
-    /** One notification. */
-    public record Notice(Kind kind, String title, String text) {
+    /** One notification; {@code popUp}: whether it was shown as a desktop notification, not only kept. */
+    public record Notice(Kind kind, String title, String text, boolean popUp) {
     }
 
     private final ShellContext ctx;
     private final ObservableList<Notice> recent = FXCollections.observableArrayList();
+    /** The news that popped up already, one key per model and kind of news ("score:sha", "rejected:sha"). */
+    private final java.util.Set<String> poppedUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Notices(ShellContext ctx) {
         this.ctx = ctx;
@@ -45,7 +52,7 @@ public final class Notices {
         String where = now.validator();
         if ("REJECTED".equals(now.state()) && !"REJECTED".equals(before.state())) {
             show(Kind.REJECTED, "Submission scored 0", "Model " + model + " on " + where + ": "
-                    + (now.reason() == null ? "no reason given" : now.reason()));
+                    + (now.reason() == null ? "no reason given" : now.reason()), "rejected:" + now.modelSha256());
             return;
         }
         if (!"SCORED".equals(now.state()) || now.score() == null) {
@@ -55,15 +62,16 @@ public final class Notices {
         if (bestBefore == null || score > bestBefore + 1e-9) {
             if (before.score() == null || score > before.score() + 1e-9) {
                 show(Kind.NEW_BEST, "New best score", String.format(Locale.ROOT, "%.4f for model %s on %s%s", score,
-                        model, where, bestBefore == null ? "" : String.format(Locale.ROOT, " (was %.4f)", bestBefore)));
+                        model, where, bestBefore == null ? "" : String.format(Locale.ROOT, " (was %.4f)", bestBefore)),
+                        "score:" + now.modelSha256());
             }
         } else if (before.score() != null && score < before.score() - 1e-9) {
             show(Kind.SCORE_DROP, "Score dropped", String.format(Locale.ROOT, "Model %s on %s: %.4f, down from %.4f "
                     + "(epoch %s). A new evaluation set or a busy machine can do that.", model, where, score,
-                    before.score(), now.epoch() == null ? "?" : now.epoch().toString()));
+                    before.score(), now.epoch() == null ? "?" : now.epoch().toString()), "score:" + now.modelSha256());
         } else if (before.score() == null) {
             show(Kind.SCORED, "Submission scored", String.format(Locale.ROOT, "%.4f for model %s on %s", score,
-                    model, where));
+                    model, where), "score:" + now.modelSha256());
         }
     }
 
@@ -96,13 +104,22 @@ public final class Notices {
     }
 
     private void show(Kind kind, String title, String text) {
+        show(kind, title, text, null);
+    }
+
+    /**
+     * Keeps a notice and pops it up, unless news under the same {@code group} popped up already (null: always).
+     * A score drop never pops up: the next epoch measures again.
+     */
+    private void show(Kind kind, String title, String text, String group) {
         LOG.info("{}: {}", title, text);
+        boolean popUp = kind != Kind.SCORE_DROP && (group == null || poppedUp.add(group));
         Platform.runLater(() -> {
-            recent.add(new Notice(kind, title, text));
+            recent.add(new Notice(kind, title, text, popUp));
             if (recent.size() > 50) {
                 recent.remove(0);
             }
-            if (ctx.window() == null || !ctx.window().isShowing()) {
+            if (!popUp || ctx.window() == null || !ctx.window().isShowing()) {
                 return;
             }
             try {

@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.core.Plural;
 import dev.distillery.core.Sha256;
 import dev.distillery.network.crypto.HotkeyPair;
 import dev.distillery.network.ledger.LedgerClient;
@@ -12,6 +13,7 @@ import dev.distillery.store.NetworkStore;
 import dev.distillery.teacher.library.Teacher;
 import dev.distillery.ui.ShellContext;
 import dev.distillery.ui.common.Background;
+import dev.distillery.ui.common.EnumNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -295,8 +297,8 @@ public final class SubmitDialog {
         };
         t.setOnSucceeded(e -> {
             submissionIds.putAll(t.getValue());
-            message.setText("Submitted to " + submissionIds.size() + " validator" + (submissionIds.size() == 1 ? ""
-                    : "s") + ". Each evaluates it in its sandbox; the timeline follows. You can close this "
+            message.setText("Submitted to " + Plural.of(submissionIds.size(), "validator") + ". Each evaluates it "
+                    + "in its sandbox; the timeline follows. You can close this "
                     + "window: the History and Earnings screens keep following.");
             refreshTimelines();
         });
@@ -367,7 +369,7 @@ public final class SubmitDialog {
         chips.setAlignment(Pos.CENTER_LEFT);
         for (int i = 0; i < STEPS.size(); i++) {
             String step = STEPS.get(i);
-            String text = i == STEPS.size() - 1 && rejected ? "score 0" : step.toLowerCase(Locale.ROOT);
+            String text = i == STEPS.size() - 1 && rejected ? "Score 0" : EnumNames.words(step);
             Label chip = new Label(text);
             chip.setId("timeline-" + validator.replace(' ', '-') + "-" + step.toLowerCase(Locale.ROOT));
             chip.getStyleClass().add("chip");

@@ -4,6 +4,7 @@ import static dev.distillery.ui.common.Labels.hint;
 
 import dev.distillery.core.ComputeThreads;
 import dev.distillery.core.DataDirectory;
+import dev.distillery.core.Plural;
 import dev.distillery.ui.Actions;
 import dev.distillery.ui.Screen;
 import dev.distillery.ui.ScreenPane;
@@ -70,7 +71,7 @@ public final class SettingsView extends ScreenPane {
         });
         GridPane perf = grid();
         row(perf, 0, "CPU threads", new VBox(4, threads, hint("Threads for inference and training. This machine "
-                + "has " + cores + " core" + (cores == 1 ? "" : "s") + ". Fewer threads keep the rest of the "
+                + "has " + Plural.of(cores, "core") + ". Fewer threads keep the rest of the "
                 + "computer responsive while you train.")));
 
         javafx.scene.control.ChoiceBox<String> precision = new javafx.scene.control.ChoiceBox<>(

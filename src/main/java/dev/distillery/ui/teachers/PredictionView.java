@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.model.Prediction;
 import java.util.Locale;
 import javafx.geometry.Pos;
@@ -59,7 +60,7 @@ final class PredictionView extends VBox {
             }
         } else if (p instanceof Prediction.Detections d) {
             bars.getChildren().add(new Label(d.boxes().isEmpty() ? "No objects found above the score threshold."
-                    : d.boxes().size() + " object" + (d.boxes().size() == 1 ? "" : "s") + " found"));
+                    : Plural.of(d.boxes().size(), "object") + " found"));
         } else if (p instanceof Prediction.DenseMap m) {
             double covered = 0;
             for (float v : m.values()) {
@@ -68,7 +69,7 @@ final class PredictionView extends VBox {
             bars.getChildren().add(new Label(String.format(Locale.ROOT,
                     "Map covers %.1f %% of the image (probability > 0.5)", 100 * covered / m.values().length)));
         } else if (p instanceof Prediction.Embedding e) {
-            bars.getChildren().add(new Label("Embedding of " + e.vector().length + " values"));
+            bars.getChildren().add(new Label("Embedding of " + Plural.of(e.vector().length, "value")));
         }
         redraw();
     }

@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.teacher.TeacherService;
 import dev.distillery.teacher.library.Teacher;
 import javafx.geometry.Pos;
@@ -37,7 +38,7 @@ final class TeacherCard extends VBox {
                 + " params");
         size.getStyleClass().add("teacher-meta");
         Label speed = new Label(service.benchmark(t).map(b -> "p50 " + TeacherFormat.ms(b.p50Ms()) + " on "
-                + b.threads() + " thread" + (b.threads() == 1 ? "" : "s")).orElse("not benchmarked yet"));
+                + Plural.of(b.threads(), "thread")).orElse("not benchmarked yet"));
         speed.getStyleClass().add("teacher-meta");
         speed.setId("teacher-speed-" + t.id());
         getChildren().addAll(top, name, size, speed);

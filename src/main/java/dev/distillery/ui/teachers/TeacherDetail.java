@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.teacher.TeacherService;
 import dev.distillery.teacher.eval.BenchResult;
 import dev.distillery.teacher.eval.Evaluator;
@@ -11,6 +12,7 @@ import dev.distillery.model.TaskKind;
 import dev.distillery.model.TaskSpec;
 import dev.distillery.model.TeacherProfile;
 import dev.distillery.model.TensorSpec;
+import dev.distillery.ui.common.EnumNames;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -130,7 +132,7 @@ final class TeacherDetail extends VBox {
                 .sorted().collect(Collectors.joining(", ")));
         r = row(g, r, "Producer", (info.producerName() + " " + info.producerVersion()).isBlank() ? "not recorded"
                 : info.producerName() + " " + info.producerVersion());
-        r = row(g, r, "Source", t.source() + ": " + t.sourceRef());
+        r = row(g, r, "Source", EnumNames.of(t.source()) + ": " + t.sourceRef());
         r = row(g, r, "Operators", info.operatorHistogram().entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
                 .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(",  ")));
@@ -156,9 +158,9 @@ final class TeacherDetail extends VBox {
         if (b == null) {
             r = row(g, r, "Speed", "Not benchmarked yet. Press Benchmark to measure it on this CPU.");
         } else {
-            r = row(g, r, "Latency", String.format(Locale.ROOT, "p50 %s, p95 %s at batch %d (%d runs, %d thread%s)",
-                    TeacherFormat.ms(b.p50Ms()), TeacherFormat.ms(b.p95Ms()), b.latencyBatch(), b.latencyRuns(),
-                    b.threads(), b.threads() == 1 ? "" : "s"));
+            r = row(g, r, "Latency", String.format(Locale.ROOT, "p50 %s, p95 %s at batch %d (%s, %s)",
+                    TeacherFormat.ms(b.p50Ms()), TeacherFormat.ms(b.p95Ms()), b.latencyBatch(),
+                    Plural.of(b.latencyRuns(), "run"), Plural.of(b.threads(), "thread")));
             r = row(g, r, "Throughput", String.format(Locale.ROOT, "%.1f images/s at batch %d", b.imagesPerSecond(),
                     b.throughputBatch()));
             r = row(g, r, "Memory", String.format(Locale.ROOT, "peak %.0f MB resident during the benchmark", b.peakRssMb()));
@@ -209,24 +211,27 @@ final class TeacherDetail extends VBox {
             setPadding(new Insets(12));
             Preprocessing pre = p.preprocessing();
             TaskSpec task = p.task();
-            ComboBox<TaskKind> kind = combo(TaskKind.values(), task.kind(), "edit-task");
-            ComboBox<DetectionLayout> layoutDet = combo(DetectionLayout.values(),
+            ComboBox<TaskKind> kind = choices(TaskKind.class, task.kind(), "edit-task");
+            ComboBox<DetectionLayout> layoutDet = choices(DetectionLayout.class,
                     task.detectionLayout() == null ? DetectionLayout.ROWS_DECODED : task.detectionLayout(), "edit-detection-layout");
             ComboBox<String> output = combo(info.outputs().stream().map(TensorSpec::name).toArray(String[]::new),
                     task.outputName(), "edit-output");
             TextField width = field(Integer.toString(pre.width()), "edit-width");
             TextField height = field(Integer.toString(pre.height()), "edit-height");
-            ComboBox<Preprocessing.Layout> layout = combo(Preprocessing.Layout.values(), pre.layout(), "edit-layout");
-            ComboBox<Preprocessing.ChannelOrder> order = combo(Preprocessing.ChannelOrder.values(), pre.channelOrder(), "edit-order");
+            ComboBox<Preprocessing.Layout> layout = choices(Preprocessing.Layout.class, pre.layout(), "edit-layout");
+            ComboBox<Preprocessing.ChannelOrder> order = choices(Preprocessing.ChannelOrder.class, pre.channelOrder(),
+                    "edit-order");
             TextField scale = field(fmt(pre.scale()), "edit-scale");
             TextField mean = field(list(pre.mean()), "edit-mean");
             TextField std = field(list(pre.std()), "edit-std");
-            ComboBox<Preprocessing.ResizeMode> resize = combo(Preprocessing.ResizeMode.values(), pre.resize(), "edit-resize");
+            ComboBox<Preprocessing.ResizeMode> resize = choices(Preprocessing.ResizeMode.class, pre.resize(),
+                    "edit-resize");
             TextField crop = field(fmt(pre.cropFraction()), "edit-crop");
             TextField pad = field(Integer.toString(pre.padValue()), "edit-pad");
             Label batch = new Label(pre.batchSize() == 0 ? "any (dynamic)" : pre.batchSize() + " (fixed by the model)");
             Label labels = new Label(p.labels().isEmpty() ? "none (class numbers are shown)"
-                    : p.labels().size() + " labels: " + String.join(", ", p.labels().subList(0, Math.min(5, p.labels().size())))
+                    : Plural.of(p.labels().size(), "label") + ": "
+                    + String.join(", ", p.labels().subList(0, Math.min(5, p.labels().size())))
                     + (p.labels().size() > 5 ? ", …" : ""));
             labels.setWrapText(true);
             Label problem = new Label();
@@ -236,9 +241,11 @@ final class TeacherDetail extends VBox {
             saveButton.setId("edit-save");
             saveButton.setOnAction(e -> {
                 try {
-                    TaskSpec t = new TaskSpec(kind.getValue(), kind.getValue() == TaskKind.DETECTION ? layoutDet.getValue() : null,
+                    boolean detector = kind.getValue() == TaskKind.DETECTION; // the hidden layout counts for nothing
+                    TaskSpec t = new TaskSpec(kind.getValue(), detector ? layoutDet.getValue() : null,
                             task.numClasses(), task.outputIsProbability(),
-                            layoutDet.getValue() == DetectionLayout.ROWS_GRID ? List.of(8, 16, 32) : task.strides(),
+                            detector && layoutDet.getValue() == DetectionLayout.ROWS_GRID ? List.of(8, 16, 32)
+                                    : task.strides(),
                             output.getValue());
                     Preprocessing np = new Preprocessing(Integer.parseInt(width.getText().trim()),
                             Integer.parseInt(height.getText().trim()), layout.getValue(), order.getValue(),
@@ -255,7 +262,13 @@ final class TeacherDetail extends VBox {
             GridPane g = grid();
             int r = 0;
             r = add(g, r, "Task", kind);
-            r = add(g, r, "Detection layout", layoutDet);
+            Label layoutKey = new Label("Detection layout");
+            // how boxes are laid out only means something for a detector: the row shows for detection only
+            r = add(g, r, layoutKey, layoutDet);
+            for (Node n : List.of(layoutKey, layoutDet)) {
+                n.visibleProperty().bind(kind.valueProperty().isEqualTo(TaskKind.DETECTION));
+                n.managedProperty().bind(n.visibleProperty());
+            }
             r = add(g, r, "Output read", output);
             r = add(g, r, "Input size", new HBox(6, width, new Label("×"), height));
             r = add(g, r, "Layout", layout);
@@ -278,11 +291,21 @@ final class TeacherDetail extends VBox {
         }
 
         private static int add(GridPane g, int r, String key, Node n) {
-            Label k = new Label(key);
+            return add(g, r, new Label(key), n);
+        }
+
+        private static int add(GridPane g, int r, Label k, Node n) {
             k.getStyleClass().add("field-label");
             g.add(k, 0, r);
             g.add(n, 1, r);
             return r + 1;
+        }
+
+        /** A choice of enum values, each shown by its human name. */
+        private static <T extends Enum<T>> ComboBox<T> choices(Class<T> type, T selected, String id) {
+            ComboBox<T> c = combo(type.getEnumConstants(), selected, id);
+            c.setConverter(EnumNames.converter(type));
+            return c;
         }
 
         private static <T> ComboBox<T> combo(T[] values, T selected, String id) {

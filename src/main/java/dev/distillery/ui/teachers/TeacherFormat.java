@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.model.TaskKind;
 import dev.distillery.model.TaskSpec;
 import java.util.Locale;
@@ -38,8 +39,8 @@ final class TeacherFormat {
 
     static String task(TaskSpec t) {
         return switch (t.kind()) {
-            case CLASSIFICATION -> "Classification · " + t.numClasses() + " classes";
-            case DETECTION -> "Detection · " + t.numClasses() + " classes";
+            case CLASSIFICATION -> "Classification · " + Plural.of(t.numClasses(), "class");
+            case DETECTION -> "Detection · " + Plural.of(t.numClasses(), "class");
             case DENSE -> "Dense map";
             case EMBEDDING -> "Embedding · " + t.numClasses();
             case UNKNOWN -> "Unknown task";

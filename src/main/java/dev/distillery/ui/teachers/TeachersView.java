@@ -1,5 +1,6 @@
 package dev.distillery.ui.teachers;
 
+import dev.distillery.core.Plural;
 import dev.distillery.teacher.TeacherService;
 import dev.distillery.teacher.library.Cancellation;
 import dev.distillery.teacher.library.CatalogEntry;
@@ -297,7 +298,7 @@ public final class TeachersView extends ScreenPane {
     }
 
     private void show(List<Teacher> teachers, Long select) {
-        count.setText(teachers.size() + " teacher" + (teachers.size() == 1 ? "" : "s"));
+        count.setText(Plural.of(teachers.size(), "teacher"));
         if (teachers.isEmpty()) {
             centre.getChildren().setAll(empty);
             selected = null;
@@ -424,7 +425,8 @@ public final class TeachersView extends ScreenPane {
         }
         Path labelsFile = labels;
         run("Evaluating " + t.name(), job -> service.evaluate(t, folder.toPath(), labelsFile,
-                (done, total) -> job.progress(done / (double) total, done + " of " + total + " images"), job.cancellation()),
+                (done, total) -> job.progress(done / (double) total, done + " of " + Plural.of(total, "image")),
+                job.cancellation()),
                 r -> {
                     refresh(t.id());
                     info("Evaluation finished", t.name() + ": " + r.summary());
