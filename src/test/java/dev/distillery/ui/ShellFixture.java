@@ -91,8 +91,32 @@ final class ShellFixture implements AutoCloseable {
                 return false;
             }
         });
+        robot.interact(() -> scrollIntoView(robot.lookup(query).query()));
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn(query);
+    }
+
+    /**
+     * Scrolls the screen so that the node shows, as a user would before clicking it: a button below the fold of a
+     * long page (a run report, Settings at the default window size) is out of the robot's reach otherwise.
+     */
+    static void scrollIntoView(Node n) {
+        for (Node p = n.getParent(); p != null; p = p.getParent()) {
+            if (p instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
+                javafx.geometry.Bounds b = sp.getContent().sceneToLocal(n.localToScene(n.getLayoutBounds()));
+                double content = sp.getContent().getLayoutBounds().getHeight();
+                double view = sp.getViewportBounds().getHeight();
+                if (b == null || content <= view) {
+                    continue;
+                }
+                double top = sp.getVvalue() * (content - view);
+                if (b.getMinY() < top || b.getMaxY() > top + view) {
+                    double wanted = Math.max(0, Math.min(content - view, b.getMaxY() + 8 - view));
+                    sp.setVvalue(wanted / (content - view));
+                    sp.layout();
+                }
+            }
+        }
     }
 
     /** When {@link #SHOTS} asks for them: the window at 1280×860 in the corner, on {@code screen}, saved as NAME.png. */
