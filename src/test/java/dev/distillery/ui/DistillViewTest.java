@@ -213,7 +213,8 @@ class DistillViewTest {
         next(4);
         next(5);
         fx.clickWhenVisible("#wizard-finish");
-        awaitLong("second run page", () -> fx.exists("#run-cancel") && text("#run-name").contains("cls-tiny")
+        // left alone, the Student step picks the biggest preset that fits the latency budget on this CPU
+        awaitLong("second run page", () -> fx.exists("#run-cancel") && text("#run-name").contains("cls-")
                 && fx.app.window().context().distill().runs().list().size() == 2);
         fx.clickWhenVisible("#run-cancel");
         fx.clickWhenVisible("#cancel-confirm");

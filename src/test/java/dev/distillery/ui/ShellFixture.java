@@ -97,20 +97,24 @@ final class ShellFixture implements AutoCloseable {
         robot.clickOn(query);
     }
 
-    /** Scrolls the scroll panes around a node so that all of it is in their viewports, as a user would. */
+    /**
+     * Scrolls the screen so that the node shows, as a user would before clicking it: a button below the fold of a
+     * long page (a run report, Settings at the default window size) is out of the robot's reach otherwise.
+     */
     static void scrollIntoView(Node n) {
-        for (javafx.scene.Parent p = n.getParent(); p != null; p = p.getParent()) {
+        for (Node p = n.getParent(); p != null; p = p.getParent()) {
             if (p instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
-                javafx.geometry.Bounds node = sp.getContent().sceneToLocal(n.localToScene(n.getBoundsInLocal()));
-                double contentH = sp.getContent().getBoundsInLocal().getHeight();
-                double viewH = sp.getViewportBounds().getHeight();
-                if (contentH > viewH) {
-                    double top = (contentH - viewH) * sp.getVvalue();
-                    if (node.getMinY() < top || node.getMaxY() > top + viewH) {
-                        double want = Math.max(0, Math.min(contentH - viewH, node.getMaxY() - viewH + 8));
-                        sp.setVvalue(want / (contentH - viewH));
-                        sp.layout();
-                    }
+                javafx.geometry.Bounds b = sp.getContent().sceneToLocal(n.localToScene(n.getLayoutBounds()));
+                double content = sp.getContent().getLayoutBounds().getHeight();
+                double view = sp.getViewportBounds().getHeight();
+                if (b == null || content <= view) {
+                    continue;
+                }
+                double top = sp.getVvalue() * (content - view);
+                if (b.getMinY() < top || b.getMaxY() > top + view) {
+                    double wanted = Math.max(0, Math.min(content - view, b.getMaxY() + 8 - view));
+                    sp.setVvalue(wanted / (content - view));
+                    sp.layout();
                 }
             }
         }

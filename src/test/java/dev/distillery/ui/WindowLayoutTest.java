@@ -59,7 +59,8 @@ class WindowLayoutTest {
             fx.robot.interact(() -> fx.stage.setX(5));
             fx.robot.interact(fx.app.window()::saveLayout);
             assertThat(fx.session.settings().getDouble(WindowState.X)).hasValue(5);
-            fx.robot.clickOn("#nav-settings").clickOn("#settings-reset-layout");
+            fx.robot.clickOn("#nav-settings");
+            fx.clickWhenVisible("#settings-reset-layout"); // below the fold of Settings at the default size
             WaitForAsyncUtils.waitForFxEvents();
             assertThat(fx.session.settings().get(WindowState.X)).isEmpty();
             Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();

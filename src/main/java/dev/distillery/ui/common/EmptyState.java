@@ -5,6 +5,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -30,6 +31,9 @@ public final class EmptyState extends VBox {
         Label leadLabel = new Label(lead);
         leadLabel.getStyleClass().add("empty-lead");
         leadLabel.setWrapText(true);
+        // wrapped texts get the height of all their lines, also when the screen is short of room (the
+        // screen scrolls instead of cutting a sentence short)
+        leadLabel.setMinHeight(Region.USE_PREF_SIZE);
         getChildren().addAll(icon, heading, leadLabel);
 
         if (!youCan.isEmpty()) {
@@ -40,6 +44,7 @@ public final class EmptyState extends VBox {
                 tick.getStyleClass().add("empty-tick");
                 Label l = new Label(item, tick);
                 l.setWrapText(true);
+                l.setMinHeight(Region.USE_PREF_SIZE);
                 list.getChildren().add(l);
             }
             list.setMaxWidth(560);
@@ -50,6 +55,7 @@ public final class EmptyState extends VBox {
             next.getStyleClass().add("empty-next");
             next.setId("empty-next");
             next.setWrapText(true);
+            next.setMinHeight(Region.USE_PREF_SIZE);
             getChildren().add(next);
         }
         if (!actions.isEmpty()) {

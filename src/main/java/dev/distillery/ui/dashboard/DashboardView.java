@@ -478,6 +478,7 @@ public final class DashboardView extends ScreenPane {
             top.setAlignment(Pos.CENTER_LEFT);
             Label d = new Label(text);
             d.setWrapText(true);
+            d.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             d.getStyleClass().add("step-text");
             VBox.setVgrow(d, Priority.ALWAYS);
             card = new VBox(8, top, d, action);

@@ -97,7 +97,7 @@ public final class DistillView extends ScreenPane {
         VBox left = new VBox(runs);
         VBox.setVgrow(runs, Priority.ALWAYS);
         left.setPadding(new Insets(0, 0, 12, 32));
-        left.setMinWidth(260);
+        left.setMinWidth(280); // room for the date beside the status chip
         pageHolder.setId("distill-page");
         split = new SplitPane(left, pageHolder);
         split.setDividerPositions(0.3);
@@ -449,6 +449,7 @@ public final class DistillView extends ScreenPane {
             if (emptyCell || r == null) {
                 setGraphic(null);
                 setText(null);
+                setTooltip(null);
                 return;
             }
             setPrefWidth(0); // as wide as the list, never wider: long names are cut with an ellipsis
@@ -460,6 +461,8 @@ public final class DistillView extends ScreenPane {
             meta.setMinWidth(0);
             Label date = new Label(DistillFormat.date(r.createdAt()));
             date.getStyleClass().add("hint");
+            // what the ellipsis cuts off a long name or teacher, whole
+            setTooltip(new Tooltip(name.getText() + "\n" + meta.getText() + "\n" + date.getText()));
             VBox text = new VBox(2, name, meta, date);
             text.setMinWidth(0);
             HBox.setHgrow(text, Priority.ALWAYS);

@@ -94,6 +94,9 @@ final class RunPage extends VBox {
     private int drawnSteps = -1;
     private double drawnLastStep = -1;
 
+    /** The width a chart needs for its title ("Validation agreement") and axes. */
+    private static final double CHART_WIDTH = 180;
+
     RunPage(ShellContext ctx, RunRow row, List<EpochRow> stored, RunSession live, Host host) {
         this.ctx = ctx;
         this.row = row;
@@ -132,8 +135,10 @@ final class RunPage extends VBox {
         elapsed.setId("run-elapsed");
         best.setId("run-best");
         balancedBest.setId("run-balanced");
-        // "Epochs": finished epochs, the count the report and History give; the one in progress is in the phase line
-        HBox stats = new HBox(8, stat("Epochs", epoch), stat("Samples/s", speed), stat("Elapsed", elapsed),
+        // "Epochs": finished epochs, the count the report and History give; the one in progress is in the phase line.
+        // Wraps onto a second line in a narrow page rather than cutting "0.500 · 0.000" short.
+        javafx.scene.layout.FlowPane stats = new javafx.scene.layout.FlowPane(8, 8, stat("Epochs", epoch),
+                stat("Samples/s", speed), stat("Elapsed", elapsed),
                 stat(dense ? "Best IoU" : "Best agreement", best));
         if (!dense) {
             // the best epoch is picked on balanced agreement; a majority-only student shows 1/classes here
@@ -156,16 +161,22 @@ final class RunPage extends VBox {
         metricAxis.setTickUnit(0.2);
         lrChart = chart("Learning rate", live != null ? "step" : "epoch", learningRate, "run-chart-lr");
         lrChart.setCreateSymbols(live == null);
-        HBox charts = new HBox(10, lossChart, metricChart, lrChart);
+        // three charts in a row; two, and the third below, when the page is too narrow for three whole titles
+        javafx.scene.layout.FlowPane charts = new javafx.scene.layout.FlowPane(10, 10, lossChart, metricChart,
+                lrChart);
         charts.setId("run-charts");
+        charts.widthProperty().addListener((o, was, now) -> {
+            int perRow = now.doubleValue() >= 3 * CHART_WIDTH + 20 ? 3 : 2;
+            double each = Math.floor((now.doubleValue() - 10 * (perRow - 1)) / perRow) - 1;
+            for (Node c : charts.getChildren()) {
+                ((Region) c).setPrefWidth(Math.max(each, ((Region) c).getMinWidth()));
+            }
+        });
         waiting.getStyleClass().add("hint");
         waiting.setId("run-charts-waiting");
         waiting.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(metric.getData())
                 .and(javafx.beans.binding.Bindings.isEmpty(learningRate.getData())));
         waiting.managedProperty().bind(waiting.visibleProperty());
-        for (Node c : charts.getChildren()) {
-            HBox.setHgrow(c, Priority.ALWAYS);
-        }
 
         getChildren().addAll(new VBox(4, title, what));
         if (live != null) {
@@ -468,7 +479,7 @@ final class RunPage extends VBox {
         heading.getStyleClass().add("section-title");
         GridPane g = new GridPane();
         g.setId("run-report");
-        g.setHgap(28);
+        g.setHgap(20);
         g.setVgap(6);
         g.addRow(0, new Label(""), head("Teacher"), head("Student"), head("Student ÷ teacher"));
         g.addRow(1, Labels.field("File size"), value(DistillFormat.bytes(r.teacherBytes())),
@@ -535,6 +546,21 @@ final class RunPage extends VBox {
                 GridPane.setColumnSpan(lbl, 3);
             }
         }
+        // In a narrow page (a 1024 px window) the names and the long values take two lines instead of being cut
+        // short; the figures of the three-column rows stay whole.
+        for (Node n : g.getChildren()) {
+            Integer col = GridPane.getColumnIndex(n);
+            Integer rowIndex = GridPane.getRowIndex(n);
+            if (!(n instanceof Label lbl) || col == null || rowIndex == null) {
+                continue;
+            }
+            boolean figure = rowIndex <= 3 && col > 0;
+            if (!figure) {
+                lbl.setWrapText(true);
+                lbl.setMinWidth(col == 0 ? 110 : 60);
+                lbl.setMinHeight(Region.USE_PREF_SIZE);
+            }
+        }
 
         Path folder = Path.of(r.studentPath()).toAbsolutePath().getParent();
         Button open = Actions.openFolder(ctx, folder, "Open folder");
@@ -551,7 +577,11 @@ final class RunPage extends VBox {
         Button saveAs = new Button("Save a copy…", new FontIcon("mdi2c-content-save-outline"));
         saveAs.setId("run-save-as");
         saveAs.setOnAction(e -> saveCopy(Path.of(r.studentPath())));
-        HBox buttons = new HBox(8, saveAs, open, tryLive, submitHolder);
+        for (Button b : List.of(saveAs, open, tryLive, submit)) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(8, 8, saveAs, open, tryLive,
+                submitHolder); // on two lines in a narrow page, never "Submit to netw…"
         buttons.setAlignment(Pos.CENTER_LEFT);
         HBox head = new HBox(12, heading);
         head.setAlignment(Pos.CENTER_LEFT);
@@ -607,7 +637,7 @@ final class RunPage extends VBox {
         c.setPrefHeight(280);
         c.setMinHeight(200);
         c.setPrefWidth(260);
-        c.setMinWidth(180);
+        c.setMinWidth(140);
         c.getStyleClass().add("run-chart");
         c.getData().add(series);
         return c;
@@ -617,6 +647,7 @@ final class RunPage extends VBox {
         Label c = new Label(caption);
         c.getStyleClass().add("stat-caption");
         value.getStyleClass().add("stat-value");
+        value.setMinWidth(Region.USE_PREF_SIZE);
         value.setText(value.getText() == null || value.getText().isEmpty() ? "–" : value.getText());
         VBox box = new VBox(2, c, value);
         box.getStyleClass().add("stat");
@@ -633,6 +664,9 @@ final class RunPage extends VBox {
     private static Label head(String text) {
         Label l = new Label(text);
         l.getStyleClass().add("field-label");
+        l.setWrapText(true); // "Student ÷ teacher" on two lines in a narrow page
+        l.setMinWidth(60);
+        l.setMinHeight(Region.USE_PREF_SIZE);
         return l;
     }
 

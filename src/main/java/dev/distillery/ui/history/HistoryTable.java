@@ -5,7 +5,6 @@ import dev.distillery.store.HistoryStore.Filter;
 import dev.distillery.store.HistoryStore.Page;
 import dev.distillery.store.HistoryStore.Table;
 import dev.distillery.ui.common.Background;
-import dev.distillery.ui.common.Spacer;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -35,10 +34,12 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
@@ -63,7 +64,9 @@ final class HistoryTable<T> extends VBox {
     private final HistoryStore store;
     private final BiFunction<HistoryStore, Filter, Page<T>> loader;
     private final Supplier<Filter> base;
-    private final HBox filters = new HBox(8);
+    /** Search, this table's own filters and the dates, wrapping onto a second line in a narrow window. */
+    private final FlowPane filters = new FlowPane(8, 8);
+    private final HBox dates = new HBox(8);
     private final List<UnaryOperator<Filter>> extras = new ArrayList<>();
     private final List<Runnable> resets = new ArrayList<>();
     private final PauseTransition debounce = new PauseTransition(Duration.millis(300));
@@ -101,6 +104,10 @@ final class HistoryTable<T> extends VBox {
         to.setPromptText("To");
         from.setPrefWidth(125);
         to.setPrefWidth(125);
+        // whole or on the next line, never "F" and "T": the bar wraps in narrow windows
+        for (Region r : List.of(search, from, to)) {
+            r.setMinWidth(Region.USE_PREF_SIZE);
+        }
         from.setTooltip(new Tooltip("Only rows on or after this day"));
         to.setTooltip(new Tooltip("Only rows on or before this day"));
         from.valueProperty().addListener((o, was, now) -> reload());
@@ -111,6 +118,8 @@ final class HistoryTable<T> extends VBox {
             to.setValue(null);
         });
         filters.setAlignment(Pos.CENTER_LEFT);
+        filters.setPrefWrapLength(200);
+        filters.setMinWidth(0);
         filters.getStyleClass().add("history-filters");
 
         open.setDisable(true);
@@ -140,16 +149,24 @@ final class HistoryTable<T> extends VBox {
         view.setPlaceholder(placeholder);
         VBox.setVgrow(view, Priority.ALWAYS);
 
-        Region spacer = Spacer.grow();
-        HBox bar = new HBox(8, search, filters, from, new Label("–"), to, spacer, open, export);
-        bar.setAlignment(Pos.CENTER_LEFT);
+        // search, filters and dates wrap onto a second line when the window is narrow; Open and Export stay right
+        dates.getChildren().setAll(from, new Label("–"), to);
+        dates.setAlignment(Pos.CENTER_LEFT);
+        dates.setMinWidth(Region.USE_PREF_SIZE);
+        filters.getChildren().setAll(search, dates);
+        HBox.setHgrow(filters, Priority.ALWAYS);
+        HBox bar = new HBox(8, filters, open, export);
+        bar.setAlignment(Pos.TOP_LEFT);
         bar.getStyleClass().add("history-bar");
         getChildren().addAll(bar, view, count);
     }
 
     /** Adds a filter control; {@code apply} puts its value in the filter, {@code reset} clears it. */
     void addFilter(Node control, UnaryOperator<Filter> apply, Runnable reset) {
-        filters.getChildren().add(control);
+        if (control instanceof Region r) {
+            r.setMinWidth(Region.USE_PREF_SIZE); // "All", "Only mine" whole
+        }
+        filters.getChildren().add(filters.getChildren().indexOf(dates), control);
         extras.add(apply);
         resets.add(reset);
     }
@@ -158,12 +175,25 @@ final class HistoryTable<T> extends VBox {
         onOpen = action;
     }
 
-    /** A column of text; numeric columns are right-aligned. */
+    /**
+     * A column of text; numeric columns are right-aligned. It never gets narrower than its title, a date or (for
+     * narrow columns) its preferred width; a value that still does not fit is whole in the cell's tooltip.
+     */
     TableColumn<T, String> column(String title, Function<T, String> value, double width, boolean numeric) {
         TableColumn<T, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        c.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                boolean none = empty || text == null || text.isEmpty();
+                setText(none ? null : text);
+                setTooltip(none ? null : new Tooltip(text));
+            }
+        });
         c.setPrefWidth(width);
-        c.setMinWidth(width >= 130 ? 118 : Math.min(width, 60)); // dates stay whole
+        // dates ("2026-12-07 04:35") stay whole at 118; a title like "Your incentive" too
+        c.setMinWidth(Math.max(width >= 130 ? 118 : Math.min(width, 80), dev.distillery.ui.common.Labels.columnTitleWidth(title)));
         c.setSortable(false); // the order is the store's: newest first, over all rows and not just the page
         if (numeric) {
             c.getStyleClass().add("numeric");

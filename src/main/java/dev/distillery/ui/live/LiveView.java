@@ -116,6 +116,9 @@ public final class LiveView extends ScreenPane {
         agreement.setId("live-agreement");
         status.setId("live-status");
         status.getStyleClass().add("hint");
+        status.setWrapText(true); // on two lines beside the buttons rather than cut short
+        status.setMinHeight(Region.USE_PREF_SIZE);
+        HBox.setHgrow(status, Priority.SOMETIMES);
         ToggleGroup mode = new ToggleGroup();
         sideBySide.setToggleGroup(mode);
         overlaid.setToggleGroup(mode);
@@ -171,8 +174,21 @@ public final class LiveView extends ScreenPane {
         cameraFormat.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
                 () -> source.getValue() != null && source.getValue().spec().startsWith("camera:"), source.valueProperty()));
         cameraFormat.managedProperty().bind(cameraFormat.visibleProperty());
-        HBox pick = new HBox(8, fixed("Source"), source, browse(), cameraFormat, fixed("  Model"), modelA, fixed("and"),
-                modelB);
+        for (ComboBox<?> c : List.of(source, modelA, modelB)) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        for (ComboBox<Object> c : List.of(modelA, modelB)) { // a name longer than the box is whole in the tooltip
+            javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+            tip.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                    () -> names.toString(c.getValue()), c.valueProperty()));
+            c.setTooltip(tip);
+        }
+        // the models go under the source when the window is too narrow for both
+        HBox sourcePick = new HBox(8, fixed("Source"), source, browse(), cameraFormat);
+        HBox modelPick = new HBox(8, fixed("Model"), modelA, fixed("and"), modelB);
+        sourcePick.setAlignment(Pos.CENTER_LEFT);
+        modelPick.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.layout.FlowPane pick = new javafx.scene.layout.FlowPane(24, 8, sourcePick, modelPick);
         pick.setAlignment(Pos.CENTER_LEFT);
         HBox run = new HBox(8, start, pause, stop, status, Spacer.grow(), fixed("Frames"), syncedMode, ownPace,
                 fixed("  View"), sideBySide, overlaid);

@@ -79,6 +79,7 @@ public final class NetworkView extends ScreenPane {
         position.setId("network-position");
         position.getStyleClass().add("report-value");
         tempoBar.setPrefWidth(180);
+        tempoBar.setMinWidth(60); // the one that gives way in a narrow window, not the texts beside it
         tempoBar.setTooltip(new Tooltip("Progress of the current epoch: every tempo blocks the ledger runs Yuma "
                 + "consensus and pays emissions"));
         message.getStyleClass().add("hint");
@@ -88,6 +89,9 @@ public final class NetworkView extends ScreenPane {
         change.setId("network-connection");
         change.setTooltip(new Tooltip("The local devnet or a remote network"));
         change.setOnAction(e -> ConnectDialog.show(ctx));
+        for (javafx.scene.control.Labeled l : List.of(title, stateChip, position, change)) {
+            l.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox strip = new HBox(12, new FontIcon("mdi2l-lan-connect"), title, stateChip, spring, position, tempoBar,
                 change);
         strip.setAlignment(Pos.CENTER_LEFT);
@@ -117,7 +121,8 @@ public final class NetworkView extends ScreenPane {
         metaHint.setMinHeight(Region.USE_PREF_SIZE);
         filter.setId("network-filter");
         filter.setPromptText("Filter: uid, hotkey, name, “simulated”, “validator”…");
-        filter.setPrefWidth(320);
+        filter.setPrefWidth(360); // room for the whole prompt
+        filter.setTooltip(new Tooltip(filter.getPromptText()));
         filter.textProperty().addListener((o, a, b) -> applyFilter());
         Region metaSpring = Spacer.grow();
         HBox metaHead = new HBox(10, metaTitle, metaSpring, new FontIcon("mdi2f-filter-outline"), filter);
@@ -175,11 +180,13 @@ public final class NetworkView extends ScreenPane {
     private void buildTable() {
         table.setId("network-metagraph");
         table.setPlaceholder(new Label("No UID registered yet"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        // no column narrower than its title: in a narrow window the table scrolls sideways instead
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPrefHeight(320);
         table.setMinHeight(230); // the two validators and the simulated miners without scrolling
         table.getColumns().add(column("UID", 45, r -> r.uid(), String::valueOf));
         TableColumn<NetworkSnapshot.Row, String> key = column("Hotkey", 120, r -> r.hotkey(), NetworkView::shortKey);
+        key.setMinWidth(135); // "5HW6EE…dtmRxa" whole, whatever its letters
         key.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(String k, boolean empty) {
@@ -191,6 +198,7 @@ public final class NetworkView extends ScreenPane {
         table.getColumns().add(key);
         TableColumn<NetworkSnapshot.Row, NetworkSnapshot.Row> who = new TableColumn<>("Who");
         who.setPrefWidth(210);
+        who.setMinWidth(150);
         who.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         who.setComparator((a, b) -> String.valueOf(a.label()).compareTo(String.valueOf(b.label())));
         who.setCellFactory(c -> new TableCell<>() {
@@ -211,7 +219,9 @@ public final class NetworkView extends ScreenPane {
                     box.getChildren().add(chip);
                 }
                 if (r.label() != null) {
-                    box.getChildren().add(new Label(r.label()));
+                    Label name = new Label(r.label());
+                    name.setTooltip(new Tooltip(r.label())); // "sim-copycat (copy of sim-strong)" may not fit
+                    box.getChildren().add(name);
                 }
                 setGraphic(box);
             }
@@ -259,7 +269,8 @@ public final class NetworkView extends ScreenPane {
             String name, double width, java.util.function.Function<NetworkSnapshot.Row, T> value,
             java.util.function.Function<T, String> text) {
         TableColumn<NetworkSnapshot.Row, T> c = new TableColumn<>(name);
-        c.setPrefWidth(width);
+        c.setMinWidth(dev.distillery.ui.common.Labels.columnTitleWidth(name));
+        c.setPrefWidth(Math.max(width, c.getMinWidth()));
         c.setCellValueFactory(r -> new ReadOnlyObjectWrapper<>(value.apply(r.getValue())));
         c.setCellFactory(col -> new TableCell<>() {
             @Override
@@ -377,7 +388,9 @@ public final class NetworkView extends ScreenPane {
         distill.setId("network-distill-challenge");
         distill.getStyleClass().add("primary");
         distill.setOnAction(e -> distillFor(c));
-        HBox actions = new HBox(8, distill, download);
+        distill.setMinWidth(Region.USE_PREF_SIZE);
+        download.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.FlowPane actions = new javafx.scene.layout.FlowPane(8, 8, distill, download);
         challengeBox.getChildren().addAll(bestLine, actions);
         if (c.pending() != null) {
             Label p = new Label("Announced by the subnet owner, from epoch " + c.pendingEpoch() + ": " + c.pending());
@@ -392,9 +405,12 @@ public final class NetworkView extends ScreenPane {
     private static int fact(GridPane g, int row, String name, String value) {
         Label k = new Label(name);
         k.getStyleClass().add("field-label");
+        k.setMinWidth(Region.USE_PREF_SIZE);
+        GridPane.setValignment(k, javafx.geometry.VPos.TOP); // level with the first line of a wrapped value
         Label v = new Label(value);
         v.getStyleClass().add("report-value");
         v.setWrapText(true);
+        v.setMinHeight(Region.USE_PREF_SIZE);
         g.addRow(row, k, v);
         return row + 1;
     }
@@ -411,11 +427,16 @@ public final class NetworkView extends ScreenPane {
         for (NetworkSnapshot.Node n : nodes) {
             Label role = new Label(n.role());
             role.getStyleClass().add("field-label");
+            role.setMinWidth(Region.USE_PREF_SIZE);
+            GridPane.setValignment(role, javafx.geometry.VPos.TOP);
             Label name = new Label(n.name() + "  " + n.address());
             name.getStyleClass().add("report-value");
+            name.setWrapText(true);
+            name.setMinHeight(Region.USE_PREF_SIZE);
             Label detail = new Label(n.detail());
             detail.getStyleClass().add("hint");
             detail.setWrapText(true);
+            detail.setMinHeight(Region.USE_PREF_SIZE);
             g.addRow(r++, role, new VBox(1, name, detail));
         }
         nodesBox.getChildren().add(g);
@@ -433,6 +454,8 @@ public final class NetworkView extends ScreenPane {
             Label l = new Label(String.format(Locale.ROOT, "Epoch %,d (block %,d): %,.4f τ emitted. %s", e.epoch(),
                     e.block(), e.totalRao() / 1e9, e.summary()));
             l.getStyleClass().add("report-value");
+            l.setWrapText(true);
+            l.setMinHeight(Region.USE_PREF_SIZE);
             epochsBox.getChildren().add(l);
         }
     }

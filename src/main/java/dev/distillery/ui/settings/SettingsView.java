@@ -163,6 +163,10 @@ public final class SettingsView extends ScreenPane {
     private static void row(GridPane g, int r, String name, Node value) {
         Label l = new Label(name);
         l.getStyleClass().add("field-label");
+        // a long name ("Integer precision on CPUs without VNNI") takes two lines in the narrow column
+        l.setWrapText(true);
+        l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        l.setTextAlignment(javafx.scene.text.TextAlignment.RIGHT);
         GridPane.setValignment(l, javafx.geometry.VPos.TOP);
         g.add(l, 0, r);
         g.add(value, 1, r);

@@ -6,8 +6,10 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
@@ -30,10 +32,18 @@ final class JobBar extends HBox {
         setSpacing(12);
         title.getStyleClass().add("job-title");
         detail.setId("job-detail");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        detail.setMinWidth(40); // the one text that gives way, whole in its tooltip
+        Tooltip detailTip = new Tooltip();
+        detailTip.textProperty().bind(detail.textProperty());
+        detail.setTooltip(detailTip);
         bar.setPrefWidth(260);
+        bar.setMinWidth(80);
         eta.setId("job-eta");
-        eta.setMinWidth(110);
+        eta.setMinWidth(Region.USE_PREF_SIZE);
+        eta.setPrefWidth(110);
         cancel.setId("job-cancel");
+        cancel.setMinWidth(Region.USE_PREF_SIZE); // never "× Ca…"
         cancel.setOnAction(e -> {
             if (task != null) {
                 task.cancel(true);

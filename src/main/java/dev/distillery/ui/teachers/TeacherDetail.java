@@ -70,10 +70,15 @@ final class TeacherDetail extends VBox {
         benchButton.setId("teacher-bench");
         deleteButton.setId("teacher-delete");
         labelsButton.setId("teacher-labels");
-        HBox actions = new HBox(8, tryButton, evalButton, benchButton, new Region(), deleteButton);
-        HBox.setHgrow(actions.getChildren().get(3), Priority.ALWAYS);
+        // on two lines when the detail is narrow (1024 px wide windows), never "Evalu…" or "Del…"
+        javafx.scene.layout.FlowPane actions = new javafx.scene.layout.FlowPane(8, 8, tryButton, evalButton,
+                benchButton, deleteButton);
+        for (Node b : actions.getChildren()) {
+            ((Button) b).setMinWidth(Region.USE_PREF_SIZE);
+        }
 
         tryHint.setWrapText(true);
+        tryHint.setMinHeight(Region.USE_PREF_SIZE);
         tryHint.getStyleClass().add("hint");
         tryHint.setId("teacher-try-hint");
         trySampleButton.setId("teacher-try-sample");
