@@ -3,7 +3,6 @@ package dev.distillery.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.core.Sha256;
-import dev.distillery.store.EpochRow;
 import dev.distillery.store.HistoryStore;
 import dev.distillery.store.NetworkStore;
 import dev.distillery.store.RunRow;
@@ -46,19 +45,6 @@ class HistoryViewTest {
         }
     }
 
-    long seedRun(RunStore runs, String name, int epochs, Path student) {
-        long id = runs.create(name, "c".repeat(64), "teacher-of-" + name, null, "cls-tiny", "{}",
-                dir.resolve("runs/{id}").toString());
-        for (int e = 1; e <= epochs; e++) {
-            runs.epoch(new EpochRow(id, e, 2.0 / e, 0.5 + e * 0.05, null, 0.01 / e, 500, e * 3.0), e, 0.5 + e * 0.05);
-        }
-        if (student != null) {
-            runs.report(id, student.toString(), "{}");
-        }
-        runs.finish(id, RunRow.COMPLETED, "Done", null);
-        return id;
-    }
-
     @SuppressWarnings("unchecked")
     <T> TableView<T> table(String id) {
         return fx.find("#history-" + id + "-table", TableView.class);
@@ -84,9 +70,9 @@ class HistoryViewTest {
         var db = fx.session.database();
         Path studentA = Files.write(dir.resolve("alpha.onnx"), new byte[] {1, 2, 3});
         Path studentB = Files.write(dir.resolve("beta.onnx"), new byte[] {4, 5, 6, 7});
-        long runA = seedRun(db.runs(), "alpha run", 3, studentA);
-        long runB = seedRun(db.runs(), "beta run", 7, studentB);
-        seedRun(db.runs(), "gamma run", 2, null);
+        long runA = SeededRuns.completed(db.runs(), dir, "alpha run", 3, studentA);
+        long runB = SeededRuns.completed(db.runs(), dir, "beta run", 7, studentB);
+        SeededRuns.completed(db.runs(), dir, "gamma run", 2, null);
         Instant t0 = Instant.now().minusSeconds(3600);
         NetworkStore net = db.network();
         net.putSubmission(new NetworkStore.Submission("sub-a", LEDGER, "validator-1", ME, Sha256.hex(studentA),

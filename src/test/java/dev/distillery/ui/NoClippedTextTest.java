@@ -109,7 +109,7 @@ class NoClippedTextTest {
         Path student = Files.write(dir.resolve("a-student-with-a-rather-long-file-name-int8.onnx"),
                 new byte[] {1, 2, 3});
         long run = reportedRun(db.runs(), "a run with a fairly long name for its card", student);
-        seedRun(db.runs(), "second run", 4, null);
+        SeededRuns.completed(db.runs(), dir, "second run", 4, null);
         Instant t0 = Instant.now().minusSeconds(3600);
         NetworkStore net = db.network();
         net.putSubmission(new NetworkStore.Submission("sub-a", LEDGER, "validator-1", ME, Sha256.hex(student),
@@ -131,19 +131,6 @@ class NoClippedTextTest {
                     && !s.nodes().isEmpty();
         });
         assertThat(Challenge.DEVNET_TEACHER_SHA256).isNotBlank();
-    }
-
-    long seedRun(RunStore runs, String name, int epochs, Path student) {
-        long id = runs.create(name, "c".repeat(64), "teacher-of-" + name, null, "cls-tiny", "{}",
-                dir.resolve("runs/{id}").toString());
-        for (int e = 1; e <= epochs; e++) {
-            runs.epoch(new EpochRow(id, e, 2.0 / e, 0.5 + e * 0.05, null, 0.01 / e, 500, e * 3.0), e, 0.5 + e * 0.05);
-        }
-        if (student != null) {
-            runs.report(id, student.toString(), "{}");
-        }
-        runs.finish(id, RunRow.COMPLETED, "Done", null);
-        return id;
     }
 
     long reportedRun(RunStore runs, String name, Path student) {
