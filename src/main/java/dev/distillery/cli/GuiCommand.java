@@ -39,6 +39,8 @@ final class GuiCommand implements Callable<Integer> {
                 return DistilleryCommand.EXIT_USAGE;
             }
         }
+        // the window's classes load on the other core while this one opens the database
+        dev.distillery.ui.StartupPreload.start();
         AppSession session;
         try {
             session = AppSession.open(root.dataDirectory(), false);

@@ -67,6 +67,9 @@ public class DistilleryApp extends Application {
         ErrorReporter.install(session.logFile(), stage);
         window = new MainWindow(new ShellContext(session), stage);
         stage.show();
+        // the start-up figure users feel: from the process's start to the window on screen
+        org.slf4j.LoggerFactory.getLogger(DistilleryApp.class).info("Window shown {} ms after the process started",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         if (!openFiles.isEmpty()) {
             // queued behind a first start's welcome tour, which then steps aside for the models
             Platform.runLater(() -> window.importModels(openFiles));

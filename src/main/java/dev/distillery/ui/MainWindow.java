@@ -103,8 +103,12 @@ public final class MainWindow {
             ctx.navigator().go(last);
         }
         stage.setOnHiding(e -> saveLayout());
-        ctx.network().startDefault(); // in the background: the window is usable at once
-        ctx.miner().loadRemembered(); // the wallet used last time, locked
+        // after the first frame: the window shows first, then the devnet starts in the background and the wallet
+        // used last time is read (locked)
+        Platform.runLater(() -> {
+            ctx.network().startDefault();
+            ctx.miner().loadRemembered();
+        });
         if (WelcomeTour.startsAutomatically(ctx.settings())) {
             Platform.runLater(tour::start); // once the window shows; never a modal wait
         }
