@@ -381,6 +381,8 @@ public final class NetworkView extends ScreenPane {
         bestLine.setId("network-best-score");
         bestLine.getStyleClass().add(best == null ? "hint" : "best-score");
         bestLine.setGraphic(new FontIcon("mdi2t-trophy-outline"));
+        bestLine.setWrapText(true); // the validator's name can be long; narrow windows wrap, never cut
+        bestLine.setMinHeight(Region.USE_PREF_SIZE);
         Button download = new Button("Download teacher", new FontIcon("mdi2d-download-outline"));
         download.setId("network-download-teacher");
         download.setOnAction(e -> downloadTeacher(c, download));
