@@ -14,9 +14,14 @@ import java.util.List;
  * <p>{@link Kind#DENSE}: the same encoder (every block stride 2), then per encoder stage a decoder
  * stage back up (1×1 conv + BN + ReLU at low resolution, nearest 2× upsampling, depthwise 3×3 + BN +
  * ReLU to smooth), and a 3×3 convolution to {@code outputs} logit maps: output [N, outputs, H, W].
+ *
+ * <p>{@code headStride} 2 (dense only) stops the decoder at half resolution: the last stage and the 3×3 head run
+ * at H/2×W/2 and only the {@code outputs} logit maps are upsampled (nearest, 2×). On a 2-core CPU the
+ * full-resolution tail (8 channels at 320×320: upsample, depthwise, head) costs more than the whole encoder, so
+ * this is what fits a 10 ms budget; the maps are then blocky at 2×2 pixels.
  */
 public record StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
-                          List<Integer> channels, int outputs) {
+                          List<Integer> channels, int outputs, int headStride) {
     public enum Kind { CLASSIFIER, DENSE }
 
     /** BatchNorm epsilon used in DJL and written to ONNX. */
@@ -26,6 +31,10 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
 
     public StudentSpec {
         channels = List.copyOf(channels);
+        if (headStride != 1 && (headStride != 2 || kind != Kind.DENSE)) {
+            throw new IllegalArgumentException(name + ": head stride " + headStride
+                    + " (1, or 2 for a dense student)");
+        }
         if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputWidth < 8 || inputHeight < 8) {
             throw new IllegalArgumentException("bad student spec " + name);
         }
@@ -36,9 +45,15 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
         }
     }
 
-    /** A square input. */
+    /** A square input, full-resolution head. */
     public StudentSpec(String name, Kind kind, int inputChannels, int inputSize, List<Integer> channels, int outputs) {
-        this(name, kind, inputChannels, inputSize, inputSize, channels, outputs);
+        this(name, kind, inputChannels, inputSize, inputSize, channels, outputs, 1);
+    }
+
+    /** A full-resolution head. */
+    public StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
+                       List<Integer> channels, int outputs) {
+        this(name, kind, inputChannels, inputWidth, inputHeight, channels, outputs, 1);
     }
 
     /** The input width (presets are square; {@link #withInput} makes them rectangular, e.g. for text lines). */
@@ -51,11 +66,16 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
     }
 
     public StudentSpec withInput(int width, int height) {
-        return new StudentSpec(name, kind, inputChannels, width, height, channels, outputs);
+        return new StudentSpec(name, kind, inputChannels, width, height, channels, outputs, headStride);
     }
 
     public StudentSpec withOutputs(int n) {
-        return new StudentSpec(name, kind, inputChannels, inputWidth, inputHeight, channels, n);
+        return new StudentSpec(name, kind, inputChannels, inputWidth, inputHeight, channels, n, headStride);
+    }
+
+    /** The same network with the decoder stopping at 1/{@code stride} resolution (see the class comment). */
+    public StudentSpec withHeadStride(String newName, int stride) {
+        return new StudentSpec(newName, kind, inputChannels, inputWidth, inputHeight, channels, outputs, stride);
     }
 
     /** Floats in one input sample: C·H·W. */
@@ -91,10 +111,15 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
                 int in = channels.get(i);
                 int out = i > 0 ? channels.get(i - 1) : DENSE_HEAD_CHANNELS;
                 convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
-                l.add(new StudentLayer.UpsampleNearest2x());
+                if (i > 0 || headStride == 1) {
+                    l.add(new StudentLayer.UpsampleNearest2x());
+                }
                 convBnRelu(l, new StudentLayer.Conv(out, out, 3, 1, out, false));
             }
             l.add(new StudentLayer.Conv(DENSE_HEAD_CHANNELS, outputs, 3, 1, 1, true));
+            if (headStride == 2) {
+                l.add(new StudentLayer.UpsampleNearest2x());
+            }
         }
         return List.copyOf(l);
     }

@@ -82,10 +82,26 @@ class DistillSpikeTest {
             case "cls-tiny" -> assertThat(spec.parameterCount()).isBetween(20_000L, 40_000L);
             case "cls-small" -> assertThat(spec.parameterCount()).isBetween(150_000L, 250_000L);
             case "cls-base" -> assertThat(spec.parameterCount()).isBetween(800_000L, 1_200_000L);
-            case "dense-tiny", "dense-small" -> assertThat(spec.parameterCount()).isLessThanOrEqualTo(100_000L);
+            case "dense-tiny", "dense-small", "dense-fast" -> assertThat(spec.parameterCount()).isLessThanOrEqualTo(100_000L);
             default -> { }
         }
         assertThat(spec.flops()).isPositive();
+        if (spec.headStride() == 2) { // the only full-resolution layer is the upsampling of the logit map
+            List<StudentLayer> layers = spec.layers();
+            assertThat(layers.get(layers.size() - 1)).isInstanceOf(StudentLayer.UpsampleNearest2x.class);
+            assertThat(layers.get(layers.size() - 2)).isEqualTo(new StudentLayer.Conv(8, spec.outputs(), 3, 1, 1, true));
+            StudentSpec full = spec.withHeadStride("full", 1);
+            assertThat(spec.flops()).isLessThan(full.flops());
+            assertThat(spec.parameterCount()).isEqualTo(full.parameterCount());
+        }
+    }
+
+    @Test
+    void aHalfResolutionHeadIsOnlyForDenseStudents() {
+        assertThatThrownBy(() -> StudentZoo.preset("cls-tiny").withHeadStride("x", 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("head stride 2");
+        assertThatThrownBy(() -> StudentZoo.preset("dense-tiny").withHeadStride("x", 4))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

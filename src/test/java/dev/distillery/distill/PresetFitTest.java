@@ -30,6 +30,19 @@ class PresetFitTest {
     }
 
     @Test
+    void ofTwoEqualSizesTheHalfResolutionHeadIsPicked() {
+        // dense-fast and dense-small hold the same weights; the half-resolution head trains ~6x faster on a
+        // laptop CPU, so a default pick that fits both takes it
+        assertThat(StudentZoo.preset("dense-fast").parameterCount())
+                .isEqualTo(StudentZoo.preset("dense-small").parameterCount());
+        assertThat(PresetFit.pick(List.of(fit("dense-tiny", 3, 10), fit("dense-fast", 2.7, 10),
+                fit("dense-small", 3.9, 10))).spec().name()).isEqualTo("dense-fast");
+        // where only the full-resolution one is comfortable (never on a real CPU, but the rule is by fit)
+        assertThat(PresetFit.pick(List.of(fit("dense-fast", 9, 10), fit("dense-small", 4, 10))).spec().name())
+                .isEqualTo("dense-small");
+    }
+
+    @Test
     void aRealPresetIsTimedWithTheValidatorsFigure() {
         double p95 = PresetFit.p95(StudentZoo.preset("cls-tiny"), 1);
         assertThat(p95).isPositive().isFinite();
