@@ -34,7 +34,14 @@ public final class AppSession implements AutoCloseable {
      */
     public static AppSession open(Path root, boolean consoleWarnings) {
         DataDirectory dir = DataDirectory.open(root);
-        InstanceLock lock = InstanceLock.acquire(dir.root());
+        return openLocked(dir, InstanceLock.acquire(dir.root()), consoleWarnings);
+    }
+
+    /**
+     * The second half of {@link #open}: the log and the database of a directory this process has locked. The
+     * window's start runs it on another thread while the toolkit starts. Releases {@code lock} when it fails.
+     */
+    public static AppSession openLocked(DataDirectory dir, InstanceLock lock, boolean consoleWarnings) {
         try {
             Path log = Logging.toDirectory(dir.logs(), consoleWarnings);
             Database db = Database.open(dir.databaseBase());

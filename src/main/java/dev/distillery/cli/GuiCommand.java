@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -41,9 +43,10 @@ final class GuiCommand implements Callable<Integer> {
         }
         // the window's classes load on the other core while this one opens the database
         dev.distillery.ui.StartupPreload.start();
-        AppSession session;
+        dev.distillery.core.DataDirectory dir = dev.distillery.core.DataDirectory.open(root.dataDirectory());
+        dev.distillery.core.InstanceLock lock;
         try {
-            session = AppSession.open(root.dataDirectory(), false);
+            lock = dev.distillery.core.InstanceLock.acquire(dir.root());
         } catch (AlreadyRunningException e) {
             // A window open on this directory takes the start over: it comes to the front and imports the files.
             if (Handoff.send(e.dataDir(), models, HANDOFF_WAIT)) {
@@ -59,10 +62,29 @@ final class GuiCommand implements Callable<Integer> {
             DistilleryApp.showStartupProblem("Distillery is already running", why);
             return DistilleryCommand.EXIT_IN_USE;
         }
+        // The toolkit starts on this thread while another opens the log and the database (a first start creates
+        // and migrates it): the window waits for the database only in the app's init().
+        CompletableFuture<AppSession> session = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                session.complete(AppSession.openLocked(dir, lock, false));
+            } catch (Throwable t) {
+                session.completeExceptionally(t);
+            }
+        }, "open-database");
+        opener.start();
         try {
             DistilleryApp.launch(session, models);
+            RuntimeException storeProblem = failure(session);
+            if (storeProblem != null) {
+                throw storeProblem;
+            }
             return 0;
         } catch (RuntimeException e) {
+            RuntimeException storeProblem = failure(session);
+            if (storeProblem != null) { // reported as when the database opened before the window
+                throw storeProblem;
+            }
             if (!DisplayCheck.isNoWindow(e)) {
                 throw e;
             }
@@ -70,8 +92,26 @@ final class GuiCommand implements Callable<Integer> {
                     System.getenv(), DisplayCheck::libraryPresent));
             return DistilleryCommand.EXIT_ERROR;
         } finally {
-            session.close();
+            AppSession opened = opened(session);
+            if (opened != null) {
+                opened.close();
+            }
         }
+    }
+
+    /** Why the session could not open, once the opener has finished; null when it opened. */
+    static RuntimeException failure(CompletableFuture<AppSession> session) {
+        try {
+            session.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** The session once the opener has finished, or null when it failed (its lock already released). */
+    static AppSession opened(CompletableFuture<AppSession> session) {
+        return failure(session) == null ? session.join() : null;
     }
 
     /** Why a window cannot open when the data directory's holder did not take the start over. */

@@ -17,7 +17,7 @@ import javafx.stage.Stage;
 
 /** The JavaFX application. Started by {@code dev.distillery.Launcher} through the CLI. */
 public class DistilleryApp extends Application {
-    private static volatile AppSession launchSession;
+    private static volatile java.util.concurrent.CompletableFuture<AppSession> launchSession;
     private static volatile List<Path> launchFiles = List.of();
     /**
      * JavaFX warns on stderr when it is loaded from the class path rather than as modules, which is
@@ -31,14 +31,16 @@ public class DistilleryApp extends Application {
         FX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
     }
 
-    private final AppSession session;
+    private final java.util.concurrent.CompletableFuture<AppSession> pending;
+    private volatile AppSession session;
     private final List<Path> openFiles;
     private MainWindow window;
     private Handoff.Listener handoff;
 
-    /** Used by {@link Application#launch}: takes the session handed to {@link #launch(AppSession)}. */
+    /** Used by {@link Application#launch}: takes the session handed to {@link #launch}, once it has opened. */
     public DistilleryApp() {
-        this(launchSession, launchFiles);
+        this.pending = Objects.requireNonNull(launchSession, "start Distillery through dev.distillery.Launcher");
+        this.openFiles = launchFiles;
     }
 
     public DistilleryApp(AppSession session) {
@@ -48,11 +50,16 @@ public class DistilleryApp extends Application {
     /** @param openFiles ONNX models to import once the window shows (given on the command line) */
     public DistilleryApp(AppSession session, List<Path> openFiles) {
         this.session = Objects.requireNonNull(session, "start Distillery through dev.distillery.Launcher");
+        this.pending = java.util.concurrent.CompletableFuture.completedFuture(session);
         this.openFiles = List.copyOf(openFiles);
     }
 
-    /** Opens the window on an open session, importing {@code files}; returns when the window closes. */
-    public static void launch(AppSession session, List<Path> files) {
+    /**
+     * Opens the window on a session that may still be opening (the database is created and migrated while the
+     * toolkit starts), importing {@code files}; returns when the window closes. A session that fails to open
+     * fails the launch, with its own exception as the cause.
+     */
+    public static void launch(java.util.concurrent.CompletableFuture<AppSession> session, List<Path> files) {
         quietClassPathWarning();
         launchSession = session;
         launchFiles = List.copyOf(files);
@@ -62,8 +69,25 @@ public class DistilleryApp extends Application {
         Application.launch(DistilleryApp.class);
     }
 
+    /** On the launcher thread, after the toolkit started: waits for the session (usually open by then). */
+    @Override
+    public void init() {
+        if (session == null) {
+            try {
+                session = pending.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // the caller reports it from the future, as when the database opened before the toolkit: no
+                // window, and no "Exception in Application init method" from JavaFX
+                Platform.exit();
+            }
+        }
+    }
+
     @Override
     public void start(Stage stage) {
+        if (session == null) {
+            return; // the session failed to open: init() has asked the toolkit to exit
+        }
         ErrorReporter.install(session.logFile(), stage);
         window = new MainWindow(new ShellContext(session), stage);
         stage.show();
