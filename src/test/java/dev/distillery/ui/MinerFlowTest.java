@@ -101,7 +101,7 @@ class MinerFlowTest {
         }
         var runs = fx.session.database().runs();
         long id = runs.create("text map for the devnet", Challenge.DEVNET_TEACHER_SHA256, "PP-OCRv4 det", null,
-                "dense-tiny", "{}", dir.resolve("runs/{id}").toString());
+                given != null ? "dense-fast" : "dense-tiny", "{}", dir.resolve("runs/{id}").toString());
         runs.report(id, student.toString(), "{}");
         runs.finish(id, RunRow.COMPLETED, "Exported", null);
         return student;
@@ -205,7 +205,17 @@ class MinerFlowTest {
 
         // 3. submitted: preview with the validators' scorer, then commit + upload, then the timeline
         fx.robot.clickOn("#network-submit");
-        fx.clickWhenVisible("#student-next");
+        // the preview times the student the validators' way, so it waits for their evaluation slot on this machine
+        net.machine().acquire();
+        try {
+            fx.clickWhenVisible("#student-next");
+            // nothing else is being evaluated now (no submission yet, no simulated miners): the one waiting is it
+            awaitLong("the preview waiting for the evaluation slot", 30, () -> net.machine().hasQueuedThreads());
+            assertThat(text("#submit-preview")).as("no preview beside an evaluation").startsWith("Scoring");
+            assertThat(fx.find("#submit-go", Button.class).isDisabled()).isTrue();
+        } finally {
+            net.machine().release();
+        }
         awaitLong("the local preview", 180, () -> !fx.find("#submit-go", Button.class).isDisabled());
         assertThat(text("#submit-preview")).startsWith("Preview score");
         fx.robot.clickOn("#submit-go");

@@ -183,6 +183,10 @@ public final class SubmitDialog {
         clock.setCycleCount(javafx.animation.Animation.INDEFINITE);
         clock.play();
         previewAgain.setDisable(true);
+        // with the embedded devnet, the preview waits for the validators' evaluation slot, as they wait for each
+        // other: timed beside an evaluation, a student that fits the budget reads as over it
+        dev.distillery.network.devnet.Devnet devnet = ctx.network().devnet();
+        java.util.concurrent.Semaphore machine = devnet == null ? null : devnet.machine();
         Task<Scorer.Verdict> t = new Task<>() {
             @Override
             protected Scorer.Verdict call() throws Exception {
@@ -199,8 +203,18 @@ public final class SubmitDialog {
                 if (teacher == null) {
                     teacher = ctx.teachers().bySha256(info.challenge().teacherSha256());
                 }
-                return Submitter.preview(student, info.challenge(), ctx.teachers().fileOf(teacher), teacher.profile(),
-                        PREVIEW_IMAGES, SandboxEvaluator.Limits.defaults());
+                Path teacherFile = ctx.teachers().fileOf(teacher);
+                if (machine != null) {
+                    machine.acquire();
+                }
+                try {
+                    return Submitter.preview(student, info.challenge(), teacherFile, teacher.profile(),
+                            PREVIEW_IMAGES, SandboxEvaluator.Limits.defaults());
+                } finally {
+                    if (machine != null) {
+                        machine.release();
+                    }
+                }
             }
         };
         t.runningProperty().addListener((o, was, now) -> {
