@@ -365,14 +365,9 @@ public final class ValidatorNode implements AutoCloseable {
             return evaluation.get();
         }
         try {
-            config.machine().acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Scorer.Verdict.rejected("the validator stopped before evaluating");
-        }
-        try {
             // a validator sharing the user's machine yields to their training run: the run gets the cores, and
-            // the latency figure is not taken on a machine busy training
+            // the latency figure is not taken on a machine busy training. It waits before taking the slot, so
+            // others queued for it (the submit preview) are not held up by a wait that is not an evaluation.
             if (dev.distillery.core.Foreground.busy()) {
                 LOG.info("Waiting for the training run on this machine to finish before evaluating");
             }
@@ -381,8 +376,8 @@ public final class ValidatorNode implements AutoCloseable {
                     && !dev.distillery.core.Foreground.awaitIdle(java.time.Duration.ofSeconds(1))) {
                 waited++;
             }
+            config.machine().acquire();
         } catch (InterruptedException e) {
-            config.machine().release();
             Thread.currentThread().interrupt();
             return Scorer.Verdict.rejected("the validator stopped before evaluating");
         }

@@ -176,10 +176,13 @@ public final class SubmitDialog {
         String scoring = "Scoring " + student.getFileName() + " the way the validators do (in a sandboxed process, "
                 + PREVIEW_IMAGES + " images)…";
         previewText.setText(scoring);
+        String queued = "Waiting for the devnet's validators to finish an evaluation (they take turns on this "
+                + "machine, so each is timed alone; they also wait while a run trains)…";
+        java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
         long started = System.nanoTime();
         javafx.animation.Timeline clock = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
-                javafx.util.Duration.seconds(1), e -> previewText.setText(scoring + " " + Math.round(
-                (System.nanoTime() - started) / 1e9) + " s")));
+                javafx.util.Duration.seconds(1), e -> previewText.setText((waiting.get() ? queued : scoring) + " "
+                + Math.round((System.nanoTime() - started) / 1e9) + " s")));
         clock.setCycleCount(javafx.animation.Animation.INDEFINITE);
         clock.play();
         previewAgain.setDisable(true);
@@ -204,8 +207,13 @@ public final class SubmitDialog {
                     teacher = ctx.teachers().bySha256(info.challenge().teacherSha256());
                 }
                 Path teacherFile = ctx.teachers().fileOf(teacher);
-                if (machine != null) {
-                    machine.acquire();
+                if (machine != null && !machine.tryAcquire()) {
+                    waiting.set(true);
+                    try {
+                        machine.acquire();
+                    } finally {
+                        waiting.set(false);
+                    }
                 }
                 try {
                     return Submitter.preview(student, info.challenge(), teacherFile, teacher.profile(),
