@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the app's log to {@code <data>/logs/distillery.log}, rolled daily and at 10 MB, 14 days and
- * 200 MB at most. Until this runs, only warnings reach the console (see logback.xml).
+ * 200 MB at most. Until this runs, only warnings reach the console (see ConsoleLogConfigurator).
  */
 public final class Logging {
     public static final String FILE_NAME = "distillery.log";

@@ -85,4 +85,41 @@ class DatabaseTest {
             assertThat(db.settings().getInt("n")).hasValue(2);
         }
     }
+
+    @Test
+    void theNewestMigrationKnownInCodeIsTheNewestFile() throws Exception {
+        for (var e : Database.LATEST.entrySet()) {
+            String folder = e.getKey().substring("classpath:".length());
+            Path dirOnDisk = Path.of(getClass().getClassLoader().getResource(folder).toURI());
+            int newest;
+            try (var files = Files.list(dirOnDisk)) {
+                newest = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+            }
+            assertThat(e.getValue()).as("Database.LATEST for " + folder + " (bump it with a new migration)")
+                    .isEqualTo(newest);
+        }
+    }
+
+    @Test
+    void onlyACompleteHistoryOpensWithoutFlyway() {
+        Path base = dir.resolve("distillery");
+        String url = "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_DELAY=-1";
+        var pool = org.h2.jdbcx.JdbcConnectionPool.create(url, "distillery", "");
+        try {
+            assertThat(Database.upToDate(pool, 6)).as("a new file").isEqualTo(-1);
+            try (Database db = Database.open(base)) {
+                assertThat(Database.upToDate(pool, 6)).as("after the migrations").isEqualTo(6);
+                assertThat(Database.upToDate(pool, 7)).as("a migration still to run").isEqualTo(-1);
+                assertThat(Database.upToDate(pool, 5)).as("written by a newer version").isEqualTo(-1);
+                db.jdbi().useHandle(h -> h.execute("UPDATE \"flyway_schema_history\" SET \"success\" = FALSE "
+                        + "WHERE \"version\" = '6'"));
+                assertThat(Database.upToDate(pool, 6)).as("a failed migration").isEqualTo(-1);
+                db.jdbi().useHandle(h -> h.execute("UPDATE \"flyway_schema_history\" SET \"success\" = TRUE "
+                        + "WHERE \"version\" = '6'"));
+            }
+        } finally {
+            pool.dispose();
+        }
+    }
 }
