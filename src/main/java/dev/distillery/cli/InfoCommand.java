@@ -41,6 +41,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("CPU             %s%n", cpu.modelName());
         out.printf("CPU features    %s%n", cpu.featureSummary());
         out.printf("Int8 precision  %s%n", Int8Precision.current().text());
+        out.printf("Startup archive %s%n", dev.distillery.core.StartupArchive.describe());
         for (RuntimeVersions.Entry e : RuntimeVersions.probeAll()) {
             out.printf("%-15s %s%n", e.name(), e.display());
         }

@@ -94,6 +94,8 @@ public class DistilleryApp extends Application {
         // the start-up figure users feel: from the process's start to the window on screen
         org.slf4j.LoggerFactory.getLogger(DistilleryApp.class).info("Window shown {} ms after the process started",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        // started by the launcher without a fitting start-up archive: write one once the machine is quiet
+        dev.distillery.core.StartupArchive.refreshLater(java.time.Duration.ofSeconds(45));
         if (!openFiles.isEmpty()) {
             // queued behind a first start's welcome tour, which then steps aside for the models
             Platform.runLater(() -> window.importModels(openFiles));

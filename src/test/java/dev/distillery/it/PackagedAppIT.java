@@ -26,7 +26,12 @@ class PackagedAppIT {
     }
 
     Run run(List<String> command) throws IOException, InterruptedException {
+        return run(command, java.util.Map.of());
+    }
+
+    Run run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
         pb.environment().put("DISTILLERY_HOME", home.resolve("data").toString());
         pb.environment().remove("DISPLAY");
         Process p = pb.start();
@@ -70,5 +75,42 @@ class PackagedAppIT {
         Run r = run(List.of(java(), "-Djava.awt.headless=true", "-jar", JAR.toString(), "gui"));
         assertThat(r.code()).as(r.output()).isEqualTo(1);
         assertThat(r.output()).contains("cannot open a window").contains("DISPLAY").doesNotContain("\tat ");
+    }
+
+    @Test
+    void launcherMapsTheStartupArchiveOnceItIsWritten() throws Exception {
+        String launcher = Path.of("app", "distillery").toAbsolutePath().toString();
+        Path cache = home.resolve("cache");
+        java.util.Map<String, String> env = java.util.Map.of("XDG_CACHE_HOME", cache.toString());
+        Run before = run(List.of("bash", launcher, "info"), env);
+        assertThat(before.code()).as(before.output()).isZero();
+        var m = java.util.regex.Pattern.compile("Startup archive (\\S+) \\(not written yet").matcher(before.output());
+        assertThat(m.find()).as(before.output()).isTrue();
+        Path archive = Path.of(m.group(1));
+        assertThat(archive.startsWith(cache)).as(archive.toString()).isTrue();
+        assertThat(archive).doesNotExist();
+
+        // the archive in that place, written as the window writes it (StartupArchive.write), from another working
+        // directory that must stay clean: the JVM's dump leaves its logs there
+        Path cwd = Files.createDirectories(home.resolve("cwd"));
+        ProcessBuilder pb = new ProcessBuilder(java(), "-cp", JAR.toRealPath().toString(),
+                "dev.distillery.core.StartupArchive", archive.toString()).directory(cwd.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        String written = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(written).isZero();
+        assertThat(archive).isRegularFile();
+        try (var left = Files.list(cwd)) {
+            assertThat(left.toList()).as("nothing left in the working directory").isEmpty();
+        }
+        try (var beside = Files.list(archive.getParent())) {
+            assertThat(beside.toList()).as("no temporary file beside the archive").containsExactly(archive);
+        }
+
+        Run after = run(List.of("bash", launcher, "info"), env);
+        assertThat(after.output()).as("the launcher maps it").contains("Startup archive " + archive + " (in use)");
+        Run off = run(List.of("bash", launcher, "info"), java.util.Map.of("XDG_CACHE_HOME", cache.toString(),
+                "DISTILLERY_NO_CDS", "1"));
+        assertThat(off.output()).contains("Startup archive none");
     }
 }
