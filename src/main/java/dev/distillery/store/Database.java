@@ -123,6 +123,9 @@ public final class Database implements AutoCloseable {
                     .dataSource(pool)
                     .locations(migrations)
                     .failOnMissingLocations(true)
+                    // a migration this version does not know means a newer Distillery wrote the file: refuse it
+                    // (Flyway's default ignores such "future" migrations)
+                    .ignoreMigrationPatterns(new String[0])
                     .load();
             MigrateResult result = flyway.migrate();
             var current = flyway.info().current();

@@ -122,4 +122,24 @@ class DatabaseTest {
             pool.dispose();
         }
     }
+
+    @Test
+    void aDatabaseWrittenByANewerVersionIsRefusedAndKept() throws Exception {
+        Path base = dir.resolve("distillery");
+        try (Database db = Database.open(base)) {
+            db.settings().put("k", "v");
+            db.jdbi().useHandle(h -> h.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", "
+                    + "\"version\", \"description\", \"type\", \"script\", \"checksum\", \"installed_by\", "
+                    + "\"execution_time\", \"success\") VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, "
+                    + "'test', 0, TRUE)"));
+        }
+        assertThatThrownBy(() -> Database.open(base)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("newer Distillery").hasMessageContaining("untouched");
+        String url = "jdbc:h2:file:" + base.toAbsolutePath();
+        try (Connection c = java.sql.DriverManager.getConnection(url, "distillery", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM SETTINGS")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the data is still there").isPositive();
+        }
+    }
 }
