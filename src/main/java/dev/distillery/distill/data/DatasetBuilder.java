@@ -15,10 +15,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -42,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * Unreadable files are skipped and counted, never fatal. Items with the same content (SHA-256 of the file's
  * bytes, or of the PNG bytes for frames) are kept once.
  *
- * <p>The train/validation split depends only on an item's content hash ({@link #isValidation}), so the same
+ * <p>The train/validation split: frames of one scene (a video, or a folder whose images in name order look like
+ * consecutive frames: median neighbour distance at most {@value #FRAME_DISTANCE} bits, at least
+ * {@value #MIN_SEQUENCE} of them) give validation {@value #VALIDATION_RUNS} runs of consecutive frames, each at the
+ * end of a third of the sequence ({@link #sequenceSplit}). A hash split would put every validation frame between two
+ * near-identical training frames, so validation would read as high as training and could not tell which epoch
+ * generalises to later frames. Everything else splits by content hash alone ({@link #isValidation}), so the same
  * image is in the same split in every dataset, however many items are added.
  *
  * <p>A build checks the cancel flag between items; a cancelled build throws {@link CancellationException},
@@ -60,8 +67,20 @@ public final class DatasetBuilder {
         }
     }
 
-    private record Item(String sha, Path path, String origin, int width, int height) {
+    /**
+     * @param sequence which ordered run of images it came from (a video, or one folder's images in name order); -1
+     *                 for generated scenes, which have no order
+     * @param look     its {@link DifferenceHash}
+     */
+    private record Item(String sha, Path path, String origin, int width, int height, int sequence, long look) {
     }
+
+    /** Fewest images an ordered run needs before it is split by position rather than by hash. */
+    static final int MIN_SEQUENCE = 20;
+    /** Largest median difference-hash distance (of 64 bits) between neighbours for images to count as frames. */
+    static final int FRAME_DISTANCE = 10;
+    /** How many runs of consecutive frames a sequence gives to validation. */
+    static final int VALIDATION_RUNS = 3;
 
     private final DatasetStore store;
     private final Path datasetsRoot;
@@ -171,6 +190,73 @@ public final class DatasetBuilder {
     }
 
     /**
+     * Which of {@code n} frames in order go to validation: {@value #VALIDATION_RUNS} runs (fewer when short) of
+     * consecutive frames, {@code percent} of them in all, each ending where a third of the sequence ends.
+     */
+    static boolean[] sequenceSplit(int n, int percent) {
+        boolean[] val = new boolean[n];
+        int total = (int) Math.round(n * percent / 100.0);
+        if (total == 0) {
+            return val;
+        }
+        int runs = Math.max(1, Math.min(VALIDATION_RUNS, total / 3));
+        for (int r = 0; r < runs; r++) {
+            int length = total / runs + (r < total % runs ? 1 : 0);
+            int end = (int) ((long) (r + 1) * n / runs); // exclusive
+            for (int i = Math.max(0, end - length); i < end; i++) {
+                val[i] = true;
+            }
+        }
+        return val;
+    }
+
+    /** Whether images in this order look like frames of one scene (see the class comment). */
+    static boolean looksLikeFrames(long[] looks) {
+        if (looks.length < MIN_SEQUENCE) {
+            return false;
+        }
+        int[] d = new int[looks.length - 1];
+        for (int i = 1; i < looks.length; i++) {
+            d[i - 1] = DifferenceHash.distance(looks[i - 1], looks[i]);
+        }
+        java.util.Arrays.sort(d);
+        return d[d.length / 2] <= FRAME_DISTANCE;
+    }
+
+    /** The validation items' hashes: by position in frame sequences, by hash for the rest; notes the first. */
+    private static Set<String> validation(List<Item> items, int percent, List<String> summary) {
+        Map<Integer, List<Item>> sequences = new java.util.LinkedHashMap<>();
+        for (Item it : items) {
+            sequences.computeIfAbsent(it.sequence, k -> new ArrayList<>()).add(it);
+        }
+        Set<String> val = new HashSet<>();
+        int framed = 0;
+        for (Map.Entry<Integer, List<Item>> e : sequences.entrySet()) {
+            List<Item> seq = e.getValue();
+            long[] looks = seq.stream().mapToLong(Item::look).toArray();
+            if (e.getKey() >= 0 && looksLikeFrames(looks)) {
+                boolean[] split = sequenceSplit(seq.size(), percent);
+                for (int i = 0; i < seq.size(); i++) {
+                    if (split[i]) {
+                        val.add(seq.get(i).sha);
+                    }
+                }
+                framed++;
+            } else {
+                for (Item it : seq) {
+                    if (isValidation(it.sha, percent)) {
+                        val.add(it.sha);
+                    }
+                }
+            }
+        }
+        if (framed > 0) {
+            summary.add("validation on runs of consecutive frames in " + framed + " sequence" + (framed == 1 ? "" : "s"));
+        }
+        return val;
+    }
+
+    /**
      * Reads all sources and registers the dataset.
      *
      * @throws CancellationException when cancelled (nothing registered, no frames left on disk)
@@ -216,10 +302,8 @@ public final class DatasetBuilder {
                         + " unreadable, " + run.duplicates + " duplicates)");
             }
             progress.update(0, 1, "Saving dataset " + name.strip());
-            int val = 0;
-            for (Item it : run.items) {
-                val += isValidation(it.sha, valPercent) ? 1 : 0;
-            }
+            Set<String> validation = validation(run.items, valPercent, summary);
+            int val = validation.size();
             int n = run.items.size();
             Instant now = Instant.now();
             DatasetRow header = new DatasetRow(0, name, now, n, n - val, val, run.unreadable, run.duplicates,
@@ -232,7 +316,7 @@ public final class DatasetBuilder {
                 for (Item it : run.items) {
                     Path p = it.path.startsWith(staging) ? target.resolve(staging.relativize(it.path)) : it.path;
                     rows.add(new DatasetItemRow(newId, it.sha, p.toString(), it.origin,
-                            isValidation(it.sha, valPercent) ? DatasetItemRow.SPLIT_VAL : DatasetItemRow.SPLIT_TRAIN,
+                            validation.contains(it.sha) ? DatasetItemRow.SPLIT_VAL : DatasetItemRow.SPLIT_TRAIN,
                             it.width, it.height));
                 }
                 return rows;
@@ -304,6 +388,7 @@ public final class DatasetBuilder {
         final Path frames;
         final List<Item> items = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
+        int nextSequence;
         int unreadable;
         int duplicates;
 
@@ -319,14 +404,15 @@ public final class DatasetBuilder {
                 files = walk.filter(Files::isRegularFile).filter(DatasetBuilder::isImageName).sorted().toList();
             }
             long done = 0;
+            Map<Path, Integer> sequenceOf = new HashMap<>();
             for (Path file : files) {
                 checkCancelled();
-                addImageFile(file, origin);
+                addImageFile(file, origin, sequenceOf.computeIfAbsent(file.getParent(), k -> nextSequence++));
                 progress.update(++done, files.size(), phase);
             }
         }
 
-        private void addImageFile(Path file, String origin) {
+        private void addImageFile(Path file, String origin, int sequence) {
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(file);
@@ -342,7 +428,7 @@ public final class DatasetBuilder {
             }
             try (Mat image = Images.read(file)) {
                 seen.add(sha);
-                items.add(new Item(sha, file, origin, image.cols(), image.rows()));
+                items.add(new Item(sha, file, origin, image.cols(), image.rows(), sequence, DifferenceHash.of(image)));
             } catch (TeacherException e) {
                 LOG.info("Skipping {}", e.getMessage());
                 unreadable++;
@@ -359,6 +445,7 @@ public final class DatasetBuilder {
                 unreadable++;
                 return;
             }
+            int sequence = nextSequence++;
             try (video) {
                 long total = video.containerFrameCount();
                 progress.update(0, total, phase);
@@ -383,7 +470,7 @@ public final class DatasetBuilder {
                             if (nearDuplicateBits >= 0 && lastKept != null
                                     && DifferenceHash.distance(hash, lastKept) <= nearDuplicateBits) {
                                 duplicates++;
-                            } else if (addFrame(frame, DatasetItemRow.ORIGIN_VIDEO)) {
+                            } else if (addFrame(frame, DatasetItemRow.ORIGIN_VIDEO, sequence, hash)) {
                                 lastKept = hash;
                             }
                         }
@@ -399,14 +486,14 @@ public final class DatasetBuilder {
             for (int i = 0; i < count; i++) {
                 checkCancelled();
                 try (Mat scene = lines ? generator.line(i, i % 2 == 1) : generator.scene(i)) {
-                    addFrame(scene, DatasetItemRow.ORIGIN_GENERATED);
+                    addFrame(scene, DatasetItemRow.ORIGIN_GENERATED, -1, 0);
                 }
                 progress.update(i + 1, count, phase);
             }
         }
 
         /** Encodes a frame as PNG and keeps it unless its content is already there; true when kept. */
-        private boolean addFrame(Mat frame, String origin) {
+        private boolean addFrame(Mat frame, String origin, int sequence, long look) {
             byte[] png;
             try (BytePointer buf = new BytePointer()) {
                 if (!opencv_imgcodecs.imencode(".png", frame, buf)) {
@@ -426,7 +513,7 @@ public final class DatasetBuilder {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write frame " + out + ": " + e.getMessage(), e);
             }
-            items.add(new Item(sha, out, origin, frame.cols(), frame.rows()));
+            items.add(new Item(sha, out, origin, frame.cols(), frame.rows(), sequence, look));
             return true;
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -198,6 +199,52 @@ class DatasetBuilderTest {
         assertThat(after).allSatisfy((sha, split) ->
                 assertThat(split).isEqualTo(DatasetBuilder.isValidation(sha, 20) ? "val" : "train"));
         assertThat(before.values()).contains("train", "val");
+    }
+
+    @Test
+    void sequenceSplitGivesRunsOfConsecutiveFramesAtTheEndOfEachThird() {
+        boolean[] v = DatasetBuilder.sequenceSplit(500, 10);
+        int count = 0;
+        int runs = 0;
+        for (int i = 0; i < v.length; i++) {
+            count += v[i] ? 1 : 0;
+            runs += v[i] && (i == 0 || !v[i - 1]) ? 1 : 0;
+        }
+        assertThat(count).isEqualTo(50);
+        assertThat(runs).isEqualTo(3);
+        assertThat(v[165]).isTrue();
+        assertThat(v[166]).isFalse();
+        assertThat(v[332]).isTrue();
+        assertThat(v[499]).isTrue();
+        assertThat(v[0]).isFalse();
+        assertThat(DatasetBuilder.sequenceSplit(7, 10)).containsExactly(false, false, false, false, false, false, true);
+        assertThat(DatasetBuilder.sequenceSplit(4, 10)).containsOnly(false);
+    }
+
+    @Test
+    void framesOfOneSceneValidateOnRunsOfConsecutiveFramesNotOnHashes() throws Exception {
+        Path frames = dir.resolve("frames");
+        // a camera panning slowly over one scene: neighbours differ by a few pixels
+        try (Mat small = noise(42, 24, 6); Mat wide = new Mat(); Size size = new Size(520, 120)) {
+            opencv_imgproc.resize(small, wide, size, 0, 0, opencv_imgproc.INTER_LINEAR);
+            for (int i = 0; i < 60; i++) {
+                try (org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(i * 2, 0, 160, 120);
+                     Mat view = new Mat(wide, r).clone()) {
+                    writeImage(frames.resolve(String.format(Locale.ROOT, "f%03d.png", i)), view);
+                }
+            }
+        }
+        Dataset d = builder().valPercent(10).addFolder(frames).build("pan");
+
+        List<DatasetItemRow> rows = store.items(d.id()).stream()
+                .sorted(java.util.Comparator.comparing(DatasetItemRow::path)).toList();
+        assertThat(rows).hasSize(60);
+        boolean[] expected = DatasetBuilder.sequenceSplit(60, 10);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).split()).as("frame " + i).isEqualTo(expected[i] ? "val" : "train");
+        }
+        assertThat(d.valCount()).isEqualTo(6);
+        assertThat(d.sourceSummary()).contains("validation on runs of consecutive frames in 1 sequence");
     }
 
     @Test
