@@ -12,6 +12,10 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        String archive = System.getProperty(dev.distillery.boot.StartupArchiveBuild.PROPERTY);
+        if (archive != null) { // an installer being built: see StartupArchiveBuild
+            System.exit(dev.distillery.boot.StartupArchiveBuild.run(java.nio.file.Path.of(archive)));
+        }
         // JavaCPP/JavaCV notes ("Info: …") go to the app's log instead of the terminal.
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");

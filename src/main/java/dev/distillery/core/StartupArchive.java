@@ -38,23 +38,32 @@ public final class StartupArchive {
 
     /** One line for {@code distillery info}: where the archive is and whether this start used it. */
     public static String describe() {
-        Optional<Path> target = configured();
-        if (target.isEmpty()) {
-            return "none (only the launcher app/distillery uses one)";
+        Optional<Path> given = given();
+        if (given.isPresent() && sharing()) {
+            return given.get() + " (in use)";
         }
-        if (inUse()) {
-            return target.get() + " (in use)";
+        Optional<Path> target = configured().or(() -> given);
+        if (target.isEmpty()) {
+            return "none (only the launchers app/distillery and the installed app use one)";
         }
         return target.get() + (Files.isRegularFile(target.get())
-                ? " (not used: written for another jar or Java; the window writes it again)"
-                : " (not written yet: the window writes it once, in the background)");
+                ? " (not used: written for another jar or Java" + (configured().isPresent()
+                ? "; the window writes it again)" : ")")
+                : " (not written yet" + (configured().isPresent()
+                ? ": the window writes it once, in the background)" : ")"));
+    }
+
+    /** The archive named by this JVM's {@code -XX:SharedArchiveFile}, if any. */
+    private static Optional<Path> given() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:SharedArchiveFile="))
+                .map(a -> Path.of(a.substring("-XX:SharedArchiveFile=".length())).toAbsolutePath())
+                .reduce((a, b) -> b);
     }
 
     /** Whether this JVM runs with an archive of the app's classes mapped (its {@code -XX:SharedArchiveFile}). */
     public static boolean inUse() {
-        boolean named = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .anyMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
-        return named && sharing();
+        return given().isPresent() && sharing();
     }
 
     private static boolean sharing() {
@@ -139,36 +148,6 @@ public final class StartupArchive {
             // none to see
         }
         return found;
-    }
-
-    /**
-     * For installers and tests: loads the classes a start of the window loads (the list {@code StartupPreload} warms)
-     * and writes their archive to {@code args[0]}. Exit code 1 with the reason when it cannot.
-     */
-    public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: StartupArchive ARCHIVE.jsa");
-            System.exit(2);
-        }
-        ClassLoader loader = StartupArchive.class.getClassLoader();
-        try (var in = StartupArchive.class.getResourceAsStream("/dev/distillery/ui/startup-classes.txt")) {
-            if (in != null) {
-                for (String name : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                    try {
-                        if (!name.isBlank()) {
-                            Class.forName(name.strip(), false, loader);
-                        }
-                    } catch (ClassNotFoundException | LinkageError e) {
-                        // renamed or for another platform
-                    }
-                }
-            }
-            write(Path.of(args[0]));
-            System.out.println("Start-up archive written: " + Path.of(args[0]).toAbsolutePath());
-        } catch (IOException e) {
-            System.err.println("No start-up archive written: " + e.getMessage());
-            System.exit(1);
-        }
     }
 
     /**

@@ -30,7 +30,7 @@ class StartupArchiveTest {
     @Test
     void aStartWithoutTheLauncherNamesNoArchiveAndWritesNone() throws Exception {
         assertThat(StartupArchive.inUse()).isFalse();
-        assertThat(probe(List.of())).endsWith("false none (only the launcher app/distillery uses one)");
+        assertThat(probe(List.of())).endsWith("false none (only the launchers app/distillery and the installed app use one)");
     }
 
     @Test

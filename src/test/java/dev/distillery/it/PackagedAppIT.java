@@ -90,11 +90,12 @@ class PackagedAppIT {
         assertThat(archive.startsWith(cache)).as(archive.toString()).isTrue();
         assertThat(archive).doesNotExist();
 
-        // the archive in that place, written as the window writes it (StartupArchive.write), from another working
-        // directory that must stay clean: the JVM's dump leaves its logs there
+        // the archive in that place, written as the installer build writes it (StartupArchiveBuild, through
+        // StartupArchive.write as the window does), from a working directory that must stay clean: the JVM's dump
+        // leaves its logs there
         Path cwd = Files.createDirectories(home.resolve("cwd"));
-        ProcessBuilder pb = new ProcessBuilder(java(), "-cp", JAR.toRealPath().toString(),
-                "dev.distillery.core.StartupArchive", archive.toString()).directory(cwd.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(java(), "-D" + dev.distillery.boot.StartupArchiveBuild.PROPERTY + "="
+                + archive, "-jar", JAR.toRealPath().toString()).directory(cwd.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         String written = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
