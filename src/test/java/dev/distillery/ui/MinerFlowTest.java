@@ -211,7 +211,9 @@ class MinerFlowTest {
             fx.clickWhenVisible("#student-next");
             // nothing else is being evaluated now (no submission yet, no simulated miners): the one waiting is it
             awaitLong("the preview waiting for the evaluation slot", 30, () -> net.machine().hasQueuedThreads());
-            assertThat(text("#submit-preview")).as("no preview beside an evaluation").startsWith("Scoring");
+            // and says so, rather than "Scoring…" while nothing runs
+            awaitLong("the preview saying it waits", 10,
+                    () -> text("#submit-preview").startsWith("Waiting for the devnet's validators"));
             assertThat(fx.find("#submit-go", Button.class).isDisabled()).isTrue();
         } finally {
             net.machine().release();
