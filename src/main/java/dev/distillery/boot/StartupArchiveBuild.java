@@ -4,8 +4,6 @@ import dev.distillery.core.DataDirectory;
 import dev.distillery.core.InstanceLock;
 import dev.distillery.core.StartupArchive;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,8 +11,9 @@ import java.nio.file.Path;
  * Writes a start-up archive while an installer is built ({@code installers/linux/build.sh}), so an installed app
  * maps one from its very first start: run through the app image's own launcher (same Java, same class path) with
  * the system property {@value #PROPERTY} naming the file. It does what a start does before the window, on a
- * throw-away data directory (logging, the database created and migrated, the settings read), loads the window's
- * classes ({@code StartupPreload}'s list) and writes the archive of everything loaded.
+ * throw-away data directory (logging, the database created and migrated, the settings read), loads the classes a
+ * fresh start loads before its window shows ({@code startup-archive-classes.txt} next to this class, JDK ones too:
+ * an archive of our own replaces the JDK's) and writes the archive of everything loaded.
  */
 public final class StartupArchiveBuild {
     /** The archive to write; when set, {@code Launcher} does only this. */
@@ -33,7 +32,7 @@ public final class StartupArchiveBuild {
                 session.settings().get("window.layout");
                 session.database().teachers().list();
             }
-            loadWindowClasses();
+            dev.distillery.core.ClassList.load(StartupArchiveBuild.class, "startup-archive-classes.txt");
             StartupArchive.write(archive);
             System.out.println("Start-up archive written: " + archive.toAbsolutePath());
             return 0;
@@ -42,24 +41,6 @@ public final class StartupArchiveBuild {
             return 1;
         } finally {
             dev.distillery.core.Folders.deleteTree(scratch);
-        }
-    }
-
-    private static void loadWindowClasses() throws IOException {
-        ClassLoader loader = StartupArchiveBuild.class.getClassLoader();
-        try (InputStream in = StartupArchiveBuild.class.getResourceAsStream("/dev/distillery/ui/startup-classes.txt")) {
-            if (in == null) {
-                return;
-            }
-            for (String name : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                try {
-                    if (!name.isBlank()) {
-                        Class.forName(name.strip(), false, loader);
-                    }
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // renamed, or for another platform
-                }
-            }
         }
     }
 }

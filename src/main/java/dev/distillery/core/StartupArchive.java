@@ -81,11 +81,14 @@ public final class StartupArchive {
      */
     public static void refreshLater(Duration delay) {
         Optional<Path> target = configured();
-        if (target.isEmpty() || inUse()) {
+        if (target.isEmpty()) {
             return;
         }
         Thread t = new Thread(() -> {
             try {
+                if (inUse()) { // asked here, off the caller's (FX) thread: it loads the JVM's management beans
+                    return;
+                }
                 Thread.sleep(delay.toMillis());
                 while (!Foreground.awaitIdle(Duration.ofMinutes(1))) {
                     // a run is training: wait for it

@@ -1,11 +1,5 @@
 package dev.distillery.ui;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-
 /**
  * Loads the window's classes on a spare core while the main thread opens the database, so the JavaFX thread finds
  * them ready: {@code startup-classes.txt} lists the JavaFX, icon and screen classes a start loads (from a
@@ -25,24 +19,9 @@ public final class StartupPreload {
     }
 
     private static void run() {
-        ClassLoader loader = StartupPreload.class.getClassLoader();
-        try (InputStream in = StartupPreload.class.getResourceAsStream("startup-classes.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String name = line.strip();
-                if (name.isEmpty()) {
-                    continue;
-                }
-                try {
-                    Class.forName(name, false, loader);
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // renamed or platform-specific: nothing to warm
-                }
-            }
-        } catch (IOException e) {
+        try {
+            dev.distillery.core.ClassList.load(StartupPreload.class, "startup-classes.txt");
+        } catch (java.io.IOException e) {
             // only a speed-up
         }
     }
