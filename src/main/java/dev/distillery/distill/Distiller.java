@@ -48,6 +48,14 @@ import org.slf4j.LoggerFactory;
 public final class Distiller {
     private static final Logger LOG = LoggerFactory.getLogger(Distiller.class);
     private static final double MIN_DELTA = 0.002;
+    /**
+     * Decay per step of the classifier's weight average. With {@link KdTrainer#averageWeights}'s warm-up the
+     * average spans about the last tenth of the steps so far, at most ~500 steps. Measured on camera frames
+     * (docs/benchmarks.md): the last step's weights swung by ±0.05 agreement on later frames from one epoch to
+     * the next, so which epoch a 50-frame validation set happened to pick decided the result; the average's curve
+     * is flat within ±0.005 once learnt, at the same level.
+     */
+    static final float AVERAGE_DECAY = 0.998f;
 
     /** {@link #CACHED}: teacher outputs computed once on the plain images (fast). {@link #CONSISTENT}: the teacher
      * sees every augmented view the student sees (best quality, costs teacher inference every step). */
@@ -454,6 +462,10 @@ public final class Distiller {
         // class targets hold for the whole image, so views stay close to it; maps move with the image
         boolean classes = plan.target() instanceof Target.Classes;
         Augmenter aug = new Augmenter(s.seed(), allowFlips(), classes ? 0.15 : 0.1, classes ? 0.08 : 0.06);
+        if (classes) {
+            // validated and exported: the running average of the weights, not the last step's (see AVERAGE_DECAY)
+            trainer.averageWeights(AVERAGE_DECAY);
+        }
         int inValues = plan.student().inputValues();
         int tgtValues = plan.target().targetSize(outH, outW);
 
@@ -525,7 +537,10 @@ public final class Distiller {
             }
             epoch++;
             long v0 = System.nanoTime();
-            Validation val = validate(trainer);
+            Validation val;
+            try (KdTrainer.Swap avg = trainer.withAverage()) {
+                val = validate(trainer);
+            }
             LOG.debug("Epoch {} time: batches {} ms, steps {} ms, validation {} ms", epoch, dataNanos / 1_000_000,
                     stepNanos / 1_000_000, (System.nanoTime() - v0) / 1_000_000);
             double el = elapsed(elapsedBefore, sessionStart);
@@ -533,24 +548,31 @@ public final class Distiller {
             // the majority class best; maps: IoU
             double selection = val.selection();
             boolean improved = selection > best + MIN_DELTA || history.isEmpty();
+            // a classifier's later epoch that validates within one standard error of the best is kept instead: its
+            // averaged weights have learnt for longer, and ~50 validation frames cannot tell the two apart
+            boolean asGood = !improved && classes && selection >= best - oneStandardError(best, valImages.size());
+            if (improved || asGood) {
+                bestEpoch = epoch;
+                try (KdTrainer.Swap avg = trainer.withAverage()) {
+                    trainer.saveParameters(ckpt.resolve("best.params"));
+                }
+            }
             if (improved) {
                 best = selection;
-                bestEpoch = epoch;
                 sinceBest = 0;
-                trainer.saveParameters(ckpt.resolve("best.params"));
             } else {
                 sinceBest++;
             }
             double epochSeconds = el - epochStart;
             EpochInfo info = new EpochInfo(epoch, lossSum / Math.max(1, batches), val.metric(), val.accuracy(),
                     trainer.learningRate(), epochSeconds > 0 ? (samples - epochStartSamples) / epochSeconds : 0, el,
-                    improved, val.balanced(), val.kappa(), val.baseline());
+                    improved || asGood, val.balanced(), val.kappa(), val.baseline());
             history.add(info);
             trainer.saveParameters(ckpt.resolve("last.params"));
             writeState(ckpt, new State(epoch, step, el, samples, best, bestEpoch, sinceBest, history));
             listener.epoch(info);
             LOG.info("Epoch {}: loss {} val {} {}", epoch, String.format(Locale.ROOT, "%.4f", info.trainLoss()),
-                    String.format(Locale.ROOT, "%.4f", val.metric()), improved ? "(best)" : "");
+                    String.format(Locale.ROOT, "%.4f", val.metric()), improved ? "(best)" : asGood ? "(kept)" : "");
             if (s.patience() > 0 && sinceBest >= s.patience() && mayStopEarly(s, el, best)) {
                 stop = Stop.EARLY_STOPPING;
                 break;
@@ -573,7 +595,25 @@ public final class Distiller {
             listener.epoch(info);
         }
         double trainSeconds = elapsed(elapsedBefore, sessionStart);
-        return new Outcome(stop, epoch, best, bestEpoch, trainSeconds, samples, history, unreadable, resumedFrom);
+        return new Outcome(stop, epoch, keptSelection(history, bestEpoch, best), bestEpoch, trainSeconds, samples,
+                history, unreadable, resumedFrom);
+    }
+
+    /** The standard error of a rate {@code p} measured on {@code n} images: √(p(1 − p)/n). */
+    static double oneStandardError(double p, int n) {
+        double q = Math.max(0, Math.min(1, p));
+        return n <= 0 ? 0 : Math.sqrt(q * (1 - q) / n);
+    }
+
+    /** What picked the kept epoch (its balanced agreement or IoU); {@code fallback} when it is not in the history. */
+    private double keptSelection(List<EpochInfo> history, int keptEpoch, double fallback) {
+        for (EpochInfo e : history) {
+            if (e.epoch() == keptEpoch) {
+                return plan.target() instanceof Target.Classes && e.valBalanced() != null ? e.valBalanced()
+                        : e.valMetric();
+            }
+        }
+        return fallback;
     }
 
     /**

@@ -83,6 +83,10 @@ public final class KdTrainer implements AutoCloseable {
     private final Rate rate;
     private static final int CHECKPOINT_MAGIC = 0x44534b31; // "DSK1"
     private final FiniteSteps guard;
+    /** Running average of every parameter (null until {@link #averageWeights} is called). */
+    private List<NDArray> average;
+    private float averageDecay;
+    private long averagedSteps;
 
     public KdTrainer(StudentSpec spec, Config config) {
         this.spec = spec;
@@ -192,8 +196,75 @@ public final class KdTrainer implements AutoCloseable {
             guard.beginStep();
             trainer.step();
             guard.endStep(value);
+            updateAverage();
             return value;
         }
+    }
+
+    /**
+     * Keeps an exponential moving average of the weights (and BatchNorm statistics) from now on. After step t the
+     * decay is min({@code decay}, (1 + t) / (10 + t)), so the average spans about the last tenth of the steps so
+     * far, and at most about 1 / (1 − decay) steps. Validation and export can then use the average (see
+     * {@link #withAverage}): on a few hundred camera frames the last step's weights swing from epoch to epoch,
+     * their average does not.
+     */
+    public void averageWeights(float decay) {
+        if (!(decay > 0 && decay < 1)) {
+            throw new IllegalArgumentException("decay must be in (0, 1)");
+        }
+        averageDecay = decay;
+        averagedSteps = 0;
+        average = new ArrayList<>();
+        for (var p : block().getParameters()) {
+            NDArray copy = p.getValue().getArray().duplicate();
+            copy.attach(manager());
+            average.add(copy);
+        }
+    }
+
+    private void updateAverage() {
+        if (average == null) {
+            return;
+        }
+        averagedSteps++;
+        float d = Math.min(averageDecay, (1f + averagedSteps) / (10f + averagedSteps));
+        int i = 0;
+        for (var p : block().getParameters()) {
+            NDArray a = average.get(i++);
+            // a ← d·a + (1 − d)·w; the product belongs to the parameter's manager, so it is closed here
+            try (NDArray part = p.getValue().getArray().mul(1 - d)) {
+                a.muli(d).addi(part);
+            }
+        }
+    }
+
+    /** Weights put in for a while; closing puts the others back. */
+    public interface Swap extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Puts the averaged weights into the student until the returned handle is closed, then the trained ones
+     * back; without {@link #averageWeights}, changes nothing.
+     */
+    public Swap withAverage() {
+        if (average == null) {
+            return () -> { };
+        }
+        List<float[]> trained = new ArrayList<>();
+        int i = 0;
+        for (var p : block().getParameters()) {
+            NDArray w = p.getValue().getArray();
+            trained.add(w.toFloatArray());
+            w.set(java.nio.FloatBuffer.wrap(average.get(i++).toFloatArray()));
+        }
+        return () -> {
+            int j = 0;
+            for (var p : block().getParameters()) {
+                p.getValue().getArray().set(java.nio.FloatBuffer.wrap(trained.get(j++)));
+            }
+        };
     }
 
     /** Steps whose update was dropped because their gradients were not finite (see {@link FiniteSteps}). */

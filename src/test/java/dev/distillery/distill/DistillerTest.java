@@ -174,4 +174,13 @@ class DistillerTest {
         assertThat(steps.size()).isGreaterThan(1);
         assertThat(db.runs().find(id).orElseThrow().status()).isEqualTo(RunRow.COMPLETED);
     }
+
+    /** The tolerance within which a classifier's later epoch replaces the best: one standard error of a rate. */
+    @Test
+    void aLaterEpochIsKeptWithinOneStandardErrorOfTheBest() {
+        assertThat(Distiller.oneStandardError(0.9, 50)).isCloseTo(0.0424, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(Distiller.oneStandardError(0.9, 500)).isLessThan(Distiller.oneStandardError(0.9, 50));
+        assertThat(Distiller.oneStandardError(1.0, 50)).as("a perfect score leaves no room").isZero();
+        assertThat(Distiller.oneStandardError(0.5, 0)).as("no validation images").isZero();
+    }
 }
