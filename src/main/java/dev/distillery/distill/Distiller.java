@@ -223,8 +223,8 @@ public final class Distiller {
         prepareData();
         ensureValidation();
         State st = Json.read(Files.readString(checkpointDir(plan.runDir()).resolve("state.json")), State.class);
-        return new Outcome(Stop.CANCELLED, st.epoch(), st.bestMetric(), st.bestEpoch(), st.elapsedSeconds(),
-                st.samples(), st.history(), unreadable, st.epoch());
+        return new Outcome(Stop.CANCELLED, st.epoch(), keptSelection(st.history(), st.bestEpoch(), st.bestMetric()),
+                st.bestEpoch(), st.elapsedSeconds(), st.samples(), st.history(), unreadable, st.epoch());
     }
 
     /** Tiny datasets: validate on (some of) the training images rather than not at all. */
