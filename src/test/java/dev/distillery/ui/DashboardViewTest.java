@@ -156,6 +156,20 @@ class DashboardViewTest {
         fx.robot.interact(() -> fx.app.window().view(Screen.DASHBOARD).onShown());
         awaitText("tile-jobs-value", "None running");
 
+        // an epoch the store holds before the follower announced it waits for the announcement (which also moves
+        // the status bar): the tile never runs ahead of the status bar's epoch
+        fx.robot.interact(() -> miner().epochStored(LEDGER, 41));
+        epoch(net, 42, Instant.now(), TAU);
+        long next = db.runs().create("dogs-student", "b".repeat(64), "dogs teacher", null, "fast", "{}",
+                dir.resolve("runs/{id}").toString());
+        db.runs().phase(next, "Training: epoch 1 of 20");
+        fx.robot.interact(() -> fx.app.window().view(Screen.DASHBOARD).onShown());
+        awaitText("tile-jobs-value", "dogs-student"); // read after epoch 42 was stored
+        assertThat(text("tile-epoch-value")).isEqualTo("Epoch 41");
+        fx.robot.interact(() -> miner().epochStored(LEDGER, 42));
+        awaitText("tile-epoch-value", "Epoch 42");
+        db.runs().finish(next, "COMPLETED", "Done", null);
+
         // every tile opens its screen, by mouse and by keyboard
         Map<String, Screen> targets = Map.of("connection", Screen.NETWORK, "balance", Screen.EARNINGS,
                 "score", Screen.HISTORY, "rank", Screen.NETWORK, "jobs", Screen.DISTILL, "epoch", Screen.EARNINGS);

@@ -205,7 +205,7 @@ class EarningsViewTest {
         // a new epoch stored: the screen reads it again
         Instant now = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(13);
         fx.session.database().network().putEpoch(epoch(13, now, TAU));
-        miner().epochStored(13);
+        miner().epochStored(LEDGER, 13);
         awaitText("#earnings-today-value", "10.0000 τ");
         assertThat(points("#earnings-chart-epoch")).isEqualTo(13);
 

@@ -403,6 +403,10 @@ public final class DashboardView extends ScreenPane {
 
     private void renderEpoch(boolean hasWallet, MinerAccount.Identity id, Loaded l, MinerAccount.Standing st,
                              Instant now) {
+        if (id != null && l != null && l.lastEpoch() != null
+                && miner.unannounced(id.ledgerId(), l.lastEpoch().epoch())) {
+            return; // read between the store and its announcement: the announcement renders it, after the status bar
+        }
         epoch.tone(null);
         if (id != null && l != null && l.lastEpoch() != null) {
             NetworkStore.EpochRow e = l.lastEpoch();

@@ -68,6 +68,8 @@ public final class MinerAccount {
     private final ShellContext ctx;
     private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
     private final ReadOnlyLongWrapper storedEpoch = new ReadOnlyLongWrapper(this, "storedEpoch");
+    /** The ledger {@link #storedEpoch} belongs to (FX thread; null until an epoch is announced). */
+    private String storedLedger;
     private final ReadOnlyIntegerWrapper submissionsVersion = new ReadOnlyIntegerWrapper(this, "submissionsVersion");
     private final javafx.beans.property.ObjectProperty<dev.distillery.network.miner.Wallet> wallet =
             new javafx.beans.property.SimpleObjectProperty<>(this, "wallet");
@@ -182,9 +184,28 @@ public final class MinerAccount {
         onFx(() -> identity.set(id));
     }
 
-    /** Says that epoch {@code epoch} is stored (any thread). */
-    public void epochStored(long epoch) {
-        onFx(() -> storedEpoch.set(Math.max(storedEpoch.get(), epoch)));
+    /**
+     * Says that epoch {@code epoch} of ledger {@code ledgerId} is stored (any thread). Another ledger than the last
+     * one named starts over from its epoch, so the property is always the followed ledger's newest epoch.
+     */
+    public void epochStored(String ledgerId, long epoch) {
+        onFx(() -> {
+            if (!ledgerId.equals(storedLedger)) {
+                storedLedger = ledgerId;
+                storedEpoch.set(epoch);
+            } else {
+                storedEpoch.set(Math.max(storedEpoch.get(), epoch));
+            }
+        });
+    }
+
+    /**
+     * Whether {@code epoch} of {@code ledgerId} is newer than any epoch of it announced so far (FX thread). The
+     * store holds an epoch a moment before the FX thread hears of it; a screen that read the store in that moment
+     * waits for the announcement, so that it never shows an epoch the status bar does not know yet.
+     */
+    public boolean unannounced(String ledgerId, long epoch) {
+        return ledgerId.equals(storedLedger) && epoch > storedEpoch.get();
     }
 
     /** Says that a submission changed in the store (any thread). */

@@ -402,23 +402,25 @@ public final class NetworkFeed implements AutoCloseable {
         });
         poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
         follower = EpochFollower.start(new EpochFollower.Address(l.ledger().host(), l.ledger().port(),
-                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(), s -> onFollower(gen, s));
+                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(), s -> onFollower(gen, l.ledgerId(), s));
         for (Endpoint v : l.validators()) {
             watch(l, v, 0);
         }
     }
 
-    private void onFollower(long gen, EpochFollower.State s) {
+    private void onFollower(long gen, String ledgerId, EpochFollower.State s) {
         if (gen != generation) {
             return; // a follower of a link already left (its STOPPED arrives after the next connection began)
         }
         followerState = s;
-        if (s instanceof EpochFollower.State.Connected c) {
-            ctx.miner().epochStored(c.epoch());
-        }
         // the status line says whether the epoch stream is reconnecting; read the snapshot on the FX thread, where
-        // it is current, rather than republishing one read here that may already be stale
+        // it is current, rather than republishing one read here that may already be stale. The stored epoch is
+        // announced in the same runnable: a screen that re-reads the store on the announcement renders after the
+        // status line has the epoch, never between the two
         Platform.runLater(() -> {
+            if (s instanceof EpochFollower.State.Connected c) {
+                ctx.miner().epochStored(ledgerId, c.epoch());
+            }
             NetworkSnapshot last = snapshot.get();
             if (gen == generation && (last.state() == NetworkSnapshot.State.RUNNING
                     || last.state() == NetworkSnapshot.State.UNREACHABLE)) {
