@@ -402,7 +402,8 @@ public final class NetworkFeed implements AutoCloseable {
         });
         poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
         follower = EpochFollower.start(new EpochFollower.Address(l.ledger().host(), l.ledger().port(),
-                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(), s -> onFollower(gen, l.ledgerId(), s));
+                l.ledger().pin(), l.ledgerId()), ctx.session().database().network(),
+                s -> onFollower(gen, l.ledgerId(), s));
         for (Endpoint v : l.validators()) {
             watch(l, v, 0);
         }
