@@ -56,8 +56,6 @@ public final class Distiller {
      * is flat within ±0.005 once learnt, at the same level.
      */
     static final float AVERAGE_DECAY = 0.998f;
-    /** In-process restarts of a run whose trainer gave up on non-finite steps ({@link FiniteSteps.Diverged}). */
-    static final int RESTARTS = 1;
 
     /** {@link #CACHED}: teacher outputs computed once on the plain images (fast). {@link #CONSISTENT}: the teacher
      * sees every augmented view the student sees (best quality, costs teacher inference every step). */
@@ -175,8 +173,6 @@ public final class Distiller {
     private final Plan plan;
     private final Listener listener;
     private final RunControl control;
-    /** Makes the trainer of each attempt (tests make a first one that diverges). */
-    private final java.util.function.BiFunction<StudentSpec, KdTrainer.Config, KdTrainer> trainers;
     private final int outH;
     private final int outW;
 
@@ -194,12 +190,6 @@ public final class Distiller {
     private boolean flipsKeepClass;
 
     public Distiller(Plan plan, Listener listener, RunControl control) {
-        this(plan, listener, control, KdTrainer::new);
-    }
-
-    Distiller(Plan plan, Listener listener, RunControl control,
-              java.util.function.BiFunction<StudentSpec, KdTrainer.Config, KdTrainer> trainers) {
-        this.trainers = trainers;
         this.plan = plan;
         this.listener = listener == null ? new Listener() { } : listener;
         this.control = control == null ? new RunControl() : control;
@@ -262,23 +252,13 @@ public final class Distiller {
         ensureValidation();
         KdTrainer.Config cfg = new KdTrainer.Config(1, s.batchSize(), s.learningRate(), s.weightDecay(),
                 s.temperature(), (int) s.seed(), s.ceWeight());
-        for (int attempt = 1; ; attempt++) {
-            try (KdTrainer trainer = trainers.apply(plan.student(), cfg);
-                 TeacherRunner consistentTeacher = s.mode() == Mode.CONSISTENT
-                         ? TeacherRunner.open(plan.teacherFile(), plan.teacherProfile(), s.threads()) : null) {
-                return loop(trainer, consistentTeacher, attempt == 1);
-            } catch (FiniteSteps.Diverged e) {
-                if (attempt > RESTARTS) {
-                    throw e;
-                }
-                // libtorch's non-finite gradients come in short bursts that a new trainer (new native memory) leaves
-                // behind; a run that really diverges fails again and stops with the error
-                LOG.warn("{} Starting again from the last checkpoint with a new trainer", e.getMessage());
-                listener.phase("Non-finite training steps: starting again from the last checkpoint", 0, 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write the checkpoint under " + plan.runDir() + ": "
-                        + e.getMessage(), e);
-            }
+        try (KdTrainer trainer = new KdTrainer(plan.student(), cfg);
+             TeacherRunner consistentTeacher = s.mode() == Mode.CONSISTENT
+                     ? TeacherRunner.open(plan.teacherFile(), plan.teacherProfile(), s.threads()) : null) {
+            return loop(trainer, consistentTeacher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the checkpoint under " + plan.runDir() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -456,8 +436,7 @@ public final class Distiller {
 
     // ------------------------------------------------------------------------------------------------ training
 
-    /** @param replay say a resumed checkpoint's epochs to the listener (not again after an in-process restart) */
-    private Outcome loop(KdTrainer trainer, TeacherRunner consistentTeacher, boolean replay) throws IOException {
+    private Outcome loop(KdTrainer trainer, TeacherRunner consistentTeacher) throws IOException {
         Settings s = plan.settings();
         Path ckpt = checkpointDir(plan.runDir());
         Files.createDirectories(ckpt);
@@ -468,11 +447,9 @@ public final class Distiller {
             trainer.loadParameters(ckpt.resolve("last.params"));
             resumedFrom = st.epoch();
             LOG.info("Resuming run in {} after epoch {}", plan.runDir(), st.epoch());
-            if (replay) {
-                listener.phase("Resumed after epoch " + st.epoch(), 1, 0);
-                for (EpochInfo e : st.history()) {
-                    listener.epoch(e);
-                }
+            listener.phase("Resumed after epoch " + st.epoch(), 1, 0);
+            for (EpochInfo e : st.history()) {
+                listener.epoch(e);
             }
         }
         List<EpochInfo> history = new ArrayList<>(st.history());

@@ -1,7 +1,6 @@
 package dev.distillery.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.core.DataDirectory;
 import dev.distillery.distill.data.Dataset;
@@ -177,38 +176,6 @@ class DistillerTest {
     }
 
     /** The tolerance within which a classifier's later epoch replaces the best: one standard error of a rate. */
-    /** A trainer whose loss is NaN on every step (a NaN temperature), as a lasting burst of bad gradients is. */
-    static KdTrainer failing(StudentSpec spec, KdTrainer.Config c) {
-        return new KdTrainer(spec, new KdTrainer.Config(c.epochs(), c.batchSize(), c.learningRate(), c.weightDecay(),
-                Float.NaN, c.seed(), c.ceWeight()));
-    }
-
-    @Test
-    void aTrainerThatGivesUpOnNonFiniteStepsIsReplacedOnce() throws Exception {
-        // about 4 steps an epoch (77 training images, batches of 16): the first trainer gives up after 20, in epoch 5
-        Distiller.Plan plan = service.plan(request(settings(8)), teacher, tmp.resolve("run-1"));
-        List<String> phases = new ArrayList<>();
-        Distiller.Listener listener = new Distiller.Listener() {
-            @Override
-            public void phase(String text, double fraction, double etaSeconds) {
-                phases.add(text);
-            }
-        };
-        int[] made = {0};
-        Distiller.Outcome o = new Distiller(plan, listener, new RunControl(),
-                (spec, c) -> made[0]++ == 0 ? failing(spec, c) : new KdTrainer(spec, c)).train();
-        assertThat(made[0]).as("one new trainer").isEqualTo(2);
-        assertThat(phases).filteredOn(t -> t.startsWith("Non-finite training steps")).hasSize(1);
-        assertThat(o.history()).as("the run went on from its last checkpoint to the end").hasSize(8)
-                .extracting(Distiller.EpochInfo::epoch).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-
-        // a run that diverges again (the new trainer starts after epoch 4 and gives up 20 steps later) stops with
-        // the error
-        Distiller.Plan again = service.plan(request(settings(12)), teacher, tmp.resolve("run-2"));
-        assertThatThrownBy(() -> new Distiller(again, null, new RunControl(), DistillerTest::failing).train())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Training diverged");
-    }
-
     @Test
     void aLaterEpochIsKeptWithinOneStandardErrorOfTheBest() {
         assertThat(Distiller.oneStandardError(0.9, 50)).isCloseTo(0.0424, org.assertj.core.data.Offset.offset(1e-4));
