@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
  * zeroed instead, it costs one batch. A NaN or infinite loss (a bad target) is dropped the same way. Bursts come
  * and go: twice in CI, inside the test JVM after many other tests, 20 steps in a row failed at the start of a
  * run, and a new trainer started at once failed 20 in a row again. So only {@link #MAX_FAILED_IN_A_ROW} failed
- * steps in a row stop the run ({@link Diverged}): a real divergence (every step NaN) still ends within that many
- * steps.
+ * steps in a row stop the run with an error: a real divergence (every step NaN) still ends within that many steps.
  */
 final class FiniteSteps extends Optimizer {
     private static final Logger LOG = LoggerFactory.getLogger(FiniteSteps.class);
@@ -75,20 +74,13 @@ final class FiniteSteps extends Optimizer {
             LOG.warn("Dropped {} training step(s) whose gradients were not finite (loss {})", skipped, loss);
         }
         if (inARow >= MAX_FAILED_IN_A_ROW) {
-            throw new Diverged("Training diverged: " + inARow + " steps in a row gave non-finite "
+            throw new IllegalStateException("Training diverged: " + inARow + " steps in a row gave non-finite "
                     + "gradients. Try a lower learning rate or another seed.");
         }
     }
 
     int skippedSteps() {
         return skipped;
-    }
-
-    /** {@link #MAX_FAILED_IN_A_ROW} steps in a row were dropped. */
-    static final class Diverged extends IllegalStateException {
-        Diverged(String message) {
-            super(message);
-        }
     }
 
     private static final class Builder extends OptimizerBuilder<Builder> {

@@ -419,11 +419,14 @@ public final class NetworkFeed implements AutoCloseable {
         // announced in the same runnable: a screen that re-reads the store on the announcement renders after the
         // status line has the epoch, never between the two
         Platform.runLater(() -> {
+            if (gen != generation) {
+                return; // the link was left while this waited: its epochs are not the followed ledger's
+            }
             if (s instanceof EpochFollower.State.Connected c) {
                 ctx.miner().epochStored(ledgerId, c.epoch());
             }
             NetworkSnapshot last = snapshot.get();
-            if (gen == generation && (last.state() == NetworkSnapshot.State.RUNNING
+            if ((last.state() == NetworkSnapshot.State.RUNNING
                     || last.state() == NetworkSnapshot.State.UNREACHABLE)) {
                 ctx.networkStatusProperty().set(statusLine(last));
             }
