@@ -143,6 +143,17 @@ final class CompareCommand implements Callable<Integer> {
                         : g.confusions().stream().limit(5).map(x -> x.truth() + " → " + x.predicted() + " ×" + x.count())
                                 .collect(Collectors.joining(", "))).append(String.format("%n"));
             }
+        } else if (r.detection() != null) {
+            var d = r.detection();
+            b.append(String.format(Locale.ROOT, "%-14s %14d %14d   %s%n", "classes", t.outputs(), s.outputs(),
+                    String.join(", ", d.classes())));
+            b.append(String.format(Locale.ROOT, "%nmAP@0.5        %.3f   mAP@0.5:0.95 %.3f   (teacher boxes as truth)%n",
+                    d.map50(), d.map50to95()));
+            b.append(String.format(Locale.ROOT, "boxes/image    teacher %.2f, student %.2f   F1 @ IoU 0.5: %.3f%n",
+                    d.teacherBoxesPerFrame(), d.studentBoxesPerFrame(), d.f1()));
+            b.append("per class      ").append(d.perClass().stream().map(x -> String.format(Locale.ROOT,
+                    "%s AP50 %.2f (%d boxes)", x.name(), x.ap50(), x.boxes())).collect(Collectors.joining(", ")))
+                    .append(String.format("%n"));
         } else {
             var d = r.dense();
             b.append(String.format(Locale.ROOT, "%nIoU @ %.2f     pooled %.3f, mean per image %.3f (maps %d×%d%s)%n",

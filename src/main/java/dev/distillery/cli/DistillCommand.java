@@ -142,7 +142,7 @@ final class DistillCommand implements Callable<Integer> {
             } else {
                 Teacher t = TeacherCommand.resolve(teachers, teacher);
                 if (preset == null) {
-                    preset = pickPreset(t, wh, err);
+                    preset = pickPreset(teachers, t, wh, err);
                 }
                 StudentSpec base = StudentZoo.preset(preset);
                 Distiller.Settings settings = settings(base.kind(), n);
@@ -183,15 +183,27 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /** The biggest preset of the teacher's kind that fits the latency budget here, measured as validators do. */
-    private String pickPreset(Teacher t, int[] wh, PrintWriter err) {
-        StudentSpec.Kind kind = t.profile().task().kind() == dev.distillery.model.TaskKind.DENSE
-                ? StudentSpec.Kind.DENSE : StudentSpec.Kind.CLASSIFIER;
-        int outputs = kind == StudentSpec.Kind.DENSE ? 1 : groups.isEmpty()
-                ? Math.max(2, t.profile().task().numClasses()) : groups.size() + 1;
+    private String pickPreset(TeacherService teachers, Teacher t, int[] wh, PrintWriter err) {
+        StudentSpec.Kind kind = DistillService.studentKind(t.profile().task().kind());
+        int outputs = switch (kind) {
+            case DENSE -> 1;
+            case DETECTOR -> groups.isEmpty() ? Math.max(1, t.profile().task().numClasses()) : groups.size();
+            case CLASSIFIER -> groups.isEmpty() ? Math.max(2, t.profile().task().numClasses()) : groups.size() + 1;
+        };
         List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
                 .map(s -> (wh != null ? s.withInput(wh[0], wh[1]) : s).withOutputs(outputs)).toList();
+        if (kind == StudentSpec.Kind.DETECTOR
+                && !spec.commandLine().getParseResult().hasMatchedOption("--latency-budget")) {
+            // a detector is judged against its teacher: at most DETECTOR_LATENCY_SHARE of its time
+            double teacherP50 = new dev.distillery.teacher.eval.TeacherBenchmark(
+                    dev.distillery.network.score.Challenge.THREADS, 3, 20, 1).run(teachers.fileOf(t),
+                    t.info().inputs().get(0).name(), t.profile().preprocessing(), null, () -> false).p50Ms();
+            latencyBudgetMs = DistillService.DETECTOR_LATENCY_SHARE * teacherP50;
+            err.printf(Locale.ROOT, "The teacher runs at p50 %.1f ms here; a detector student gets %.0f %% of it.%n",
+                    teacherP50, 100 * DistillService.DETECTOR_LATENCY_SHARE);
+        }
         err.printf(Locale.ROOT, "No --preset: timing the %d %s presets on this CPU (%s) against a %.1f ms budget…%n",
-                specs.size(), kind == StudentSpec.Kind.DENSE ? "map" : "classifier",
+                specs.size(), kind.name().toLowerCase(Locale.ROOT),
                 dev.distillery.core.CpuFeatures.current().modelName(), latencyBudgetMs);
         List<PresetFit.Fit> fits = PresetFit.measure(specs, latencyBudgetMs,
                 dev.distillery.network.score.Challenge.THREADS, () -> false);
@@ -270,6 +282,10 @@ final class DistillCommand implements Callable<Integer> {
             }
             if (count < 4) {
                 throw new ParameterException(spec.commandLine(), "generated:N needs N ≥ 4");
+            }
+            if (t.profile().task().kind() == TaskKind.DETECTION) {
+                throw new ParameterException(spec.commandLine(), "generated:N makes text images; a detector needs "
+                        + "frames that show its classes: give a video or an image folder");
             }
             if (t.profile().task().kind() == TaskKind.DENSE) {
                 b.addGenerated(new TextSceneGenerator(seed, w, h), count);
@@ -363,6 +379,16 @@ final class DistillCommand implements Callable<Integer> {
                     .collect(java.util.stream.Collectors.joining(", "))));
             b.append(String.format(Locale.ROOT, "%-16s %s%s%n", "verdict", c.verdict(), c.failed()
                     ? String.format(Locale.ROOT, ": %s%n%-16s %s", c.verdictReason(), "", c.advice()) : ""));
+        }
+        if (r.detection() != null) {
+            var d = r.detection();
+            b.append(String.format(Locale.ROOT, "%-16s %.4f   mAP@0.5:0.95 %.4f (the teacher's boxes as truth)%n",
+                    "mAP@0.5", d.map50(), d.map50to95()));
+            b.append(String.format(Locale.ROOT, "%-16s teacher %.2f, student %.2f%n", "boxes/image",
+                    d.teacherBoxesPerFrame(), d.studentBoxesPerFrame()));
+            b.append(String.format(Locale.ROOT, "%-16s %s%n", "per class", d.perClass().stream()
+                    .map(x -> String.format(Locale.ROOT, "%s AP50 %.2f (%d boxes)", x.name(), x.ap50(), x.boxes()))
+                    .collect(java.util.stream.Collectors.joining(", "))));
         }
         b.append(String.format(Locale.ROOT, "%-16s %d epochs (best %d), %.0f s, %.0f samples/s, %s%n", "training",
                 r.epochs(), r.bestEpoch(), r.trainSeconds(), r.samplesPerSecond(), r.stopReason()));

@@ -20,7 +20,51 @@ public record DistillReport(String teacherName, long teacherBytes, long teacherP
                             long studentParams, double studentP50Ms, int threads, String metricName, double valMetric,
                             Double valAccuracy, int valImages, int epochs, int bestEpoch, String stopReason,
                             double trainSeconds, double samplesPerSecond, double parityMaxAbsDiff, Int8 int8,
-                            Classification classification) {
+                            Classification classification, Detection detection) {
+    /** A report without detection figures (classifiers and maps). */
+    public DistillReport(String teacherName, long teacherBytes, long teacherParams, double teacherP50Ms,
+                         String studentPath, String preset, int inputWidth, int inputHeight, long studentBytes,
+                         long studentParams, double studentP50Ms, int threads, String metricName, double valMetric,
+                         Double valAccuracy, int valImages, int epochs, int bestEpoch, String stopReason,
+                         double trainSeconds, double samplesPerSecond, double parityMaxAbsDiff, Int8 int8,
+                         Classification classification) {
+        this(teacherName, teacherBytes, teacherParams, teacherP50Ms, studentPath, preset, inputWidth, inputHeight,
+                studentBytes, studentParams, studentP50Ms, threads, metricName, valMetric, valAccuracy, valImages,
+                epochs, bestEpoch, stopReason, trainSeconds, samplesPerSecond, parityMaxAbsDiff, int8, classification,
+                null);
+    }
+
+    /**
+     * Detector students: their boxes against the teacher's on the validation images
+     * ({@link dev.distillery.metrics.DetectionAp}).
+     *
+     * @param map50     mAP at IoU 0.5 (NaN when the teacher found no box)
+     * @param map50to95 mAP over IoU 0.50:0.95
+     * @param perClass  per student class: the teacher's boxes and the student's AP
+     * @param teacherBoxesPerFrame mean teacher boxes per image (above its confidence threshold)
+     * @param studentBoxesPerFrame mean student boxes per image (above the AP threshold)
+     */
+    public record Detection(@JsonProperty("map50") double map50, @JsonProperty("map50_95") double map50to95,
+                            List<ClassAp> perClass, double teacherBoxesPerFrame, double studentBoxesPerFrame) {
+        public Detection {
+            perClass = perClass == null ? List.of() : List.copyOf(perClass);
+        }
+
+        public static Detection of(dev.distillery.metrics.DetectionAp.Result r, List<String> names) {
+            List<ClassAp> rows = new java.util.ArrayList<>();
+            for (var c : r.perClass()) {
+                rows.add(new ClassAp(c.classIndex() < names.size() ? names.get(c.classIndex()) : "class " + c.classIndex(),
+                        c.truthBoxes(), c.ap50(), c.ap50to95()));
+            }
+            return new Detection(r.map50(), r.map50to95(), rows, r.truthPerFrame(), r.predictedPerFrame());
+        }
+    }
+
+    /** One class: the teacher's boxes of it, and the student's AP at 0.5 and over 0.5:0.95. */
+    public record ClassAp(@JsonProperty("class") String name, int boxes, double ap50,
+                          @JsonProperty("ap50_95") double ap50to95) {
+    }
+
     /**
      * What agreement alone hides (see {@link dev.distillery.metrics.ConfusionMatrix}, {@link
      * dev.distillery.metrics.Verdict}).

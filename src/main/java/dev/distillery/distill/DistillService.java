@@ -48,6 +48,17 @@ import org.slf4j.LoggerFactory;
 public final class DistillService {
     private static final Logger LOG = LoggerFactory.getLogger(DistillService.class);
     public static final float MAP_THRESHOLD = (float) dev.distillery.metrics.MapIou.DEFAULT_THRESHOLD;
+    /** Share of its teacher's p50 a detector student's p95 may take when its preset is picked for it. */
+    public static final double DETECTOR_LATENCY_SHARE = 0.3;
+
+    /** The kind of student a teacher's task gets. */
+    public static StudentSpec.Kind studentKind(TaskKind task) {
+        return switch (task) {
+            case DENSE -> StudentSpec.Kind.DENSE;
+            case DETECTION -> StudentSpec.Kind.DETECTOR;
+            default -> StudentSpec.Kind.CLASSIFIER;
+        };
+    }
 
     /**
      * What the user asked for.
@@ -258,6 +269,7 @@ public final class DistillService {
         boolean prob = profile.task().outputIsProbability();
         StudentSpec base = StudentZoo.preset(r.preset());
         Target target;
+        ClassGroups detectionGroups = null;
         if (kind == TaskKind.CLASSIFICATION) {
             int classes = profile.task().numClasses();
             ClassGroups g = r.groups().isEmpty() ? ClassGroups.identity(profile.labels(), classes)
@@ -276,13 +288,32 @@ public final class DistillService {
                 throw new IllegalArgumentException("Preset " + base.name() + " is a classifier; for a map teacher "
                         + "pick a dense-* preset");
             }
+        } else if (kind == TaskKind.DETECTION) {
+            if (profile.task().detectionLayout() == null || profile.task().numClasses() < 1) {
+                throw new IllegalArgumentException("The teacher's detection output layout is not recognised; set its "
+                        + "layout (YOLOX grid, YOLOv5 rows or YOLOv8 columns) and classes on the Teachers screen");
+            }
+            int classes = profile.task().numClasses();
+            ClassGroups g = r.groups().isEmpty() ? ClassGroups.identity(profile.labels(), classes)
+                    : ClassGroups.parse(r.groups(), profile.labels(), classes);
+            if (base.kind() != StudentSpec.Kind.DETECTOR) {
+                throw new IllegalArgumentException("Preset " + base.name() + " is not a detector; for a detection "
+                        + "teacher pick a det-* preset (or leave the preset out)");
+            }
+            target = null; // needs the student's preprocessing, below
+            detectionGroups = g;
         } else {
-            throw new IllegalArgumentException("Distill works with classification and dense-map teachers; this one is "
-                    + kind.name().toLowerCase(Locale.ROOT) + " (detection is planned)");
+            throw new IllegalArgumentException("Distill works with classification, dense-map and detection teachers; "
+                    + "this one is " + kind.name().toLowerCase(Locale.ROOT) + ": set its task on the Teachers screen");
         }
         int[] size = studentSize(r, base, profile.preprocessing());
-        StudentSpec student = base.withInput(size[0], size[1]).withOutputs(target.outputs());
         Preprocessing tp = profile.preprocessing();
+        if (detectionGroups != null) {
+            // the student letterboxes as the teacher does, at its own size; boxes map through the original image
+            target = new Target.Boxes(detectionGroups, profile.task(), tp, studentPreprocessing(tp, size[0], size[1]),
+                    dev.distillery.teacher.run.DetectionDecoder.DEFAULT_SCORE_THRESHOLD);
+        }
+        StudentSpec student = base.withInput(size[0], size[1]).withOutputs(target.outputs());
         if (target instanceof Target.Map) {
             // the teacher must see what the student sees, at the same size, so the maps align pixel for pixel
             tp = tp.withSize(size[0], size[1]);
@@ -354,7 +385,13 @@ public final class DistillService {
         meta.put(StudentMetadata.CREATED, Instant.now().toString());
         List<String> labels = List.of();
         String metricName;
-        if (plan.target() instanceof Target.Classes c) {
+        if (plan.target() instanceof Target.Boxes bx) {
+            meta.put(StudentMetadata.TARGET, "boxes");
+            meta.put(StudentMetadata.TEACHER_CLASSES, Integer.toString(bx.groups().teacherClasses()));
+            meta.put(StudentMetadata.GROUPS, bx.groups().encode());
+            labels = bx.names();
+            metricName = "mAP@0.5";
+        } else if (plan.target() instanceof Target.Classes c) {
             meta.put(StudentMetadata.TARGET, "classes");
             meta.put(StudentMetadata.TEACHER_CLASSES, Integer.toString(c.groups().teacherClasses()));
             if (!r.groups().isEmpty()) {
@@ -401,7 +438,9 @@ public final class DistillService {
                 measured.accuracy(), d.validationCount(), outcome.epochs(),
                 outcome.bestEpoch(), stopText(outcome.stop()), outcome.trainSeconds(), outcome.samplesPerSecond(),
                 exported.maxAbsDiff(), int8, measured.classes() == null ? null
-                        : DistillReport.Classification.of(measured.classes(), plan.target().names()));
+                        : DistillReport.Classification.of(measured.classes(), plan.target().names()),
+                measured.detection() == null ? null
+                        : DistillReport.Detection.of(measured.detection(), plan.target().names()));
     }
 
     /** Static int8 QDQ, calibrated on validation inputs; measured against the float student. */

@@ -78,9 +78,11 @@ public final class Distiller {
         }
 
         public static Settings defaults(StudentSpec.Kind kind) {
-            return kind == StudentSpec.Kind.DENSE
-                    ? new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2)
-                    : new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
+            return switch (kind) {
+                case DENSE -> new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2);
+                case CLASSIFIER -> new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
+                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 300, 0, 30, true, 42, 2);
+            };
         }
 
         public Settings withBudget(double seconds, int epochs) {
@@ -184,6 +186,8 @@ public final class Distiller {
     private final List<Object> valTargets = new ArrayList<>();
     private final List<Sample> valKept = new ArrayList<>();
     private int unreadable;
+    /** Box targets: the boxes each image's teacher gave (student input pixels), and the truth for validation. */
+    private final boolean boxes;
     /** Set when the classes are imbalanced: rare classes are oversampled and the best epoch is picked per class. */
     private boolean balancedSampling;
     /** Cached class targets: true when the teacher gives a mirrored image the same class (probed on the data). */
@@ -195,6 +199,7 @@ public final class Distiller {
         this.control = control == null ? new RunControl() : control;
         this.outH = plan.student().inputHeight();
         this.outW = plan.student().inputWidth();
+        this.boxes = plan.target() instanceof Target.Boxes;
         if (plan.student().outputs() != plan.target().outputs()) {
             throw new IllegalArgumentException("The student has " + plan.student().outputs() + " outputs, the target "
                     + plan.target().outputs());
@@ -245,6 +250,15 @@ public final class Distiller {
     public Outcome train() {
         Settings s = plan.settings();
         prepareData();
+        if (boxes) {
+            long found = trainTargets.stream().filter(t -> t instanceof List<?> l && !l.isEmpty()).count()
+                    + valTargets.stream().filter(t -> t instanceof List<?> l && !l.isEmpty()).count();
+            if (found == 0) {
+                throw new IllegalStateException("The teacher found no " + String.join(", ", plan.target().names())
+                        + " in any of the " + (trainImages.size() + valImages.size()) + " images: pick frames that "
+                        + "show them, or other classes with --group");
+            }
+        }
         if (trainImages.size() < 2) {
             throw new IllegalStateException("Fewer than 2 readable training images (" + unreadable
                     + " unreadable); add images to the dataset");
@@ -276,6 +290,7 @@ public final class Distiller {
         all.addAll(plan.val());
         Preprocessing bytes = bytesAtStudentSize();
         List<Image8> images = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
         List<Sample> kept = new ArrayList<>();
         List<Boolean> keptIsTrain = new ArrayList<>();
         int trainCount = plan.train().size();
@@ -286,6 +301,7 @@ public final class Distiller {
                 Sample sample = all.get(i);
                 try (Mat m = Images.read(sample.image())) {
                     images.add(new Image8(outW, outH, 3, pre.prepare(m, bytes).bytes()));
+                    sizes.add(new int[] {m.cols(), m.rows()});
                     kept.add(sample);
                     keptIsTrain.add(i < trainCount);
                 } catch (TeacherException e) {
@@ -305,7 +321,7 @@ public final class Distiller {
         for (int i = 0; i < kept.size(); i++) {
             Sample sample = kept.get(i);
             boolean isTrain = keptIsTrain.get(i);
-            Object target = raw.get(i) == null ? null : toTarget(raw.get(i), isTrain);
+            Object target = raw.get(i) == null ? null : toTarget(raw.get(i), isTrain, sizes.get(i));
             if (isTrain) {
                 if (s.mode() == Mode.CONSISTENT || target != null) {
                     trainImages.add(images.get(i));
@@ -321,7 +337,11 @@ public final class Distiller {
         LOG.info("Run data: {} train, {} val, {} unreadable", trainImages.size(), valImages.size(), unreadable);
     }
 
-    private Object toTarget(float[] raw, boolean forTraining) {
+    private Object toTarget(float[] raw, boolean forTraining, int[] sourceSize) {
+        if (plan.target() instanceof Target.Boxes b) {
+            // the same list trains (rasterized per view) and validates (as ground truth)
+            return b.teacherBoxes(raw, sourceSize[0], sourceSize[1]);
+        }
         if (plan.target() instanceof Target.Classes c) {
             // training needs the soft target at T; validation the teacher's class
             return forTraining ? c.target(raw, plan.settings().temperature()) : (Integer) c.teacherClass(raw);
@@ -461,8 +481,10 @@ public final class Distiller {
         Schedule schedule = Schedule.cosine(s.learningRate());
         // class targets hold for the whole image, so views stay close to it; maps move with the image
         boolean classes = plan.target() instanceof Target.Classes;
-        Augmenter aug = new Augmenter(s.seed(), allowFlips(), classes ? 0.15 : 0.1, classes ? 0.08 : 0.06);
-        if (classes) {
+        // boxes: people and balls show up at any size and place in a clip, so views move and zoom most
+        Augmenter aug = new Augmenter(s.seed(), allowFlips(), boxes ? 0.3 : classes ? 0.15 : 0.1,
+                boxes ? 0.12 : classes ? 0.08 : 0.06);
+        if (classes || boxes) {
             // validated and exported: the running average of the weights, not the last step's (see AVERAGE_DECAY)
             trainer.averageWeights(AVERAGE_DECAY);
         }
@@ -643,7 +665,8 @@ public final class Distiller {
     private boolean allowFlips() {
         // Maps flip with the image; in consistent mode the teacher sees the flip; cached class targets may depend
         // on left/right (text direction), so no flips there.
-        return plan.target() instanceof Target.Map || plan.settings().mode() == Mode.CONSISTENT || flipsKeepClass;
+        return plan.target() instanceof Target.Map || boxes || plan.settings().mode() == Mode.CONSISTENT
+                || flipsKeepClass;
     }
 
     private static double elapsed(double before, long sessionStart) {
@@ -722,7 +745,12 @@ public final class Distiller {
             Object target = trainTargets.get(idx);
             Augmenter.Draw d = s.augment() ? aug.draw(epoch, idx) : Augmenter.IDENTITY;
             toInput(Augmenter.apply(img, d), x, j * inValues);
-            if (target instanceof float[] soft) {
+            if (boxes) {
+                @SuppressWarnings("unchecked")
+                List<dev.distillery.metrics.BoxMatching.Box> list = (List<dev.distillery.metrics.BoxMatching.Box>) target;
+                float[] t = plan.student().boxGrid().rasterize(Augmenter.applyToBoxes(list, d, outW, outH));
+                System.arraycopy(t, 0, y, j * tgtValues, tgtValues);
+            } else if (target instanceof float[] soft) {
                 System.arraycopy(soft, 0, y, j * tgtValues, tgtValues);
             } else {
                 Image8 map = Augmenter.applyGeometry((Image8) target, d);
@@ -739,10 +767,12 @@ public final class Distiller {
         int inValues = plan.student().inputValues();
         int tgtValues = plan.target().targetSize(outH, outW);
         List<Mat> views = new ArrayList<>(bs);
+        int[][] sizes = new int[bs][];
         try (Preprocessor pre = new Preprocessor()) {
             for (int j = 0; j < bs; j++) {
                 int idx = order[from + j];
                 Image8 view;
+                final Image8 viewForSize;
                 try (Mat original = Images.read(trainKept.get(idx).image()); Mat work = workingSize(original)) {
                     Augmenter.Draw d = plan.settings().augment() ? aug.draw(epoch, idx) : Augmenter.IDENTITY;
                     view = Augmenter.apply(Image8.of(work), d);
@@ -750,6 +780,8 @@ public final class Distiller {
                     // vanished since it was read: train on the stored copy
                     view = trainImages.get(idx);
                 }
+                viewForSize = view;
+                sizes[j] = new int[] {viewForSize.width(), viewForSize.height()};
                 Mat m = view.toMat();
                 views.add(m);
                 float[] in = pre.prepare(m, plan.studentPreprocessing()).floats();
@@ -760,6 +792,9 @@ public final class Distiller {
                 float[] t;
                 if (plan.target() instanceof Target.Classes c) {
                     t = c.target(raw.get(j), plan.settings().temperature());
+                } else if (plan.target() instanceof Target.Boxes bx) {
+                    // the teacher saw the augmented view: its boxes need no further augmentation
+                    t = plan.student().boxGrid().rasterize(bx.teacherBoxes(raw.get(j), sizes[j][0], sizes[j][1]));
                 } else {
                     t = ((Target.Map) plan.target()).target(raw.get(j), tgtValues);
                 }
@@ -811,7 +846,9 @@ public final class Distiller {
     }
 
     private Validation validate(KdTrainer trainer) {
-        return evaluate(trainer::predict);
+        StudentSpec spec = plan.student();
+        // a detector is judged on the boxes its exported form gives
+        return evaluate(boxes ? (x, m) -> OnnxExporter.exportedForm(spec, trainer.predict(x, m)) : trainer::predict);
     }
 
     /**
@@ -822,15 +859,28 @@ public final class Distiller {
      * @param iou      maps: pooled IoU of the maps binarized at the target's threshold; NaN for classes
      */
     public record Validation(dev.distillery.metrics.ClassMetrics classes, dev.distillery.metrics.ClassMetrics truth,
-                             double iou) {
-        /** Agreement (classes) or pooled IoU (maps): the figure reports and the database call the metric. */
-        public double metric() {
-            return classes != null ? classes.agreement() : iou;
+                             double iou, dev.distillery.metrics.DetectionAp.Result detection) {
+        public Validation(dev.distillery.metrics.ClassMetrics classes, dev.distillery.metrics.ClassMetrics truth,
+                          double iou) {
+            this(classes, truth, iou, null);
         }
 
-        /** What picks the best epoch: balanced agreement (classes) or pooled IoU (maps). */
+        /** Agreement (classes), pooled IoU (maps) or mAP@0.5 (boxes): the figure reports and the database show. */
+        public double metric() {
+            return classes != null ? classes.agreement() : detection != null ? zeroIfNaN(detection.map50()) : iou;
+        }
+
+        /**
+         * What picks the best epoch: balanced agreement (classes), pooled IoU (maps), or mAP@0.5 plus a tenth of
+         * mAP@0.5:0.95 (boxes: once every box is found at IoU 0.5, the epoch that places them best wins).
+         */
         public double selection() {
-            return classes != null ? classes.balancedAgreement() : iou;
+            return classes != null ? classes.balancedAgreement()
+                    : detection != null ? metric() + zeroIfNaN(detection.map50to95()) / 10 : metric();
+        }
+
+        private static double zeroIfNaN(double v) {
+            return Double.isNaN(v) ? 0 : v;
         }
 
         /** Accuracy against the folders; null without labelled images. */
@@ -861,11 +911,13 @@ public final class Distiller {
         int n = valImages.size();
         int inValues = plan.student().inputValues();
         int outValues = plan.student().outputValues();
-        int chunk = plan.student().kind() == StudentSpec.Kind.DENSE ? 8 : 64;
+        int chunk = plan.student().kind() == StudentSpec.Kind.CLASSIFIER ? 64 : 8;
         boolean classes = plan.target() instanceof Target.Classes;
         var agreement = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;
         var truthMatrix = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;
-        var iou = classes ? null : new dev.distillery.metrics.MapIou.Accumulator(((Target.Map) plan.target()).threshold());
+        var iou = plan.target() instanceof Target.Map map
+                ? new dev.distillery.metrics.MapIou.Accumulator(map.threshold()) : null;
+        var ap = boxes ? dev.distillery.metrics.DetectionAp.accumulator() : null;
         List<String> names = plan.target().names().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList();
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
@@ -876,7 +928,12 @@ public final class Distiller {
             float[] out = student.predict(x, m);
             for (int j = 0; j < m; j++) {
                 Object t = valTargets.get(from + j);
-                if (t instanceof Integer teacherClass) {
+                if (boxes) {
+                    @SuppressWarnings("unchecked")
+                    List<dev.distillery.metrics.BoxMatching.Box> truth = (List<dev.distillery.metrics.BoxMatching.Box>) t;
+                    ap.add(truth, ((Target.Boxes) plan.target()).studentBoxes(
+                            java.util.Arrays.copyOfRange(out, j * outValues, (j + 1) * outValues), outW, outH));
+                } else if (t instanceof Integer teacherClass) {
                     int best = dev.distillery.metrics.ClassMapping.argmax(
                             java.util.Arrays.copyOfRange(out, j * outValues, (j + 1) * outValues));
                     agreement.add(teacherClass, best);
@@ -900,6 +957,9 @@ public final class Distiller {
         if (classes) {
             return new Validation(agreement.summary(), truthMatrix.total() == 0 ? null : truthMatrix.summary(),
                     Double.NaN);
+        }
+        if (boxes) {
+            return new Validation(null, null, Double.NaN, ap.result());
         }
         return new Validation(null, null, iou.pooled());
     }

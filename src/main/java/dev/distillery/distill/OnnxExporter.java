@@ -36,6 +36,12 @@ import java.util.Map;
  */
 public final class OnnxExporter {
     public static final double PARITY_TOLERANCE = 1e-4;
+    /**
+     * A detector's decoded outputs: box coordinates as a fraction of the input side, probabilities as they are. Boxes
+     * are e^raw · stride, so a raw difference of 1e-4 (what ONNX Runtime's and libtorch's convolutions differ by on a
+     * trained detector's larger logits) moves a box as wide as the input by 1e-4 of it: 1e-3 is a quarter pixel at 256.
+     */
+    public static final double DETECTOR_PARITY_TOLERANCE = 1e-3;
     public static final long OPSET = 13;
     public static final String INPUT = "input";
     public static final String OUTPUT = "logits";
@@ -71,15 +77,15 @@ public final class OnnxExporter {
         meta.putAll(metadata);
         byte[] onnx = toOnnx(spec, weights, meta);
 
-        float[] expected = djlOutputs(reference, samples);
-        if (spec.kind() == StudentSpec.Kind.DENSE) {
-            sigmoidInPlace(expected); // the exported dense student outputs its probability map, like its teacher
-        }
+        float[] expected = exportedForm(spec, djlOutputs(reference, samples));
         float[] actual = ortOutputs(onnx, samples);
-        double diff = maxAbsDiff(expected, actual);
-        if (!(diff <= PARITY_TOLERANCE)) {
+        // detector boxes are in pixels (up to the input size): compare them relative to their size
+        double diff = spec.kind() == StudentSpec.Kind.DETECTOR ? detectorDiff(spec, expected, actual)
+                : maxAbsDiff(expected, actual);
+        double tolerance = spec.kind() == StudentSpec.Kind.DETECTOR ? DETECTOR_PARITY_TOLERANCE : PARITY_TOLERANCE;
+        if (!(diff <= tolerance)) {
             throw new ParityException(String.format("ONNX export of %s differs from DJL: max |diff| = %.3g > %.0g; "
-                    + "not saved", spec.name(), diff, PARITY_TOLERANCE), diff);
+                    + "not saved", spec.name(), diff, tolerance), diff);
         }
         dev.distillery.core.AtomicFiles.write(target, onnx);
         return new ExportResult(target, onnx.length, diff);
@@ -95,7 +101,8 @@ public final class OnnxExporter {
         for (int i = 0; i < layers.size(); i++) {
             boolean last = i == layers.size() - 1;
             // a dense student ends in Sigmoid: its output is a probability map, like the teacher's
-            String out = last && spec.kind() == StudentSpec.Kind.CLASSIFIER ? OUTPUT : last ? "map_logits" : "t" + i;
+            String out = last && spec.kind() == StudentSpec.Kind.CLASSIFIER ? OUTPUT
+                    : last && spec.kind() == StudentSpec.Kind.DETECTOR ? "det_raw" : last ? "map_logits" : "t" + i;
             String p = "l" + i + ".";
             StudentLayer layer = layers.get(i);
             if (layer instanceof StudentLayer.Conv c) {
@@ -134,13 +141,45 @@ public final class OnnxExporter {
         if (spec.kind() == StudentSpec.Kind.DENSE) {
             b.node("Sigmoid", List.of(cur), List.of(OUTPUT));
         }
+        if (spec.kind() == StudentSpec.Kind.DETECTOR) {
+            detectorTail(b, spec, cur);
+        }
         if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
             b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs());
+        } else if (spec.kind() == StudentSpec.Kind.DETECTOR) {
+            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", 4 + spec.outputs(), spec.boxGrid().cells());
         } else {
             b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs(), spec.inputHeight(), spec.inputWidth());
         }
         metadata.forEach(b::metadata);
         return b.toBytes();
+    }
+
+    /**
+     * The detector's decode in the graph, so the file reads as YOLOv8's column layout [N, 4 + K, cells] (boxes in
+     * input pixels, class probabilities) that any YOLO tool and the app's decoder understand; NMS stays outside the
+     * graph (the app's decoder does it), which keeps the graph to plain ops ONNX Runtime runs fast and int8 leaves
+     * alone: Reshape [N, K + 4, cells] → Split into classes and distances → Sigmoid | Exp → MatMul by the 4×4
+     * distance-to-box matrix (stride folded in) → Add the cell centres → Concat.
+     */
+    private static void detectorTail(OnnxBuilder b, StudentSpec spec, String raw) {
+        var grid = spec.boxGrid();
+        int k = spec.outputs();
+        b.initializerLong("det.shape", new long[] {0, k + 4, -1}, 3);
+        b.initializerLong("det.split", new long[] {k, 4}, 2);
+        float[] m = dev.distillery.distill.target.BoxGrid.distancesToBox();
+        for (int i = 0; i < m.length; i++) {
+            m[i] *= grid.stride();
+        }
+        b.initializer("det.matrix", m, 4, 4);
+        b.initializer("det.centres", grid.centres(), 4, grid.cells());
+        b.node("Reshape", List.of(raw, "det.shape"), List.of("det.flat"));
+        b.node("Split", List.of("det.flat", "det.split"), List.of("det.cls", "det.reg")).attr("axis", 1L);
+        b.node("Sigmoid", List.of("det.cls"), List.of("det.scores"));
+        b.node("Exp", List.of("det.reg"), List.of("det.dist"));
+        b.node("MatMul", List.of("det.matrix", "det.dist"), List.of("det.rel"));
+        b.node("Add", List.of("det.rel", "det.centres"), List.of("det.boxes"));
+        b.node("Concat", List.of("det.boxes", "det.scores"), List.of(OUTPUT)).attr("axis", 1L);
     }
 
     private static String init(OnnxBuilder b, StudentWeights w, int layer, String prefix, String name) {
@@ -173,6 +212,63 @@ public final class OnnxExporter {
             throw new ParityException("ONNX Runtime could not run the exported model: " + e.getMessage(),
                     Double.POSITIVE_INFINITY);
         }
+    }
+
+    /**
+     * What the exported model gives for the block's raw outputs: the same for a classifier, probabilities for a dense
+     * student, the decoded column layout for a detector ({@link dev.distillery.distill.target.BoxGrid#decode}).
+     */
+    public static float[] exportedForm(StudentSpec spec, float[] raw) {
+        switch (spec.kind()) {
+            case DENSE -> {
+                float[] p = raw.clone();
+                sigmoidInPlace(p);
+                return p;
+            }
+            case DETECTOR -> {
+                var grid = spec.boxGrid();
+                int per = (spec.outputs() + 4) * grid.cells();
+                int n = raw.length / per;
+                float[] out = new float[raw.length];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(grid.decode(raw, i * per), 0, out, i * per, per);
+                }
+                return out;
+            }
+            default -> {
+                return raw;
+            }
+        }
+    }
+
+    /**
+     * Detector outputs: a box's coordinates as a fraction of its own size (at least the larger input side), since
+     * they are e^raw · stride and a raw difference moves them in proportion; class probabilities as they are. The
+     * largest difference.
+     */
+    static double detectorDiff(StudentSpec spec, float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        int cells = spec.boxGrid().cells();
+        int per = (4 + spec.outputs()) * cells;
+        double side = Math.max(spec.inputWidth(), spec.inputHeight());
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            int at = i % per;
+            double scale = 1;
+            if (at < 4 * cells) {
+                int base = i - at;
+                int k = at % cells;
+                scale = Math.max(side, Math.max(Math.abs(a[base + 2 * cells + k]), Math.abs(a[base + 3 * cells + k])));
+            }
+            double d = Math.abs((double) a[i] - b[i]) / scale;
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            m = Math.max(m, d);
+        }
+        return m;
     }
 
     static void sigmoidInPlace(float[] v) {

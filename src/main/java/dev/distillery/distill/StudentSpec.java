@@ -19,10 +19,19 @@ import java.util.List;
  * at H/2×W/2 and only the {@code outputs} logit maps are upsampled (nearest, 2×). On a 2-core CPU the
  * full-resolution tail (8 channels at 320×320: upsample, depthwise, head) costs more than the whole encoder, so
  * this is what fits a 10 ms budget; the maps are then blocky at 2×2 pixels.
+ *
+ * <p>{@link Kind#DETECTOR}: the classifier's encoder (stride 2 when the width grows), then decoder stages (1×1
+ * conv + BN + ReLU, nearest 2× upsampling, depthwise 3×3 + BN + ReLU) back to stride
+ * {@value #DETECTOR_STRIDE}, and a 3×3 convolution to {@code outputs} + 4 maps: per grid cell the class logits,
+ * then the log-distances (in strides) from the cell centre to the box's left, top, right and bottom edges
+ * ({@link dev.distillery.distill.target.BoxGrid}). The exported model decodes them into YOLOv8's layout.
  */
 public record StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
                           List<Integer> channels, int outputs, int headStride) {
-    public enum Kind { CLASSIFIER, DENSE }
+    public enum Kind { CLASSIFIER, DENSE, DETECTOR }
+
+    /** Output stride of a detector's grid: one prediction per 8×8 input pixels. */
+    public static final int DETECTOR_STRIDE = dev.distillery.distill.target.BoxGrid.STRIDE;
 
     /** BatchNorm epsilon used in DJL and written to ONNX. */
     public static final float BN_EPSILON = 1e-5f;
@@ -37,6 +46,20 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
         }
         if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputWidth < 8 || inputHeight < 8) {
             throw new IllegalArgumentException("bad student spec " + name);
+        }
+        if (kind == Kind.DETECTOR) {
+            int stride = 2;
+            for (int i = 1; i < channels.size(); i++) {
+                stride *= channels.get(i) > channels.get(i - 1) ? 2 : 1;
+            }
+            if (stride < DETECTOR_STRIDE) {
+                throw new IllegalArgumentException(name + ": a detector's encoder must reach stride "
+                        + DETECTOR_STRIDE + " (widen at least two stages)");
+            }
+            if (inputWidth % stride != 0 || inputHeight % stride != 0) {
+                throw new IllegalArgumentException(name + ": detector input size " + inputWidth + "×" + inputHeight
+                        + " must be a multiple of " + stride);
+            }
         }
         int multiple = 1 << channels.size();
         if (kind == Kind.DENSE && (inputWidth % multiple != 0 || inputHeight % multiple != 0)) {
@@ -95,15 +118,36 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
     /** The flat layer list that {@link StudentBuilder} and {@link OnnxExporter} both follow. */
     public List<StudentLayer> layers() {
         List<StudentLayer> l = new ArrayList<>();
+        List<Integer> strides = new ArrayList<>(List.of(2));
         convBnRelu(l, new StudentLayer.Conv(inputChannels, channels.get(0), 3, 2, 1, false));
         for (int i = 1; i < channels.size(); i++) {
             int in = channels.get(i - 1);
             int out = channels.get(i);
             int stride = kind == Kind.DENSE || out > in ? 2 : 1;
+            strides.add(strides.get(strides.size() - 1) * stride);
             convBnRelu(l, new StudentLayer.Conv(in, in, 3, stride, in, false));
             convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
         }
-        if (kind == Kind.CLASSIFIER) {
+        if (kind == Kind.DETECTOR) {
+            // back up to stride 8: per doubling, the widest stage at the next finer stride
+            int i = channels.size() - 1;
+            int in = channels.get(i);
+            int stride = strides.get(i);
+            while (stride > DETECTOR_STRIDE) {
+                stride /= 2;
+                int j = i;
+                while (strides.get(j) > stride) {
+                    j--;
+                }
+                int out = channels.get(j);
+                convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
+                l.add(new StudentLayer.UpsampleNearest2x());
+                convBnRelu(l, new StudentLayer.Conv(out, out, 3, 1, out, false));
+                in = out;
+                i = j;
+            }
+            l.add(new StudentLayer.Conv(in, outputs + 4, 3, 1, 1, true));
+        } else if (kind == Kind.CLASSIFIER) {
             l.add(new StudentLayer.GlobalAvgPool());
             l.add(new StudentLayer.Dense(channels.get(channels.size() - 1), outputs));
         } else {
@@ -152,9 +196,36 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
         return 2 * macs;
     }
 
-    /** Output shape of one sample: [outputs] for a classifier, [outputs, H, W] for a dense student. */
+    /**
+     * Output shape of one sample as trained: [outputs] for a classifier, [outputs, H, W] for a dense student,
+     * [outputs + 4, H/8, W/8] for a detector (the exported detector decodes this to [4 + outputs, H/8 · W/8]).
+     */
     public long[] outputShape() {
-        return kind == Kind.CLASSIFIER ? new long[] {outputs} : new long[] {outputs, inputHeight, inputWidth};
+        return switch (kind) {
+            case CLASSIFIER -> new long[] {outputs};
+            case DENSE -> new long[] {outputs, inputHeight, inputWidth};
+            case DETECTOR -> new long[] {outputs + 4, gridHeight(), gridWidth()};
+        };
+    }
+
+    /** Shape of one training target: the output's, except a detector's, which adds a regression weight map. */
+    public long[] targetShape() {
+        return kind == Kind.DETECTOR ? new long[] {outputs + 5, gridHeight(), gridWidth()} : outputShape();
+    }
+
+    /** A detector's grid (how its maps are trained and decoded). */
+    public dev.distillery.distill.target.BoxGrid boxGrid() {
+        return new dev.distillery.distill.target.BoxGrid(outputs, gridWidth(), gridHeight(), DETECTOR_STRIDE);
+    }
+
+    /** Detector grid columns (input width / 8). */
+    public int gridWidth() {
+        return inputWidth / DETECTOR_STRIDE;
+    }
+
+    /** Detector grid rows (input height / 8). */
+    public int gridHeight() {
+        return inputHeight / DETECTOR_STRIDE;
     }
 
     /** Expected size of the exported ONNX file: float32 weights plus roughly 120 bytes of graph per layer. */

@@ -31,6 +31,17 @@ public final class StudentZoo {
         add(new StudentSpec("dense-small", StudentSpec.Kind.DENSE, 3, 320, List.of(16, 32, 64, 128, 160), 1));
     }
 
+    static {
+        // Detectors (one class by default; outputs follow the --group list): encoder to stride 16 or 32, decoder back
+        // to a stride-8 grid, 3×3 head to classes + 4 box maps. Input multiples of 32.
+        add(new StudentSpec("det-tiny", StudentSpec.Kind.DETECTOR, 3, 256, 256,
+                List.of(16, 32, 48, 64, 64, 112, 112), 1));
+        add(new StudentSpec("det-small", StudentSpec.Kind.DETECTOR, 3, 320, 320,
+                List.of(16, 32, 64, 64, 128, 128, 192, 192), 1));
+        add(new StudentSpec("det-base", StudentSpec.Kind.DETECTOR, 3, 416, 416,
+                List.of(24, 48, 96, 96, 160, 160, 320, 320, 320), 1));
+    }
+
     private StudentZoo() {
     }
 

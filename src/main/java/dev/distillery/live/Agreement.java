@@ -21,7 +21,9 @@ import java.util.Map;
  *       to the student's classes ({@link ClassMapping#studentClass}), exactly as compare does;</li>
  *   <li>dense: the IoU of the two maps binarized at {@link Setup#mapThreshold()} ({@link MapIou}), so the rate
  *       is compare's mean per-image IoU;</li>
- *   <li>detection: F1 of the greedy same-class box matching at IoU ≥ 0.5 ({@link BoxMatching}).</li>
+ *   <li>detection: F1 of the greedy same-class box matching at IoU ≥ 0.5 ({@link BoxMatching}), averaged over
+ *       frames as {@code distillery compare} does; a grouped detector student's teacher's boxes are first mapped to
+ *       the student's classes and those of no group dropped.</li>
  * </ul>
  * Predictions of different kinds, and embeddings, have no agreement ({@code NaN}) and are not counted.
  *
@@ -29,6 +31,8 @@ import java.util.Map;
  * workers can {@link #record} into it.
  */
 public final class Agreement {
+    /** The name class groups give the teacher's classes in no group (ClassGroups.OTHER; live cannot see distill). */
+    private static final String OTHER = "other";
     /** Common frames the rolling rate covers. */
     public static final int WINDOW = 100;
     /** Predictions kept per model while waiting for the other model to reach the same frame. */
@@ -151,9 +155,18 @@ public final class Agreement {
             return new ClassAnswer(c.top().isEmpty() ? -1 : c.top().get(0).classIndex());
         }
         if (p instanceof Prediction.Detections d) {
+            // a detector student's teacher: its classes through the student's groups, boxes of no group dropped
+            ClassMapping m = model == setup.teacher() ? setup.mapping() : null;
             List<BoxMatching.Box> boxes = new ArrayList<>(d.boxes().size());
             for (Prediction.Box b : d.boxes()) {
-                boxes.add(new BoxMatching.Box(b.x1(), b.y1(), b.x2(), b.y2(), b.classIndex(), b.score()));
+                int c = b.classIndex();
+                if (m != null) {
+                    c = c >= 0 && c < m.teacherClasses() ? m.studentClassOf(c) : -1;
+                    if (c < 0 || OTHER.equals(m.names().get(c))) {
+                        continue;
+                    }
+                }
+                boxes.add(new BoxMatching.Box(b.x1(), b.y1(), b.x2(), b.y2(), c, b.score()));
             }
             return boxes;
         }

@@ -216,7 +216,32 @@ public final class StudentComparison {
      */
     public record Result(String kind, ModelStats teacher, ModelStats student, Ratios ratios, int images, int compared,
                          int unreadable, List<String> unreadableExamples, Classification classification, Dense dense,
-                         double seconds) {
+                         double seconds, Detection detection) {
+        public Result(String kind, ModelStats teacher, ModelStats student, Ratios ratios, int images, int compared,
+                      int unreadable, List<String> unreadableExamples, Classification classification, Dense dense,
+                      double seconds) {
+            this(kind, teacher, student, ratios, images, compared, unreadable, unreadableExamples, classification, dense,
+                    seconds, null);
+        }
+    }
+
+    /**
+     * A detector student's boxes against its teacher's, through the same code distill validates with
+     * ({@link dev.distillery.distill.target.Target.Boxes}): the teacher's boxes above its default confidence, of the
+     * student's classes, as ground truth; mAP from {@link dev.distillery.metrics.DetectionAp}.
+     *
+     * @param classes              the student's classes
+     * @param map50                mAP at IoU 0.5 (NaN when the teacher found none of the classes)
+     * @param map50to95            mAP over IoU 0.50:0.95
+     * @param perClass             per class: the teacher's boxes and the student's AP
+     * @param teacherBoxesPerFrame the teacher's boxes per image (of the student's classes)
+     * @param studentBoxesPerFrame the student's boxes per image at the same confidence
+     * @param f1                   F1 of the student's boxes (at that confidence) matched to the teacher's at IoU 0.5,
+     *                             averaged over images: the agreement Live shows
+     */
+    public record Detection(List<String> classes, double map50, @JsonProperty("map50_95") double map50to95,
+                            List<dev.distillery.distill.DistillReport.ClassAp> perClass, double teacherBoxesPerFrame,
+                            double studentBoxesPerFrame, double f1) {
     }
 
     private StudentComparison() {
@@ -270,9 +295,12 @@ public final class StudentComparison {
         TeacherProfile studentProfile = ProfileInference.infer(studentModel);
         ModelInfo teacherInfo = OnnxModelReader.read(teacher).info();
         Map<String, String> meta = studentInfo.metadata();
-        boolean dense = isDense(meta, studentProfile, student);
+        boolean detector = studentProfile.task().kind() == TaskKind.DETECTION
+                || "DETECTOR".equalsIgnoreCase(meta.getOrDefault(StudentMetadata.KIND, "").strip());
+        boolean dense = !detector && isDense(meta, studentProfile, student);
 
-        Plan plan = dense ? densePlan(teacherInfo, teacherProfile, studentProfile, meta, options)
+        Plan plan = detector ? detectorPlan(teacherProfile, studentProfile, meta, student)
+                : dense ? densePlan(teacherInfo, teacherProfile, studentProfile, meta, options)
                 : classifierPlan(teacherProfile, studentProfile, meta, student, folder);
         Run run = new Run(plan, files.size());
         Path sample = null;
@@ -323,7 +351,11 @@ public final class StudentComparison {
                         }
                         List<TeacherRunner.RawOutput> so = s.rawOutputsWithShape(mats);
                         for (int k = 0; k < mats.size(); k++) {
-                            run.add(readable.get(k), to.get(k), so.get(k));
+                            if (detector) {
+                                run.addBoxes(mats.get(k).cols(), mats.get(k).rows(), to.get(k), so.get(k));
+                            } else {
+                                run.add(readable.get(k), to.get(k), so.get(k));
+                            }
                         }
                     }
                 } finally {
@@ -357,6 +389,10 @@ public final class StudentComparison {
                 studentInfo.parameterCount(), sp.width(), sp.height(), plan.studentOutputs, studentMs);
         Ratios ratios = new Ratios(ratio(ss.sizeBytes(), ts.sizeBytes()), ratio(ss.parameters(), ts.parameters()),
                 ratio(studentMs, teacherMs));
+        if (detector) {
+            return new Result("DETECTOR", ts, ss, ratios, files.size(), run.compared, run.unreadable,
+                    List.copyOf(run.examples), null, null, (System.nanoTime() - t0) / 1e9, run.detection());
+        }
         return new Result(dense ? "DENSE" : "CLASSIFIER", ts, ss, ratios, files.size(), run.compared, run.unreadable,
                 List.copyOf(run.examples), dense ? null : run.classification(), dense ? run.dense() : null,
                 (System.nanoTime() - t0) / 1e9);
@@ -386,13 +422,16 @@ public final class StudentComparison {
                 Map<String, String> meta = metadata.get(student);
                 TeacherProfile sp = profiles.get(student);
                 TeacherProfile tp = profiles.get(teacher);
-                if (!StudentMetadata.grouped(meta) || sp.task().kind() != TaskKind.CLASSIFICATION
-                        || tp.task().kind() != TaskKind.CLASSIFICATION) {
+                boolean detectors = sp.task().kind() == TaskKind.DETECTION && tp.task().kind() == TaskKind.DETECTION;
+                if (!StudentMetadata.grouped(meta) || !detectors && (sp.task().kind() != TaskKind.CLASSIFICATION
+                        || tp.task().kind() != TaskKind.CLASSIFICATION)) {
                     continue;
                 }
                 try {
                     ClassMapping m = StudentMetadata.classMapping(meta, tp.task().numClasses(), sp.labels());
-                    if (m.studentClasses() == sp.task().numClasses()) {
+                    // a detector student has no "other" class: the mapping's extra last class is dropped
+                    if (m.studentClasses() == sp.task().numClasses() || detectors && "other".equals(m.names().get(m.studentClasses() - 1))
+                            && m.studentClasses() == sp.task().numClasses() + 1) {
                         return new dev.distillery.live.Agreement.Setup(teacher, m, threshold);
                     }
                 } catch (IllegalArgumentException e) {
@@ -420,8 +459,51 @@ public final class StudentComparison {
                 + "reads as " + k.title() + "); only those students can be compared.", true);
     }
 
+    /**
+     * A detector student against a detector teacher: the student's classes are its groups over the teacher's
+     * ({@value StudentMetadata#GROUPS}), else the teacher's own classes.
+     */
+    private static Plan detectorPlan(TeacherProfile teacherProfile, TeacherProfile studentProfile,
+                                     Map<String, String> meta, Path student) {
+        if (teacherProfile.task().kind() != TaskKind.DETECTION || teacherProfile.task().detectionLayout() == null) {
+            throw new CompareException("The student " + student.getFileName() + " is a detector but the teacher is "
+                    + "set to " + teacherProfile.task().kind().title() + ".", true);
+        }
+        if (studentProfile.task().detectionLayout() != dev.distillery.model.DetectionLayout.COLUMNS) {
+            throw new CompareException("The student " + student.getFileName() + " is a detector whose output is not in "
+                    + "YOLOv8's column layout [N, 4 + classes, boxes]; only Distillery's detector students can be "
+                    + "compared.", true);
+        }
+        int teacherClasses = teacherProfile.task().numClasses();
+        int studentClasses = studentProfile.task().numClasses();
+        ClassGroups groups;
+        String encoded = meta.get(StudentMetadata.GROUPS);
+        try {
+            groups = encoded != null && !encoded.isBlank() ? ClassGroups.decode(encoded, teacherClasses)
+                    : ClassGroups.identity(teacherProfile.labels(), teacherClasses);
+        } catch (IllegalArgumentException e) {
+            throw new CompareException("The student " + student.getFileName() + " was made for another teacher: "
+                    + e.getMessage() + ".", true);
+        }
+        if (groups.groups().size() != studentClasses) {
+            throw new CompareException("The student " + student.getFileName() + " finds " + studentClasses
+                    + " classes but its groups over this teacher make " + groups.groups().size() + ".", true);
+        }
+        Plan plan = new Plan();
+        plan.teacherProfile = teacherProfile;
+        plan.studentProfile = studentProfile;
+        plan.teacherOutputs = teacherClasses;
+        plan.studentOutputs = studentClasses;
+        plan.boxes = new dev.distillery.distill.target.Target.Boxes(groups, teacherProfile.task(),
+                teacherProfile.preprocessing(), studentProfile.preprocessing(),
+                dev.distillery.teacher.run.DetectionDecoder.DEFAULT_SCORE_THRESHOLD);
+        return plan;
+    }
+
     /** What the comparison needs to know before the first image. */
     private static final class Plan {
+        // detector
+        dev.distillery.distill.target.Target.Boxes boxes;
         TeacherProfile teacherProfile;
         TeacherProfile studentProfile;
         boolean dense;
@@ -562,9 +644,16 @@ public final class StudentComparison {
         int mapHeight;
         boolean resized;
 
+        // detector
+        dev.distillery.metrics.DetectionAp.Accumulator ap;
+        double f1Sum;
+        long studentConfident;
+
         Run(Plan plan, int files) {
             this.plan = plan;
-            if (!plan.dense) {
+            if (plan.boxes != null) {
+                ap = dev.distillery.metrics.DetectionAp.accumulator();
+            } else if (!plan.dense) {
                 int n = plan.mapping.studentClasses();
                 agreement = new ConfusionMatrix(n);
                 studentTruth = new ConfusionMatrix(n);
@@ -588,6 +677,26 @@ public final class StudentComparison {
             } else {
                 addClasses(file, teacher.values(), student.values());
             }
+        }
+
+        /** One image of {@code width}×{@code height}: both models' boxes, in the student's input pixels. */
+        void addBoxes(int width, int height, TeacherRunner.RawOutput teacher, TeacherRunner.RawOutput student) {
+            compared++;
+            var sp = plan.studentProfile.preprocessing();
+            var truth = plan.boxes.teacherBoxes(teacher.values(), width, height);
+            var predicted = plan.boxes.studentBoxes(student.values(), sp.width(), sp.height());
+            ap.add(truth, predicted);
+            var confident = predicted.stream().filter(b -> b.score()
+                    >= dev.distillery.teacher.run.DetectionDecoder.DEFAULT_SCORE_THRESHOLD).toList();
+            studentConfident += confident.size();
+            f1Sum += dev.distillery.metrics.BoxMatching.f1(truth, confident);
+        }
+
+        Detection detection() {
+            var r = ap.result();
+            var d = dev.distillery.distill.DistillReport.Detection.of(r, plan.boxes.names());
+            return new Detection(plan.boxes.names(), r.map50(), r.map50to95(), d.perClass(), r.truthPerFrame(),
+                    compared == 0 ? 0 : (double) studentConfident / compared, compared == 0 ? 0 : f1Sum / compared);
         }
 
         private void addClasses(Path file, float[] teacher, float[] student) {

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Agreement {
     public enum Metric {
-        TOP1("top-1 agreement"), MEAN_IOU("mean IoU");
+        TOP1("top-1 agreement"), MEAN_IOU("mean IoU"), BOX_F1("box F1 @ IoU 0.5");
 
         private final String label;
 
@@ -28,14 +28,44 @@ public final class Agreement {
     private Agreement() {
     }
 
-    /** Rank 2 output [N, K] → top-1; rank 4 [N, K, H, W] → IoU; anything else is refused. */
+    /**
+     * Rank 2 output [N, K] → top-1; rank 3 [N, 4 + K, boxes] (a detector in YOLOv8's layout) → box F1; rank 4
+     * [N, K, H, W] → IoU; anything else is refused.
+     */
     public static Metric metricFor(long[] outputShape) {
         return switch (outputShape.length) {
             case 2 -> Metric.TOP1;
+            case 3 -> Metric.BOX_F1;
             case 4 -> Metric.MEAN_IOU;
             default -> throw new IllegalArgumentException("no agreement metric for output rank " + outputShape.length
-                    + " (expected 2 for a classifier or 4 for a dense map)");
+                    + " (expected 2 for a classifier, 3 for a detector or 4 for a dense map)");
         };
+    }
+
+    /**
+     * Detectors in YOLOv8's column layout ({@code attributes} = 4 + classes per box): both decoded by the app's
+     * decoder at its default confidence and NMS, then the F1 of boxes matched at IoU 0.5, averaged over samples (the
+     * agreement Live and compare show).
+     */
+    public static double boxF1(List<float[]> reference, List<float[]> candidate, int attributes) {
+        if (reference.size() != candidate.size() || reference.isEmpty()) {
+            throw new IllegalArgumentException("need the same, non-zero number of outputs: " + reference.size()
+                    + " vs " + candidate.size());
+        }
+        var decoder = dev.distillery.teacher.run.DetectionDecoder.defaults();
+        var anywhere = dev.distillery.vision.Transform.identity(1 << 16, 1 << 16);
+        double sum = 0;
+        for (int i = 0; i < reference.size(); i++) {
+            List<List<dev.distillery.metrics.BoxMatching.Box>> two = new java.util.ArrayList<>();
+            for (float[] out : List.of(reference.get(i), candidate.get(i))) {
+                two.add(decoder.decode(out, attributes, out.length / attributes,
+                        dev.distillery.model.DetectionLayout.COLUMNS, List.of(), anywhere, c -> "").boxes().stream()
+                        .map(b -> new dev.distillery.metrics.BoxMatching.Box(b.x1(), b.y1(), b.x2(), b.y2(),
+                                b.classIndex(), b.score())).toList());
+            }
+            sum += dev.distillery.metrics.BoxMatching.f1(two.get(0), two.get(1));
+        }
+        return sum / reference.size();
     }
 
     /**

@@ -121,12 +121,14 @@ public final class Int8Quantizer {
 
         try (OrtRunner f = new OrtRunner(floatBytes, in.name(), in.sampleShape(), BENCH_THREADS);
              OrtRunner i8 = new OrtRunner(q.onnx(), in.name(), in.sampleShape(), BENCH_THREADS)) {
-            Agreement.Metric metric = Agreement.metricFor(f.outputShape(validation.get(0)));
+            long[] outShape = f.outputShape(validation.get(0));
+            Agreement.Metric metric = Agreement.metricFor(outShape);
             double threshold = dev.distillery.metrics.MapIou.threshold(proto.getMetadataPropsList().stream()
                     .filter(e -> e.getKey().equals(dev.distillery.distill.StudentMetadata.MAP_THRESHOLD))
                     .map(StringStringEntryProto::getValue).findFirst().orElse(null));
-            double agreement = Agreement.of(metric, f.outputs(validation), i8.outputs(validation), probabilities,
-                    threshold);
+            double agreement = metric == Agreement.Metric.BOX_F1
+                    ? Agreement.boxF1(f.outputs(validation), i8.outputs(validation), Math.toIntExact(outShape[1]))
+                    : Agreement.of(metric, f.outputs(validation), i8.outputs(validation), probabilities, threshold);
             // Alternate the two models in rounds so that load from elsewhere on the machine hits both alike.
             List<Double> tf = new ArrayList<>();
             List<Double> tq = new ArrayList<>();

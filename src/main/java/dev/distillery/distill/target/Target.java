@@ -9,7 +9,7 @@ import java.util.List;
  * groups) or a dense probability map. Detection would be a third kind (boxes as a dense objectness map plus
  * regression), which is why the conversion lives behind this interface.
  */
-public sealed interface Target permits Target.Classes, Target.Map {
+public sealed interface Target permits Target.Classes, Target.Map, Target.Boxes {
     /** Student outputs: classes, or map channels. */
     int outputs();
 
@@ -106,6 +106,90 @@ public sealed interface Target permits Target.Classes, Target.Map {
                 p[i] = teacherGivesProbabilities ? raw[i] : (float) (1 / (1 + Math.exp(-raw[i])));
             }
             return p;
+        }
+    }
+
+    /**
+     * Boxes of the teacher's classes in {@code groups} (one student class per group; classes in no group are
+     * dropped, there is no "other" box), from the teacher's raw detection output: decoded with the app's
+     * {@link dev.distillery.teacher.run.DetectionDecoder} at {@code confidence}, mapped from the original image into
+     * the student's input (letterboxed as the teacher's, at the student's size).
+     *
+     * @param teacherTask           the teacher's detection layout, classes and strides
+     * @param teacherPreprocessing  how the teacher's input was made (its size drives the grid decode)
+     * @param studentPreprocessing  how the student's input is made
+     */
+    record Boxes(ClassGroups groups, dev.distillery.model.TaskSpec teacherTask,
+                 dev.distillery.model.Preprocessing teacherPreprocessing,
+                 dev.distillery.model.Preprocessing studentPreprocessing, float confidence) implements Target {
+        @Override
+        public int outputs() {
+            return groups.groups().size();
+        }
+
+        @Override
+        public List<String> names() {
+            return groups.groups().stream().map(ClassGroups.Group::name).toList();
+        }
+
+        @Override
+        public int targetSize(int outputHeight, int outputWidth) {
+            return grid(outputWidth, outputHeight).targetSize();
+        }
+
+        /** The student's grid at an input size. */
+        public BoxGrid grid(int inputWidth, int inputHeight) {
+            int s = BoxGrid.STRIDE;
+            return new BoxGrid(outputs(), inputWidth / s, inputHeight / s, s);
+        }
+
+        /** Score threshold of the student's boxes when measured by AP: low, so that the whole curve counts. */
+        public static final float AP_SCORE_THRESHOLD = 0.01f;
+
+        /**
+         * A detector student's boxes from its exported form (YOLOv8 columns, {@link BoxGrid#decode}) at an input of
+         * {@code width}×{@code height}, in input pixels, through the app's decoder (NMS) at
+         * {@link #AP_SCORE_THRESHOLD}: the boxes AP is measured on.
+         */
+        public List<dev.distillery.metrics.BoxMatching.Box> studentBoxes(float[] columns, int width, int height) {
+            int attrs = 4 + outputs();
+            var decoded = new dev.distillery.teacher.run.DetectionDecoder(AP_SCORE_THRESHOLD,
+                    dev.distillery.teacher.run.DetectionDecoder.DEFAULT_IOU_THRESHOLD, 100)
+                    .decode(columns, attrs, columns.length / attrs, dev.distillery.model.DetectionLayout.COLUMNS,
+                            List.of(), dev.distillery.vision.Transform.identity(width, height), i -> "");
+            return decoded.boxes().stream().map(b -> new dev.distillery.metrics.BoxMatching.Box(b.x1(), b.y1(), b.x2(),
+                    b.y2(), b.classIndex(), b.score())).toList();
+        }
+
+        /**
+         * The teacher's boxes of one image of {@code sourceWidth}×{@code sourceHeight} pixels, in the student's input
+         * pixels, with student classes; the one definition of "the teacher's boxes" distill, compare and validators use.
+         */
+        public List<dev.distillery.metrics.BoxMatching.Box> teacherBoxes(float[] raw, int sourceWidth,
+                                                                          int sourceHeight) {
+            var teacherT = dev.distillery.vision.Preprocessor.transformFor(sourceWidth, sourceHeight,
+                    teacherPreprocessing);
+            var studentT = dev.distillery.vision.Preprocessor.transformFor(sourceWidth, sourceHeight,
+                    studentPreprocessing);
+            int classes = teacherTask.numClasses();
+            boolean columns = teacherTask.detectionLayout() == dev.distillery.model.DetectionLayout.COLUMNS;
+            int attrs = classes + (columns ? 4 : 5);
+            int count = raw.length / attrs;
+            var decoded = new dev.distillery.teacher.run.DetectionDecoder(confidence,
+                    dev.distillery.teacher.run.DetectionDecoder.DEFAULT_IOU_THRESHOLD, 300)
+                    .decode(raw, columns ? attrs : count, columns ? count : attrs, teacherTask.detectionLayout(),
+                            teacherTask.strides(), teacherT, i -> "");
+            List<dev.distillery.metrics.BoxMatching.Box> out = new java.util.ArrayList<>();
+            for (var b : decoded.boxes()) {
+                int c = groups.studentClass(b.classIndex());
+                if (c < 0 || c >= outputs()) {
+                    continue;
+                }
+                out.add(new dev.distillery.metrics.BoxMatching.Box((float) studentT.toModelX(b.x1()),
+                        (float) studentT.toModelY(b.y1()), (float) studentT.toModelX(b.x2()),
+                        (float) studentT.toModelY(b.y2()), c, b.score()));
+            }
+            return out;
         }
     }
 

@@ -74,6 +74,42 @@ public final class Augmenter {
         return d.geometric() ? warp(map, d) : map;
     }
 
+    /**
+     * Boxes (continuous pixel coordinates of a {@code width}×{@code height} image) seen through the geometry of
+     * {@code d}, as {@link #apply} moves the pixels; clipped to the image, and dropped when less than 40 % of a box
+     * stays inside.
+     */
+    public static java.util.List<dev.distillery.metrics.BoxMatching.Box> applyToBoxes(
+            java.util.List<dev.distillery.metrics.BoxMatching.Box> boxes, Draw d, int width, int height) {
+        if (!d.geometric()) {
+            return boxes;
+        }
+        double cx = (width - 1) / 2.0;
+        double cy = (height - 1) / 2.0;
+        double tx = d.shiftX() * width;
+        double ty = d.shiftY() * height;
+        java.util.List<dev.distillery.metrics.BoxMatching.Box> out = new java.util.ArrayList<>();
+        for (var b : boxes) {
+            double l = d.flip() ? width - b.x2() : b.x1();
+            double r = d.flip() ? width - b.x1() : b.x2();
+            double x1 = (l - 0.5 - cx) * d.scale() + cx + tx + 0.5;
+            double x2 = (r - 0.5 - cx) * d.scale() + cx + tx + 0.5;
+            double y1 = (b.y1() - 0.5 - cy) * d.scale() + cy + ty + 0.5;
+            double y2 = (b.y2() - 0.5 - cy) * d.scale() + cy + ty + 0.5;
+            double full = (x2 - x1) * (y2 - y1);
+            double cx1 = Math.max(0, x1);
+            double cy1 = Math.max(0, y1);
+            double cx2 = Math.min(width, x2);
+            double cy2 = Math.min(height, y2);
+            if (cx2 <= cx1 || cy2 <= cy1 || (cx2 - cx1) * (cy2 - cy1) < 0.4 * full) {
+                continue;
+            }
+            out.add(new dev.distillery.metrics.BoxMatching.Box((float) cx1, (float) cy1, (float) cx2, (float) cy2,
+                    b.classIndex(), b.score()));
+        }
+        return out;
+    }
+
     private static Image8 warp(Image8 src, Draw d) {
         int w = src.width();
         int h = src.height();

@@ -84,14 +84,15 @@ final class DistillFormat {
         return switch (k) {
             case CLASSIFICATION -> t.profile().task().numClasses() < 2 ? "has fewer than 2 classes" : null;
             case DENSE -> null;
-            case DETECTION -> "detection teachers are not supported yet";
+            case DETECTION -> t.profile().task().detectionLayout() == null || t.profile().task().numClasses() < 1
+                    ? "its detection output layout is unknown; set it on the Teachers screen" : null;
             case EMBEDDING -> "embedding teachers are not supported";
             case UNKNOWN -> "its task is unknown; set it on the Teachers screen";
         };
     }
 
     static StudentSpec.Kind studentKind(Teacher t) {
-        return t.profile().task().kind() == TaskKind.DENSE ? StudentSpec.Kind.DENSE : StudentSpec.Kind.CLASSIFIER;
+        return dev.distillery.distill.DistillService.studentKind(t.profile().task().kind());
     }
 
     /** The preset at the input size a run will give it (see DistillService.studentSize). */

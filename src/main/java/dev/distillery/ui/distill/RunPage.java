@@ -66,6 +66,8 @@ final class RunPage extends VBox {
     private final RunRow row;
     private final RunSession live;
     private final boolean dense;
+    /** A detector run: its figure is mAP@0.5 (and, like a map's, has no balanced companion). */
+    private final boolean boxes;
     private final Label status = new Label();
     private final Label phase = new Label();
     private final ProgressBar progress = new ProgressBar(0);
@@ -101,7 +103,8 @@ final class RunPage extends VBox {
         this.ctx = ctx;
         this.row = row;
         this.live = live;
-        this.dense = isDense(row.preset());
+        this.boxes = kind(row.preset()) == StudentSpec.Kind.DETECTOR;
+        this.dense = boxes || kind(row.preset()) == StudentSpec.Kind.DENSE;
         getStyleClass().add("run-page");
         setId("run-page");
         setSpacing(14);
@@ -139,7 +142,7 @@ final class RunPage extends VBox {
         // Wraps onto a second line in a narrow page rather than cutting "0.500 · 0.000" short.
         javafx.scene.layout.FlowPane stats = new javafx.scene.layout.FlowPane(8, 8, stat("Epochs", epoch),
                 stat("Samples/s", speed), stat("Elapsed", elapsed),
-                stat(dense ? "Best IoU" : "Best agreement", best));
+                stat("Best " + metricName(), best));
         if (!dense) {
             // the best epoch is picked on balanced agreement; a majority-only student shows 1/classes here
             stats.getChildren().add(stat("Balanced · kappa", balancedBest));
@@ -285,16 +288,16 @@ final class RunPage extends VBox {
         }
     }
 
-    private static boolean isDense(String preset) {
+    private static StudentSpec.Kind kind(String preset) {
         try {
-            return StudentZoo.preset(preset).kind() == StudentSpec.Kind.DENSE;
+            return StudentZoo.preset(preset).kind();
         } catch (RuntimeException unknown) {
-            return false;
+            return StudentSpec.Kind.CLASSIFIER;
         }
     }
 
     private String metricName() {
-        return dense ? "IoU" : "agreement";
+        return boxes ? "mAP@0.5" : dense ? "IoU" : "agreement";
     }
 
     // ------------------------------------------------------------------------------------------------ live
@@ -514,6 +517,19 @@ final class RunPage extends VBox {
                 verdict.getStyleClass().add("error-text");
             }
             g.addRow(row++, Labels.field("Verdict"), verdict);
+        }
+        DistillReport.Detection d = r.detection();
+        if (d != null) {
+            g.addRow(row++, Labels.field("mAP@0.5:0.95"), value(DistillFormat.metric(d.map50to95())
+                    + "  (the teacher's boxes as truth, IoU 0.50 to 0.95)", "report-map50-95"));
+            g.addRow(row++, Labels.field("Boxes per image"), value(String.format(java.util.Locale.ROOT,
+                    "teacher %.2f · student %.2f", d.teacherBoxesPerFrame(), d.studentBoxesPerFrame()),
+                    "report-boxes"));
+            Label perClass = value(d.perClass().stream().map(x -> x.name() + " AP50 " + DistillFormat.metric(x.ap50())
+                    + " (" + x.boxes() + " boxes)").collect(java.util.stream.Collectors.joining(" · ")),
+                    "report-per-class");
+            perClass.setWrapText(true);
+            g.addRow(row++, Labels.field("Per class"), perClass);
         }
         if (r.valAccuracy() != null) {
             g.addRow(row++, Labels.field("Accuracy (folders)"), value(DistillFormat.percent(r.valAccuracy())));

@@ -397,8 +397,8 @@ final class RunWizard {
         });
         teacherInfo.setWrapText(true);
         teacherInfo.setId("wizard-teacher-info");
-        Label lead = hint("The student learns to answer like this teacher. Classifiers and dense-map teachers (such "
-                + "as text detectors) can be distilled; detectors and embedding models cannot yet.");
+        Label lead = hint("The student learns to answer like this teacher. Classifiers, dense-map teachers (such "
+                + "as text detectors) and object detectors (YOLO) can be distilled; embedding models cannot yet.");
         return new VBox(10, lead, teacher, teacherInfo);
     }
 
@@ -409,6 +409,8 @@ final class RunWizard {
                 ? "Classifier with " + Plural.of(task.numClasses(), "class")
                 + (t.profile().labels().isEmpty() ? " (no label names)" : "")
                 : task.kind() == TaskKind.DENSE ? "Dense map teacher: the student learns its per-pixel map"
+                : task.kind() == TaskKind.DETECTION ? "Object detector with " + Plural.of(task.numClasses(), "class")
+                + ": the student learns its boxes of the classes you choose"
                 : task.kind().title();
         String why = DistillFormat.unusable(t);
         return what + " · input " + p.width() + "×" + p.height() + " · " + DistillFormat.bytes(t.sizeBytes())
@@ -717,7 +719,8 @@ final class RunWizard {
         groupsResult.setId("wizard-groups-result");
         groupsResult.setWrapText(true);
         Label explain = hint("SPEC is teacher class indices and ranges (151-268,270) or /regex/ matched in the "
-                + "label names. Classes in no group become \"other\". The student then has one class per group.");
+                + "label names. Classes in no group become \"other\" (for a detector: their boxes are dropped). The "
+                + "student then has one class per group.");
         classTarget.getChildren().addAll(allClasses, grouped, groups, explain, groupsResult);
         mapTarget.setWrapText(true);
         mapTarget.setId("wizard-map-target");
@@ -748,7 +751,8 @@ final class RunWizard {
                 groupsResult.setText(problem);
                 groupsResult.getStyleClass().add("error-text");
             } else {
-                groupsResult.setText(groupsSummary(parseGroups()));
+                groupsResult.setText(DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR
+                        ? detectorSummary(parseGroups()) : groupsSummary(parseGroups()));
             }
         }
         refreshButtons();
@@ -783,6 +787,24 @@ final class RunWizard {
         }
     }
 
+    /** "2 classes to find: person (1 teacher class), ball (1); boxes of the other 78 classes are dropped". */
+    static String detectorSummary(ClassGroups g) {
+        StringBuilder s = new StringBuilder();
+        s.append(Plural.of(g.groups().size(), "class")).append(" to find: ");
+        int covered = 0;
+        for (int i = 0; i < g.groups().size(); i++) {
+            ClassGroups.Group grp = g.groups().get(i);
+            covered += grp.classes().length;
+            s.append(i == 0 ? "" : ", ").append(grp.name()).append(" (").append(Plural.of(grp.classes().length,
+                    "teacher class")).append(")");
+        }
+        int rest = g.teacherClasses() - covered;
+        if (rest > 0) {
+            s.append("; boxes of the other ").append(Plural.of(rest, "class")).append(" are dropped");
+        }
+        return s.toString();
+    }
+
     /** "3 student classes: dog (118 teacher classes), cat (5), other (877)". */
     static String groupsSummary(ClassGroups g) {
         StringBuilder s = new StringBuilder();
@@ -809,7 +831,9 @@ final class RunWizard {
             return 1;
         }
         if (grouped.isSelected() && groupsProblem() == null) {
-            return parseGroups().size();
+            // a detector has no "other" class: boxes of classes in no group are dropped
+            return DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR ? parseGroups().groups().size()
+                    : parseGroups().size();
         }
         return Math.max(1, t.profile().task().numClasses());
     }

@@ -68,18 +68,30 @@ class QuantPresetsTest {
 
         long convs = spec.layers().stream().filter(l -> l instanceof dev.distillery.distill.StudentLayer.Conv).count();
         boolean dense = spec.kind() == StudentSpec.Kind.DENSE;
-        // Every Conv followed by BN+Relu becomes QLinearConv; a dense student's head Conv keeps float logits.
-        assertThat(ops.getOrDefault("QLinearConv", 0)).isEqualTo((int) (dense ? convs - 1 : convs));
+        boolean detector = spec.kind() == StudentSpec.Kind.DETECTOR;
+        // Every Conv followed by BN+Relu becomes QLinearConv; a dense student's or detector's head Conv keeps float
+        // outputs.
+        assertThat(ops.getOrDefault("QLinearConv", 0)).isEqualTo((int) (dense || detector ? convs - 1 : convs));
         assertThat(ops).doesNotContainKey("BatchNormalization");
-        assertThat(rep.bnFoldMaxAbsDiff()).isLessThan(1e-4);
+        if (detector) {
+            // measured on decoded boxes, e^logit · 8 pixels: an untrained head's logits with random BatchNorm
+            // statistics reach e^20, where float rounding alone is millions of pixels (the fold itself is exact)
+            assertThat(rep.bnFoldMaxAbsDiff()).isFinite();
+        } else {
+            assertThat(rep.bnFoldMaxAbsDiff()).isLessThan(1e-4);
+        }
         if (dense) {
             assertThat(rep.floatOps()).containsExactly("Sigmoid"); // the probability-map output stays float
+        } else if (detector) {
+            // the box decode stays float
+            assertThat(rep.floatOps()).contains("Sigmoid", "Exp", "MatMul", "Concat");
         } else {
             assertThat(rep.floatOps()).isEmpty();
         }
-        assertThat(rep.metric()).isEqualTo(dense ? Agreement.Metric.MEAN_IOU : Agreement.Metric.TOP1);
+        assertThat(rep.metric()).isEqualTo(dense ? Agreement.Metric.MEAN_IOU
+                : detector ? Agreement.Metric.BOX_F1 : Agreement.Metric.TOP1);
         assertThat(rep.agreement()).isBetween(0.0, 1.0);
-        assertThat(rep.sizeRatio()).isLessThan(dense ? 0.5 : 0.4);
+        assertThat(rep.sizeRatio()).isLessThan(dense || detector ? 0.5 : 0.4);
         Int8QuantizerTest.assertQdqStudent(QuantFixtures.read(floatFile), out);
     }
 }
