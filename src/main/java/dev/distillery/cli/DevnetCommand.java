@@ -38,6 +38,10 @@ final class DevnetCommand implements Callable<Integer> {
     int evalImages;
     @Option(names = "--no-simulated", description = "Do not run the simulated competitor miners")
     boolean noSimulated;
+    @Option(names = "--challenge", paramLabel = "FILE", description = "Judge this challenge (JSON, e.g. "
+            + "app/challenge-detection.example.json) instead of the text-map default; its teacher must be in the "
+            + "library, a pool folder is relative to the file; its own ledger in devnet-ID; no simulated miners")
+    Path challengeFile;
     @Option(names = "--for-seconds", hidden = true, description = "Stop after this many seconds (tests)")
     Long forSeconds;
 
@@ -50,14 +54,40 @@ final class DevnetCommand implements Callable<Integer> {
             return DistilleryCommand.EXIT_USAGE;
         }
         DataDirectory dir = DataDirectory.open(root.dataDirectory());
-        Map.Entry<Path, TeacherProfile> teacher = TeacherCommand.withService(root, Challenge.THREADS, s -> {
-            Teacher t = s.bySha256(Challenge.DEVNET_TEACHER_SHA256);
-            return Map.entry(s.fileOf(t), t.profile());
-        });
+        Challenge genesis = Devnet.challenge(evalImages);
+        if (challengeFile != null) {
+            try {
+                genesis = Challenge.fromJson(java.nio.file.Files.readString(challengeFile));
+            } catch (java.io.IOException | RuntimeException e) {
+                err.println("distillery: Cannot read the challenge " + challengeFile + ": " + e.getMessage());
+                return DistilleryCommand.EXIT_USAGE;
+            }
+            Challenge.EvalData d = genesis.data();
+            if (d != null && d.folder() != null && !Path.of(d.folder()).isAbsolute()) {
+                Path base = challengeFile.toAbsolutePath().getParent();
+                genesis = genesis.withData(new Challenge.EvalData(d.kind(), d.count(), d.seed(),
+                        base.resolve(d.folder()).normalize().toString()));
+            }
+            noSimulated = true; // the simulated miners make text-map students
+        }
+        String sha = genesis.teacherSha256();
+        Map.Entry<Path, TeacherProfile> teacher;
+        try {
+            teacher = TeacherCommand.withService(root, Challenge.THREADS, s -> {
+                Teacher t = s.bySha256(sha);
+                return Map.entry(s.fileOf(t), t.profile());
+            });
+        } catch (RuntimeException e) {
+            err.println("distillery: The challenge's teacher (SHA-256 " + sha.substring(0, 12) + "…) is not in the "
+                    + "library: import it first (distillery teacher import FILE.onnx). " + e.getMessage());
+            return DistilleryCommand.EXIT_USAGE;
+        }
         Devnet.Options o = Devnet.Options.headless().withPorts(port, port == 0 ? 0 : port + 1)
                 .withClock(blockMillis, tempo).withEvalImages(evalImages).withSimulatedMiners(!noSimulated);
         CountDownLatch stop = new CountDownLatch(1);
-        try (Devnet net = Devnet.start(dir.root().resolve("devnet"), teacher.getKey(), teacher.getValue(), o,
+        Path folder = dir.root().resolve(challengeFile == null ? "devnet" : "devnet-" + genesis.id());
+        Challenge judged = genesis;
+        try (Devnet net = Devnet.start(folder, teacher.getKey(), teacher.getValue(), o, judged,
                 step -> {
                     out.println(step);
                     out.flush();
@@ -67,8 +97,11 @@ final class DevnetCommand implements Callable<Integer> {
                 out.printf("%-10s %s:%d  stake %.0f  %s%n", v.name(), net.host(), v.port(), v.stake(),
                         v.key().hotkey().ss58());
             }
-            out.printf("challenge  %s: %s%n", Devnet.challenge(evalImages).id(),
-                    "PP-OCRv4 det → dense map 320×320, p95 ≤ 10 ms, ≤ 1.5 MB");
+            out.printf(java.util.Locale.ROOT, "challenge  %s: %s%n", judged.id(), challengeFile == null
+                    ? "PP-OCRv4 det → dense map 320×320, p95 ≤ 10 ms, ≤ 1.5 MB"
+                    : judged.task() + " " + judged.classes() + " " + judged.input().width() + "×"
+                    + judged.input().height() + ", p95 ≤ " + judged.latencyBudgetMs() + " ms, ≤ "
+                    + judged.sizeCapBytes() + " bytes");
             out.println(noSimulated ? "no simulated miners" : "simulated miners: "
                     + String.join(", ", dev.distillery.network.devnet.SimulatedMiner.DEFAULTS.stream()
                     .map(dev.distillery.network.devnet.SimulatedMiner.Spec::name).toList()));

@@ -63,6 +63,12 @@ final class EvaluateCommand implements Callable<Integer> {
         try {
             challenge = challengeFile == null ? Challenge.devnetDefault()
                     : Challenge.fromJson(Files.readString(challengeFile));
+            Challenge.EvalData d = challenge.data();
+            if (challengeFile != null && d != null && d.folder() != null && !Path.of(d.folder()).isAbsolute()) {
+                // a pool or folder named relative to the challenge file
+                challenge = challenge.withData(new Challenge.EvalData(d.kind(), d.count(), d.seed(),
+                        challengeFile.toAbsolutePath().getParent().resolve(d.folder()).normalize().toString()));
+            }
         } catch (Exception e) {
             err.println("distillery: Cannot read the challenge " + challengeFile + ": " + oneLine(e));
             return DistilleryCommand.EXIT_USAGE;

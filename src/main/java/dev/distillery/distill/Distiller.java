@@ -81,7 +81,7 @@ public final class Distiller {
             return switch (kind) {
                 case DENSE -> new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2);
                 case CLASSIFIER -> new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
-                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 300, 0, 30, true, 42, 2);
+                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 300, 0, 0, true, 42, 2);
             };
         }
 
@@ -772,7 +772,6 @@ public final class Distiller {
             for (int j = 0; j < bs; j++) {
                 int idx = order[from + j];
                 Image8 view;
-                final Image8 viewForSize;
                 try (Mat original = Images.read(trainKept.get(idx).image()); Mat work = workingSize(original)) {
                     Augmenter.Draw d = plan.settings().augment() ? aug.draw(epoch, idx) : Augmenter.IDENTITY;
                     view = Augmenter.apply(Image8.of(work), d);
@@ -780,8 +779,7 @@ public final class Distiller {
                     // vanished since it was read: train on the stored copy
                     view = trainImages.get(idx);
                 }
-                viewForSize = view;
-                sizes[j] = new int[] {viewForSize.width(), viewForSize.height()};
+                sizes[j] = new int[] {view.width(), view.height()};
                 Mat m = view.toMat();
                 views.add(m);
                 float[] in = pre.prepare(m, plan.studentPreprocessing()).floats();

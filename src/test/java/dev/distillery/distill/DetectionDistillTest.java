@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.SequentialBlock;
-import dev.distillery.core.DataDirectory;
 import dev.distillery.distill.compare.StudentComparison;
 import dev.distillery.distill.data.Dataset;
 import dev.distillery.distill.data.DatasetBuilder;
@@ -21,9 +17,7 @@ import dev.distillery.model.DetectionLayout;
 import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TaskKind;
 import dev.distillery.model.TaskSpec;
-import dev.distillery.store.Database;
 import dev.distillery.store.RunRow;
-import dev.distillery.teacher.TeacherService;
 import dev.distillery.teacher.library.Json;
 import dev.distillery.teacher.library.Teacher;
 import java.nio.file.Files;
@@ -50,22 +44,16 @@ class DetectionDistillTest {
 
     @TempDir
     Path tmp;
-    DataDirectory dir;
-    Database db;
-    TeacherService teachers;
-    DistillService service;
+    dev.distillery.testing.DistillFixture fixture;
 
     @BeforeEach
     void open() {
-        dir = DataDirectory.open(tmp.resolve("data"));
-        db = Database.open(dir.databaseBase());
-        teachers = new TeacherService(dir, db, () -> 2);
-        service = new DistillService(dir, db, teachers);
+        fixture = dev.distillery.testing.DistillFixture.open(tmp.resolve("data"));
     }
 
     @AfterEach
     void close() {
-        db.close();
+        fixture.close();
     }
 
     @Test
@@ -145,25 +133,10 @@ class DetectionDistillTest {
         assertThat(flips).isPositive();
     }
 
-    /** A detection teacher made here: a det-tiny detector with random weights, 3 named classes, exported. */
+    /** A detection teacher made here ({@link dev.distillery.testing.TinyModels#detector}). */
     private Teacher fixtureTeacher() throws Exception {
-        StudentSpec spec = StudentZoo.preset("det-tiny").withOutputs(3);
-        Path file = tmp.resolve("teacher-det.onnx");
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(3);
-            SequentialBlock b = StudentBuilder.build(spec);
-            b.initialize(m, DataType.FLOAT32, StudentBuilder.inputShape(spec, 2));
-            // fewer, larger boxes than an untrained head gives: class logits down, distances up
-            var params = b.getParameters();
-            var bias = params.get(params.size() - 1).getValue().getArray();
-            bias.set(java.nio.FloatBuffer.wrap(new float[] {-2f, -2f, -2f, 1.5f, 1.5f, 1.5f, 1.5f}));
-            OnnxExporter.export(spec, b, List.of("person", "car", "ball"),
-                    StudentMetadata.preprocessing(new Preprocessing(256, 256, Preprocessing.Layout.NCHW,
-                            Preprocessing.ChannelOrder.RGB, 1 / 255.0, Preprocessing.ZERO, Preprocessing.ONE,
-                            Preprocessing.ResizeMode.LETTERBOX_CENTER, 1, 114, 0, "float")),
-                    m.randomUniform(0f, 1f, StudentBuilder.inputShape(spec, 2)), file);
-        }
-        Teacher t = teachers.importFile(file, null, null).teacher();
+        Teacher t = fixture.teachers().importFile(dev.distillery.testing.TinyModels.detector(tmp.resolve("teacher-det.onnx")),
+                null, null).teacher();
         assertThat(t.profile().task().kind()).isEqualTo(TaskKind.DETECTION);
         return t;
     }
@@ -171,7 +144,7 @@ class DetectionDistillTest {
     private Dataset scenes(int count, int valPercent) {
         Path images = tmp.resolve("scenes");
         SyntheticData.write(SyntheticData.Kind.SCENES, count, 9, 256, images);
-        return new DatasetBuilder(db.datasets(), dir.datasets()).addFolder(images).valPercent(valPercent)
+        return new DatasetBuilder(fixture.db().datasets(), fixture.dir().datasets()).addFolder(images).valPercent(valPercent)
                 .build("scenes");
     }
 
@@ -183,9 +156,9 @@ class DetectionDistillTest {
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
                 d.temperature(), d.ceWeight(), 120, 0, 0, false, 42, 2);
         Path out = tmp.resolve("out/det.onnx");
-        long id = service.create(new DistillService.Request(null, teacher.id(), data.id(), List.of("ball=2", "car=1"),
+        long id = fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(), List.of("ball=2", "car=1"),
                 "det-tiny", 0, 0, settings, out.toString(), false));
-        DistillService.Result result = service.run(id, null, new RunControl());
+        DistillService.Result result = fixture.service().run(id, null, new RunControl());
         DistillReport r = result.report();
         System.out.println("fixture detector: " + Json.write(r));
         assertThat(r.metricName()).isEqualTo("mAP@0.5");
@@ -196,17 +169,17 @@ class DetectionDistillTest {
         assertThat(r.detection().map50()).isGreaterThan(0.5);
         assertThat(r.valMetric()).isEqualTo(r.detection().map50());
         assertThat(r.parityMaxAbsDiff()).isLessThanOrEqualTo(OnnxExporter.DETECTOR_PARITY_TOLERANCE);
-        assertThat(db.runs().find(id).orElseThrow().status()).isEqualTo(RunRow.COMPLETED);
+        assertThat(fixture.db().runs().find(id).orElseThrow().status()).isEqualTo(RunRow.COMPLETED);
 
         // the student is a detector anywhere in the app: its classes are the groups, in YOLOv8's layout
-        Teacher asTeacher = teachers.importFile(out, null, null).teacher();
+        Teacher asTeacher = fixture.teachers().importFile(out, null, null).teacher();
         assertThat(asTeacher.profile().task().kind()).isEqualTo(TaskKind.DETECTION);
         assertThat(asTeacher.profile().task().detectionLayout()).isEqualTo(DetectionLayout.COLUMNS);
         assertThat(asTeacher.profile().labels()).containsExactly("ball", "car");
         assertThat(asTeacher.profile().preprocessing().resize()).isEqualTo(Preprocessing.ResizeMode.LETTERBOX_CENTER);
 
         // compare on the same images gives the figure the run reported
-        StudentComparison.Result c = StudentComparison.compare(teachers.fileOf(teacher), teacher.name(),
+        StudentComparison.Result c = StudentComparison.compare(fixture.teachers().fileOf(teacher), teacher.name(),
                 teacher.profile(), out, tmp.resolve("scenes"), StudentComparison.Options.defaults(2), null, null);
         assertThat(c.kind()).isEqualTo("DETECTOR");
         assertThat(c.detection().map50()).isCloseTo(r.detection().map50(), Offset.offset(0.02));
@@ -222,11 +195,11 @@ class DetectionDistillTest {
         Teacher teacher = fixtureTeacher();
         Dataset data = scenes(6, 0);
         Distiller.Settings s = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
-        assertThatThrownBy(() -> service.create(new DistillService.Request(null, teacher.id(), data.id(),
+        assertThatThrownBy(() -> fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(),
                 List.of("dog=/dog/"), "det-tiny", 0, 0, s, null, false))).hasMessageContaining("matches no teacher class");
-        assertThatThrownBy(() -> service.create(new DistillService.Request(null, teacher.id(), data.id(),
+        assertThatThrownBy(() -> fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(),
                 List.of("ball=2"), "cls-tiny", 0, 0, s, null, false))).hasMessageContaining("det-*");
-        assertThat(db.runs().list()).isEmpty();
+        assertThat(fixture.db().runs().list()).isEmpty();
     }
 
     @Test
@@ -235,15 +208,15 @@ class DetectionDistillTest {
         Path images = SHARED.resolve("images/yolo_demo");
         assumeTrue(Files.isRegularFile(yolox) && Files.isDirectory(images),
                 yolox + " not found: skipping the YOLOX-Nano distillation");
-        Teacher teacher = teachers.importFile(yolox, null, null).teacher();
-        Dataset data = new DatasetBuilder(db.datasets(), dir.datasets()).addFolder(images).valPercent(0)
+        Teacher teacher = fixture.teachers().importFile(yolox, null, null).teacher();
+        Dataset data = new DatasetBuilder(fixture.db().datasets(), fixture.dir().datasets()).addFolder(images).valPercent(0)
                 .build("yolo demo");
         Distiller.Settings d = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
                 d.temperature(), d.ceWeight(), 120, 0, 0, false, 42, 2);
-        long id = service.create(new DistillService.Request(null, teacher.id(), data.id(), List.of("person=0"),
+        long id = fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(), List.of("person=0"),
                 "det-tiny", 0, 0, settings, null, true));
-        DistillReport r = service.run(id, null, new RunControl()).report();
+        DistillReport r = fixture.service().run(id, null, new RunControl()).report();
         System.out.println("YOLOX-Nano → person: " + Json.write(r));
         // six photos learnt by heart: the student finds the teacher's people on them
         assertThat(r.detection().map50()).isGreaterThan(0.5);
@@ -254,11 +227,11 @@ class DetectionDistillTest {
         // a clip where the teacher finds nobody is refused with a reason
         Path empty = tmp.resolve("empty");
         SyntheticData.write(SyntheticData.Kind.SCENES, 4, 1, 256, empty);
-        Dataset none = new DatasetBuilder(db.datasets(), dir.datasets()).addFolder(empty).build("no people");
-        long id2 = service.create(new DistillService.Request(null, teacher.id(), none.id(), List.of("person=0"),
+        Dataset none = new DatasetBuilder(fixture.db().datasets(), fixture.dir().datasets()).addFolder(empty).build("no people");
+        long id2 = fixture.service().create(new DistillService.Request(null, teacher.id(), none.id(), List.of("person=0"),
                 "det-tiny", 0, 0, settings, null, false));
-        assertThatThrownBy(() -> service.run(id2, null, new RunControl())).hasMessageContaining("found no person");
-        assertThat(Map.of("status", db.runs().find(id2).orElseThrow().status())).containsEntry("status",
+        assertThatThrownBy(() -> fixture.service().run(id2, null, new RunControl())).hasMessageContaining("found no person");
+        assertThat(Map.of("status", fixture.db().runs().find(id2).orElseThrow().status())).containsEntry("status",
                 RunRow.FAILED);
     }
 }

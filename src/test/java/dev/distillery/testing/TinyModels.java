@@ -58,4 +58,31 @@ public final class TinyModels {
                 .output("logits", TensorProto.DataType.FLOAT, "N", 3)
                 .write(file);
     }
+
+    /**
+     * A real detector in YOLOv8's column layout with 3 classes (person, car, ball): a det-tiny student (256×256,
+     * centre letterbox, RGB / 255) with seeded random weights, its class biases lowered and its distances raised so
+     * that it gives a few large boxes per image that depend on the image. What detection tests distil from when the
+     * shared teachers are absent.
+     */
+    public static Path detector(Path file) throws java.io.IOException {
+        var spec = dev.distillery.distill.StudentZoo.preset("det-tiny").withOutputs(3);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(3);
+            ai.djl.nn.SequentialBlock b = dev.distillery.distill.StudentBuilder.build(spec);
+            b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32,
+                    dev.distillery.distill.StudentBuilder.inputShape(spec, 2));
+            var params = b.getParameters();
+            var bias = params.get(params.size() - 1).getValue().getArray();
+            bias.set(java.nio.FloatBuffer.wrap(new float[] {-2f, -2f, -2f, 1.5f, 1.5f, 1.5f, 1.5f}));
+            var pre = new dev.distillery.model.Preprocessing(256, 256, dev.distillery.model.Preprocessing.Layout.NCHW,
+                    dev.distillery.model.Preprocessing.ChannelOrder.RGB, 1 / 255.0,
+                    dev.distillery.model.Preprocessing.ZERO, dev.distillery.model.Preprocessing.ONE,
+                    dev.distillery.model.Preprocessing.ResizeMode.LETTERBOX_CENTER, 1, 114, 0, "float");
+            dev.distillery.distill.OnnxExporter.export(spec, b, List.of("person", "car", "ball"),
+                    dev.distillery.distill.StudentMetadata.preprocessing(pre),
+                    m.randomUniform(0f, 1f, dev.distillery.distill.StudentBuilder.inputShape(spec, 2)), file);
+        }
+        return file;
+    }
 }

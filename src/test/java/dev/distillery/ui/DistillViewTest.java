@@ -128,6 +128,47 @@ class DistillViewTest {
     }
 
     @Test
+    void aDetectionTeacherIsOfferedWithItsClassesAndDetectorPresets() throws Exception {
+        var ctx = fx.app.window().context();
+        var det = ctx.teachers().importFile(dev.distillery.testing.TinyModels.detector(dir.resolve("det.onnx")),
+                null, null).teacher();
+        new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
+                .addGeneratedLines(new TextSceneGenerator(3), 8).build("few frames");
+        fx.frame();
+        openWizardWithTeacher();
+        ComboBox<?> teacher = fx.find("#wizard-teacher", ComboBox.class);
+        fx.robot.interact(() -> selectTeacher(teacher, det.id()));
+        fx.await("detector described", () -> fx.find("#wizard-teacher-info", Label.class).getText()
+                .startsWith("Object detector with 3 classes"));
+        assertThat(fx.find("#wizard-teacher-info", Label.class).getText()).doesNotContain("Cannot be distilled");
+        next(2);
+        fx.await("dataset chosen", () -> fx.find("#wizard-dataset", ComboBox.class).getValue() != null);
+        next(3);
+        fx.clickWhenVisible("#wizard-grouped");
+        fx.clickWhenVisible("#wizard-groups");
+        fx.robot.write("ball=2");
+        fx.await("groups accepted", () -> text("#wizard-groups-result").startsWith("1 class to find"));
+        assertThat(text("#wizard-groups-result"))
+                .isEqualTo("1 class to find: ball (1 teacher class); boxes of the other 2 classes are dropped");
+        next(4);
+        @SuppressWarnings("unchecked")
+        ListView<dev.distillery.distill.StudentSpec> presets = fx.find("#wizard-presets", ListView.class);
+        fx.await("detector presets", () -> !presets.getItems().isEmpty());
+        assertThat(presets.getItems()).extracting(dev.distillery.distill.StudentSpec::name)
+                .containsExactly("det-tiny", "det-small", "det-base");
+        assertThat(presets.getItems()).allSatisfy(p -> assertThat(p.outputs()).isEqualTo(1));
+        fx.robot.interact(() -> button("#wizard-next").requestFocus());
+        fx.robot.push(KeyCode.ESCAPE);
+        fx.await("wizard closed", () -> !fx.exists("#wizard"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void selectTeacher(ComboBox<?> box, long id) {
+        ComboBox<dev.distillery.teacher.library.Teacher> c = (ComboBox<dev.distillery.teacher.library.Teacher>) box;
+        c.getItems().stream().filter(t -> t.id() == id).findFirst().ifPresent(c::setValue);
+    }
+
+    @Test
     void aRunTrainsLivePausesResumesCompletesAndAnotherIsCancelled() throws Exception {
         fx.frame();
         openWizardWithTeacher();

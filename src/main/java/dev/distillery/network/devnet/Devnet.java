@@ -128,6 +128,16 @@ public final class Devnet implements AutoCloseable {
      */
     public static Devnet start(Path base, Path teacherFile, TeacherProfile profile, Options o,
                                Consumer<String> progress) throws IOException {
+        return start(base, teacherFile, profile, o, challenge(o.evalImages()), progress);
+    }
+
+    /**
+     * Starts a devnet whose ledger is created with {@code genesis} (judged with {@code teacherFile}, the challenge's
+     * teacher), e.g. a detection challenge. A ledger already in {@code base} keeps its own history: give each
+     * challenge its own folder.
+     */
+    public static Devnet start(Path base, Path teacherFile, TeacherProfile profile, Options o, Challenge genesis,
+                               Consumer<String> progress) throws IOException {
         Files.createDirectories(base);
         HotkeyFiles keys = new HotkeyFiles(base.resolve("keys"));
         HotkeyPair owner = loadOrCreate(keys, "owner");
@@ -140,9 +150,9 @@ public final class Devnet implements AutoCloseable {
         Ledger.Config d = Ledger.Config.devnet(owner.hotkey().ss58());
         Ledger.Config config = new Ledger.Config(o.tempo(), d.maxUids(), d.immunityPeriod(), d.maxValidators(),
                 d.activityCutoff(), d.kappa(), d.bondsAlpha(), d.bondsPenalty(), d.emissionPerBlock(), d.ownerCut(),
-                owner.hotkey().ss58(), challenge(o.evalImages()));
+                owner.hotkey().ss58(), genesis);
         LedgerServer ledger = LedgerServer.start(base.resolve("ledger").resolve("ledger"), o.host(), o.ledgerPort(),
-                config, o.blockMillis(), hk -> stakes.getOrDefault(hk, 0.0), null, challenge(o.evalImages()));
+                config, o.blockMillis(), hk -> stakes.getOrDefault(hk, 0.0), null, genesis);
         List<Validator> validators = new ArrayList<>();
         // both validators run on this machine: one evaluation at a time, or each would slow the other's latency
         java.util.concurrent.Semaphore machine = new java.util.concurrent.Semaphore(1, true);

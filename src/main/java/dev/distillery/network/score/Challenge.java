@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * @param id             a name for the challenge
  * @param teacherSha256  SHA-256 of the teacher's ONNX file
- * @param task           classification over {@code classes}, or a dense map
- * @param classes        class list (classification; empty for dense)
+ * @param task           classification over {@code classes}, a dense map, or detection of {@code classes}
+ * @param classes        class list (classification), class groups NAME=SPEC (detection); empty for dense
  * @param input          the student's input: width × height × channels
  * @param latencyBudgetMs gate: p95 latency above this scores 0
  * @param sizeCapBytes   gate: a file larger than this scores 0
@@ -37,7 +37,11 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
     /** SHA-256 of PP-OCRv4 det as shipped in the Maven jar (teacher catalog). */
     public static final String DEVNET_TEACHER_SHA256 = "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9";
 
-    public enum Task { CLASSIFICATION, DENSE }
+    /**
+     * What the student answers. DETECTION: boxes of {@code classes}, each a group over the teacher's classes
+     * ({@code NAME=SPEC}, as {@code distill --group}), judged by mAP@0.5 against the teacher's boxes.
+     */
+    public enum Task { CLASSIFICATION, DENSE, DETECTION }
 
     public record InputSpec(int width, int height, int channels) {
     }
@@ -49,8 +53,9 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
     }
 
     /**
-     * Either generated images ({@code kind} "scenes" or "lines", {@code count}, {@code seed}), or a
-     * {@code folder} of images (kind "folder").
+     * Generated images ({@code kind} "scenes" or "lines", {@code count}, {@code seed}); a {@code folder} of images
+     * (kind "folder", the same every epoch); or a pool (kind "pool"): {@code count} images drawn from the
+     * validator's {@code folder} of frames and augmented, new every epoch ({@code seed}, see {@link #forEpoch}).
      */
     public record EvalData(String kind, int count, long seed, String folder) {
         public static EvalData generated(String kind, int count, long seed) {
@@ -61,9 +66,18 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
             return new EvalData("folder", 0, 0, folder);
         }
 
+        public static EvalData pool(String folder, int count) {
+            return new EvalData("pool", count, 0, folder);
+        }
+
         @JsonIgnore
         public boolean isGenerated() {
-            return !"folder".equals(kind);
+            return !"folder".equals(kind) && !isPool();
+        }
+
+        @JsonIgnore
+        public boolean isPool() {
+            return "pool".equals(kind);
         }
     }
 
@@ -144,8 +158,11 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
         }
     }
 
-    /** This challenge with generated data seeded for {@code epoch}. */
+    /** This challenge with generated data (or its pool's draw) seeded for {@code epoch}. */
     public Challenge forEpoch(long epoch, byte[] validatorSecret) {
+        if (data != null && data.isPool()) {
+            return withData(new EvalData("pool", data.count(), epochSeed(id, epoch, validatorSecret), data.folder()));
+        }
         EvalData d = data != null && data.isGenerated() ? data : EvalData.generated("scenes", 200, 0);
         return withData(EvalData.generated(d.kind(), d.count(), epochSeed(id, epoch, validatorSecret)));
     }

@@ -82,7 +82,22 @@ public final class EvaluatorMain {
             }
         }
         double quality;
-        if (c.task() == Challenge.Task.DENSE) {
+        if (c.task() == Challenge.Task.DETECTION) {
+            if (r.detection() == null) {
+                throw new IllegalStateException("the model is not a detector");
+            }
+            List<String> want = c.classes().stream().map(g -> g.contains("=") ? g.substring(0, g.indexOf('=')).strip()
+                    : g.strip()).toList();
+            if (!r.detection().classes().equals(want)) {
+                throw new IllegalStateException("the model finds " + r.detection().classes() + ", the challenge asks for "
+                        + want);
+            }
+            if (!Double.isFinite(r.detection().map50())) {
+                throw new IllegalStateException("the teacher found no " + String.join(", ", want) + " in this epoch's "
+                        + r.compared() + " frames: the validator's pool must show them");
+            }
+            quality = r.detection().map50();
+        } else if (c.task() == Challenge.Task.DENSE) {
             if (r.dense() == null) {
                 throw new IllegalStateException("the model is not a dense map");
             }

@@ -135,7 +135,13 @@ public final class SandboxEvaluator implements AutoCloseable {
             return "wrong I/O: expected one output, found " + info.outputs().size();
         }
         TensorSpec out = info.outputs().get(0);
-        if (c.task() == Challenge.Task.DENSE) {
+        if (c.task() == Challenge.Task.DETECTION) {
+            int k = c.classes().size();
+            if (out.rank() != 3 || !fits(out, 0, 1) || !fits(out, 1, 4 + k)) {
+                return "wrong I/O: output " + out.shapeText() + ", the challenge wants boxes in YOLOv8's layout [1, "
+                        + (4 + k) + ", N] (4 box values and " + k + " class scores)";
+            }
+        } else if (c.task() == Challenge.Task.DENSE) {
             if (out.rank() != 4 || !fits(out, 0, 1) || !fits(out, 1, 1)) {
                 return "wrong I/O: output " + out.shapeText() + ", the challenge wants a one-channel map [1, 1, H, W]";
             }

@@ -233,6 +233,17 @@ public final class ValidatorNode implements AutoCloseable {
         Files.createDirectories(root);
         Path images;
         Challenge used;
+        if (c.data() != null && c.data().isPool()) {
+            // frames drawn from the validator's pool (its evalFolder, else the challenge's), new every epoch
+            Challenge withPool = config.evalFolder() == null ? c : c.withData(Challenge.EvalData.pool(
+                    config.evalFolder().toString(), c.data().count()));
+            used = withPool.forEpoch(epoch, secret);
+            images = root.resolve(Long.toString(epoch));
+            if (!Files.isDirectory(images)) {
+                EvalImages.sample(used.data(), images);
+            }
+            return new EvalSet(epoch, used, images, root.resolve(epoch + "-teacher.bin"), fingerprintSet(c));
+        }
         if (c.data() != null && !c.data().isGenerated()) {
             used = c;
             images = config.evalFolder() != null ? config.evalFolder()

@@ -760,6 +760,8 @@ public final class NetworkFeed implements AutoCloseable {
                 ? "PP-OCRv4 text detector (built in)" : c.teacherSha256().substring(0, 12) + "…";
         return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task() == Challenge.Task.DENSE
                 ? "dense map (IoU@" + c.mapThreshold() + ")"
+                : c.task() == Challenge.Task.DETECTION ? "detection of " + String.join(", ", c.classes())
+                + " (mAP@0.5)"
                 : "classification over " + Plural.of(c.classes().size(), "class"),
                 c.input().width() + "×" + c.input().height(), c.latencyBudgetMs(), c.sizeCapBytes(),
                 c.weights().quality(), c.weights().speed(), c.weights().size(), info.version(), info.effectiveEpoch(),
