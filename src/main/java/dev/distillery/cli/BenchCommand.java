@@ -257,7 +257,13 @@ final class BenchCommand {
             List<dev.distillery.distill.StudentSpec> students = new ArrayList<>();
             for (String p : presets) {
                 try {
-                    students.add(dev.distillery.distill.StudentZoo.preset(p.strip()));
+                    var preset = dev.distillery.distill.StudentZoo.preset(p.strip());
+                    if (preset.kind() == dev.distillery.distill.StudentSpec.Kind.DETECTOR) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), preset.name()
+                                + " is a detector: bench train compares classifiers and dense maps with the PyTorch "
+                                + "reference, which has no detector loss");
+                    }
+                    students.add(preset);
                 } catch (java.util.NoSuchElementException e) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }

@@ -48,8 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class DistillService {
     private static final Logger LOG = LoggerFactory.getLogger(DistillService.class);
     public static final float MAP_THRESHOLD = (float) dev.distillery.metrics.MapIou.DEFAULT_THRESHOLD;
-    /** Share of its teacher's p50 a detector student's p95 may take when its preset is picked for it. */
-    public static final double DETECTOR_LATENCY_SHARE = 0.3;
+    /**
+     * Share of its teacher's p50 a detector student's p95 may take when its preset is picked for it. Below the 0.3×
+     * the detection benchmark asks for, because another CPU or load moves the ratio, and because a faster preset also
+     * trains faster: at 15 minutes det-base (p95 2.5 ms against a 12 ms teacher) did worse on held-out frames than
+     * det-small (1.1 ms) did in 7.5 (docs/benchmarks.md).
+     */
+    public static final double DETECTOR_LATENCY_SHARE = 0.2;
 
     /** The kind of student a teacher's task gets. */
     public static StudentSpec.Kind studentKind(TaskKind task) {

@@ -154,7 +154,7 @@ class DetectionDistillTest {
         Dataset data = scenes(6, 0);
         Distiller.Settings d = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
-                d.temperature(), d.ceWeight(), 120, 0, 0, false, 42, 2);
+                d.temperature(), d.ceWeight(), 60, 0, 0, false, 42, 2);
         Path out = tmp.resolve("out/det.onnx");
         long id = fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(), List.of("ball=2", "car=1"),
                 "det-tiny", 0, 0, settings, out.toString(), false));
@@ -165,7 +165,7 @@ class DetectionDistillTest {
         assertThat(r.detection()).isNotNull();
         assertThat(r.detection().perClass()).extracting(DistillReport.ClassAp::name).containsAnyOf("ball", "car");
         assertThat(r.detection().teacherBoxesPerFrame()).isPositive();
-        // 120 epochs on the six images it validates on: it has learnt the teacher's boxes by heart
+        // 60 epochs on the six images it validates on: it has learnt the teacher's boxes by heart
         assertThat(r.detection().map50()).isGreaterThan(0.5);
         assertThat(r.valMetric()).isEqualTo(r.detection().map50());
         assertThat(r.parityMaxAbsDiff()).isLessThanOrEqualTo(OnnxExporter.DETECTOR_PARITY_TOLERANCE);
@@ -213,7 +213,7 @@ class DetectionDistillTest {
                 .build("yolo demo");
         Distiller.Settings d = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
-                d.temperature(), d.ceWeight(), 120, 0, 0, false, 42, 2);
+                d.temperature(), d.ceWeight(), 60, 0, 0, false, 42, 2);
         long id = fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(), List.of("person=0"),
                 "det-tiny", 0, 0, settings, null, true));
         DistillReport r = fixture.service().run(id, null, new RunControl()).report();

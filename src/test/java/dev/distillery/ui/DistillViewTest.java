@@ -125,17 +125,18 @@ class DistillViewTest {
         fx.clickWhenVisible("#cancel-confirm");
         awaitLong("cancelled", () -> text("#run-status").equals("Cancelled"));
         assertThat(ctx.distill().runs().find(id).orElseThrow().status()).isEqualTo(RunRow.CANCELLED);
+
+        aDetectionTeacherIsOfferedWithItsClassesAndDetectorPresets();
     }
 
-    @Test
+    /** A detection teacher is offered with its classes, the detector summary of its groups and detector presets. */
     void aDetectionTeacherIsOfferedWithItsClassesAndDetectorPresets() throws Exception {
         var ctx = fx.app.window().context();
         var det = ctx.teachers().importFile(dev.distillery.testing.TinyModels.detector(dir.resolve("det.onnx")),
                 null, null).teacher();
-        new DatasetBuilder(ctx.session().database().datasets(), ctx.session().dataDirectory().datasets())
-                .addGeneratedLines(new TextSceneGenerator(3), 8).build("few frames");
-        fx.frame();
-        openWizardWithTeacher();
+        fx.clickWhenVisible("#distill-new-run");
+        fx.await("teacher chosen", () -> fx.exists("#wizard-teacher")
+                && fx.find("#wizard-teacher", ComboBox.class).getValue() != null);
         ComboBox<?> teacher = fx.find("#wizard-teacher", ComboBox.class);
         fx.robot.interact(() -> selectTeacher(teacher, det.id()));
         fx.await("detector described", () -> fx.find("#wizard-teacher-info", Label.class).getText()

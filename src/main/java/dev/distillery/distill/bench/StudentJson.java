@@ -93,6 +93,10 @@ public final class StudentJson {
      * @param seconds time budget for the timed epochs (after one warm-up epoch)
      */
     public static String job(StudentSpec spec, KdTrainer.Config config, int samples, int threads, double seconds) {
+        if (spec.kind() == StudentSpec.Kind.DETECTOR) {
+            throw new IllegalArgumentException(spec.name() + " is a detector: the PyTorch reference "
+                    + "(benchmarks/torch_reference.py) trains classifiers and dense maps only");
+        }
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", spec.name());
         o.put("kind", spec.kind() == StudentSpec.Kind.CLASSIFIER ? "classifier" : "dense");

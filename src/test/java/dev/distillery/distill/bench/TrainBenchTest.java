@@ -19,8 +19,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The hand-over to the Python reference and its plumbing; no timing is asserted. */
 class TrainBenchTest {
+    /** The presets the PyTorch reference can train: classifiers and dense maps (no detector loss there). */
     static Stream<StudentSpec> presets() {
-        return StudentZoo.presets().stream();
+        return StudentZoo.presets().stream().filter(s -> s.kind() != StudentSpec.Kind.DETECTOR);
+    }
+
+    @Test
+    void aDetectorIsRefusedWithTheReason() {
+        StudentSpec det = StudentZoo.preset("det-tiny");
+        assertThatThrownBy(() -> StudentJson.job(det, KdTrainer.Config.defaults(), 8, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detector");
     }
 
     @ParameterizedTest
