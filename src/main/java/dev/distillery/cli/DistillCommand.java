@@ -58,7 +58,7 @@ final class DistillCommand implements Callable<Integer> {
     double latencyBudgetMs = dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
     @Option(names = "--minutes", paramLabel = "N", description = "Wall-time budget for training (default: none)")
     Double minutes;
-    @Option(names = "--epochs", paramLabel = "E", description = "At most E epochs (default 200)")
+    @Option(names = "--epochs", paramLabel = "E", description = "At most E epochs (default 200; detectors 1000, so that --minutes governs)")
     Integer epochs;
     @Option(names = "--out", paramLabel = "S.onnx", description = "Also copy the student here")
     Path outFile;

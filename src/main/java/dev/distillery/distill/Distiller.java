@@ -81,7 +81,7 @@ public final class Distiller {
             return switch (kind) {
                 case DENSE -> new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2);
                 case CLASSIFIER -> new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
-                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 300, 0, 0, true, 42, 2);
+                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 1000, 0, 0, true, 42, 2);
             };
         }
 
