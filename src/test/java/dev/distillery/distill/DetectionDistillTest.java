@@ -89,6 +89,23 @@ class DetectionDistillTest {
     }
 
     @Test
+    void liveComparesAGroupedDetectorWithItsTeacherThroughItsGroups() {
+        Preprocessing p = new Preprocessing(256, 256, Preprocessing.Layout.NCHW, Preprocessing.ChannelOrder.RGB,
+                1 / 255.0, Preprocessing.ZERO, Preprocessing.ONE, Preprocessing.ResizeMode.LETTERBOX_CENTER, 1, 114, 0,
+                "float");
+        var teacher = new dev.distillery.model.TeacherProfile(new TaskSpec(TaskKind.DETECTION, DetectionLayout.COLUMNS,
+                3, true, List.of(), "out"), p, List.of("person", "car", "ball"));
+        var student = new dev.distillery.model.TeacherProfile(new TaskSpec(TaskKind.DETECTION, DetectionLayout.COLUMNS,
+                1, true, List.of(), "logits"), p, List.of("ball"));
+        String groups = ClassGroups.parse(List.of("ball=2"), teacher.labels(), 3).encode();
+        var setup = StudentComparison.liveSetup(List.of(Map.of(), Map.of(StudentMetadata.GROUPS, groups)),
+                List.of(teacher, student));
+        assertThat(setup.teacher()).isZero();
+        assertThat(setup.mapping().studentClassOf(2)).isZero();
+        assertThat(setup.mapping().names().get(setup.mapping().studentClassOf(0))).isEqualTo("other");
+    }
+
+    @Test
     void boxesMoveWithTheAugmentedView() {
         int w = 96;
         int h = 64;

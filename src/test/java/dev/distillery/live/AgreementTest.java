@@ -53,6 +53,20 @@ class AgreementTest {
     }
 
     @Test
+    void aGroupedDetectorsTeacherBoxesAreMappedToItsClassesAndOthersDropped() {
+        // teacher classes person, car, ball; the student finds balls only (ball=2): teacher ball → student 0,
+        // person and car are "other" and their boxes do not count
+        ClassMapping groups = ClassMapping.of(new int[] {1, 1, 0}, List.of("ball", "other"));
+        Agreement a = new Agreement(new Agreement.Setup(0, groups, 0.3));
+        a.record(0, 1, new Prediction.Detections(List.of(box(10, 10, 20, 2), box(50, 50, 20, 0))));
+        a.record(1, 1, new Prediction.Detections(List.of(box(10, 10, 20, 0))));
+        assertThat(a.rate()).isEqualTo(1.0);
+        // without the mapping the same frames disagree: ball is class 2 for the teacher and the person counts
+        assertThat(Agreement.score(new Prediction.Detections(List.of(box(10, 10, 20, 2), box(50, 50, 20, 0))),
+                new Prediction.Detections(List.of(box(10, 10, 20, 0))))).isZero();
+    }
+
+    @Test
     void aGroupedStudentIsComparedWithTheTeachersGroupedProbabilities() {
         // teacher classes red, green, blue; student warm = {red}, cool = {green, blue}
         ClassMapping groups = ClassMapping.of(new int[] {0, 1, 1}, List.of("warm", "cool"));
