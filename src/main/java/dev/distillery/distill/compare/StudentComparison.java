@@ -430,7 +430,7 @@ public final class StudentComparison {
                 try {
                     ClassMapping m = StudentMetadata.classMapping(meta, tp.task().numClasses(), sp.labels());
                     // a detector student has no "other" class: the mapping's extra last class is dropped
-                    if (m.studentClasses() == sp.task().numClasses() || detectors && "other".equals(m.names().get(m.studentClasses() - 1))
+                    if (m.studentClasses() == sp.task().numClasses() || detectors && ClassGroups.OTHER.equals(m.names().get(m.studentClasses() - 1))
                             && m.studentClasses() == sp.task().numClasses() + 1) {
                         return new dev.distillery.live.Agreement.Setup(teacher, m, threshold);
                     }

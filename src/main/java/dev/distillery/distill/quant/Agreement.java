@@ -53,17 +53,14 @@ public final class Agreement {
                     + " vs " + candidate.size());
         }
         var decoder = dev.distillery.teacher.run.DetectionDecoder.defaults();
-        var anywhere = dev.distillery.vision.Transform.identity(1 << 16, 1 << 16);
+        int anywhere = 1 << 16; // no clipping: boxes stay as the models give them
         double sum = 0;
         for (int i = 0; i < reference.size(); i++) {
-            List<List<dev.distillery.metrics.BoxMatching.Box>> two = new java.util.ArrayList<>();
-            for (float[] out : List.of(reference.get(i), candidate.get(i))) {
-                two.add(decoder.decode(out, attributes, out.length / attributes,
-                        dev.distillery.model.DetectionLayout.COLUMNS, List.of(), anywhere, c -> "").boxes().stream()
-                        .map(b -> new dev.distillery.metrics.BoxMatching.Box(b.x1(), b.y1(), b.x2(), b.y2(),
-                                b.classIndex(), b.score())).toList());
-            }
-            sum += dev.distillery.metrics.BoxMatching.f1(two.get(0), two.get(1));
+            sum += dev.distillery.metrics.BoxMatching.f1(
+                    dev.distillery.distill.target.Target.Boxes.columnBoxes(reference.get(i), attributes, decoder,
+                            anywhere, anywhere),
+                    dev.distillery.distill.target.Target.Boxes.columnBoxes(candidate.get(i), attributes, decoder,
+                            anywhere, anywhere));
         }
         return sum / reference.size();
     }

@@ -152,11 +152,21 @@ public sealed interface Target permits Target.Classes, Target.Map, Target.Boxes 
          * {@link #AP_SCORE_THRESHOLD}: the boxes AP is measured on.
          */
         public List<dev.distillery.metrics.BoxMatching.Box> studentBoxes(float[] columns, int width, int height) {
-            int attrs = 4 + outputs();
-            var decoded = new dev.distillery.teacher.run.DetectionDecoder(AP_SCORE_THRESHOLD,
-                    dev.distillery.teacher.run.DetectionDecoder.DEFAULT_IOU_THRESHOLD, 100)
-                    .decode(columns, attrs, columns.length / attrs, dev.distillery.model.DetectionLayout.COLUMNS,
-                            List.of(), dev.distillery.vision.Transform.identity(width, height), i -> "");
+            return columnBoxes(columns, 4 + outputs(), new dev.distillery.teacher.run.DetectionDecoder(
+                    AP_SCORE_THRESHOLD, dev.distillery.teacher.run.DetectionDecoder.DEFAULT_IOU_THRESHOLD, 100),
+                    width, height);
+        }
+
+        /**
+         * One image's output in YOLOv8's column layout ({@code attributes} = 4 + classes per box) through
+         * {@code decoder} (threshold and NMS), as boxes in the input's pixels of {@code width}×{@code height}.
+         */
+        public static List<dev.distillery.metrics.BoxMatching.Box> columnBoxes(
+                float[] columns, int attributes, dev.distillery.teacher.run.DetectionDecoder decoder, int width,
+                int height) {
+            var decoded = decoder.decode(columns, attributes, columns.length / attributes,
+                    dev.distillery.model.DetectionLayout.COLUMNS, List.of(),
+                    dev.distillery.vision.Transform.identity(width, height), i -> "");
             return decoded.boxes().stream().map(b -> new dev.distillery.metrics.BoxMatching.Box(b.x1(), b.y1(), b.x2(),
                     b.y2(), b.classIndex(), b.score())).toList();
         }
