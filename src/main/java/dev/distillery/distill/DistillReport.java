@@ -42,7 +42,8 @@ public record DistillReport(String teacherName, long teacherBytes, long teacherP
      * @param map50to95 mAP over IoU 0.50:0.95
      * @param perClass  per student class: the teacher's boxes and the student's AP
      * @param teacherBoxesPerFrame mean teacher boxes per image (above its confidence threshold)
-     * @param studentBoxesPerFrame mean student boxes per image (above the AP threshold)
+     * @param studentBoxesPerFrame mean student boxes per image with a score of at least
+     *                             {@link dev.distillery.metrics.DetectionAp#CONFIDENT} (the boxes drawn)
      */
     public record Detection(@JsonProperty("map50") double map50, @JsonProperty("map50_95") double map50to95,
                             List<ClassAp> perClass, double teacherBoxesPerFrame, double studentBoxesPerFrame) {
@@ -56,7 +57,7 @@ public record DistillReport(String teacherName, long teacherBytes, long teacherP
                 rows.add(new ClassAp(c.classIndex() < names.size() ? names.get(c.classIndex()) : "class " + c.classIndex(),
                         c.truthBoxes(), c.ap50(), c.ap50to95()));
             }
-            return new Detection(r.map50(), r.map50to95(), rows, r.truthPerFrame(), r.predictedPerFrame());
+            return new Detection(r.map50(), r.map50to95(), rows, r.truthPerFrame(), r.confidentPerFrame());
         }
     }
 

@@ -35,11 +35,16 @@ public final class DetectionAp {
      * @param map50         mAP at IoU 0.5 (NaN without any truth box)
      * @param map50to95     mAP averaged over IoU 0.50:0.05:0.95 (NaN without any truth box)
      * @param truthPerFrame mean truth boxes per frame
-     * @param predictedPerFrame mean predicted boxes per frame
+     * @param predictedPerFrame mean predicted boxes per frame (all given, however unsure: AP ranks them all)
+     * @param confidentPerFrame mean predicted boxes per frame with a score of at least {@link #CONFIDENT}: the boxes
+     *                          a user sees drawn, and what "boxes per image" means wherever it is shown
      */
     public record Result(double map50, double map50to95, List<ClassAp> perClass, int frames, double truthPerFrame,
-                         double predictedPerFrame) {
+                         double predictedPerFrame, double confidentPerFrame) {
     }
+
+    /** The score from which a predicted box is shown (and counted in {@link Result#confidentPerFrame}). */
+    public static final double CONFIDENT = 0.25;
 
     private DetectionAp() {
     }
@@ -59,6 +64,7 @@ public final class DetectionAp {
         private final Map<Integer, Integer> truthCounts = new TreeMap<>();
         private int frames;
         private long truthBoxes;
+        private long confident;
 
         private Accumulator() {
         }
@@ -97,6 +103,9 @@ public final class DetectionAp {
                     }
                 }
             }
+            for (BoxMatching.Box b : predicted) {
+                confident += b.score() >= CONFIDENT ? 1 : 0;
+            }
             for (int i = 0; i < sorted.size(); i++) {
                 predictions.add(new Scored(sorted.get(i).classIndex(), sorted.get(i).score(), predictions.size(),
                         matched[i]));
@@ -131,7 +140,8 @@ public final class DetectionAp {
             int n = perClass.size();
             return new Result(n == 0 ? Double.NaN : sum50 / n, n == 0 ? Double.NaN : sumAll / n, List.copyOf(perClass),
                     frames, frames == 0 ? 0 : (double) truthBoxes / frames,
-                    frames == 0 ? 0 : (double) predictions.size() / frames);
+                    frames == 0 ? 0 : (double) predictions.size() / frames,
+                    frames == 0 ? 0 : (double) confident / frames);
         }
 
         /** 101-point interpolated AP of one class's predictions (sorted) at threshold index k. */

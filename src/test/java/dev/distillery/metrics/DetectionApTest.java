@@ -61,6 +61,19 @@ class DetectionApTest {
         assertThat(r.frames()).isEqualTo(3);
         assertThat(r.truthPerFrame()).isCloseTo(2.0 / 3, within(1e-9));
         assertThat(r.predictedPerFrame()).isEqualTo(1.0);
+        assertThat(r.confidentPerFrame()).isEqualTo(1.0);
+    }
+
+    @Test
+    void boxesPerFrameCountOnlyTheConfidentOnesWhileApRanksThemAll() {
+        DetectionAp.Accumulator a = DetectionAp.accumulator();
+        a.add(List.of(TRUTH_1), List.of(box(0, 0, 10, 10, 0, 0.9f), box(40, 40, 50, 50, 0, 0.1f),
+                box(60, 60, 70, 70, 0, 0.05f)));
+        a.add(List.of(TRUTH_2), List.of(box(20, 20, 30, 30, 0, (float) DetectionAp.CONFIDENT)));
+        DetectionAp.Result r = a.result();
+        assertThat(r.predictedPerFrame()).isEqualTo(2.0);
+        assertThat(r.confidentPerFrame()).isEqualTo(1.0);
+        assertThat(r.map50()).isCloseTo(1.0, within(1e-9));
     }
 
     @Test

@@ -647,7 +647,6 @@ public final class StudentComparison {
         // detector
         dev.distillery.metrics.DetectionAp.Accumulator ap;
         double f1Sum;
-        long studentConfident;
 
         Run(Plan plan, int files) {
             this.plan = plan;
@@ -686,9 +685,8 @@ public final class StudentComparison {
             var truth = plan.boxes.teacherBoxes(teacher.values(), width, height);
             var predicted = plan.boxes.studentBoxes(student.values(), sp.width(), sp.height());
             ap.add(truth, predicted);
-            var confident = predicted.stream().filter(b -> b.score()
-                    >= dev.distillery.teacher.run.DetectionDecoder.DEFAULT_SCORE_THRESHOLD).toList();
-            studentConfident += confident.size();
+            var confident = predicted.stream().filter(b -> b.score() >= dev.distillery.metrics.DetectionAp.CONFIDENT)
+                    .toList();
             f1Sum += dev.distillery.metrics.BoxMatching.f1(truth, confident);
         }
 
@@ -696,7 +694,7 @@ public final class StudentComparison {
             var r = ap.result();
             var d = dev.distillery.distill.DistillReport.Detection.of(r, plan.boxes.names());
             return new Detection(plan.boxes.names(), r.map50(), r.map50to95(), d.perClass(), r.truthPerFrame(),
-                    compared == 0 ? 0 : (double) studentConfident / compared, compared == 0 ? 0 : f1Sum / compared);
+                    r.confidentPerFrame(), compared == 0 ? 0 : f1Sum / compared);
         }
 
         private void addClasses(Path file, float[] teacher, float[] student) {

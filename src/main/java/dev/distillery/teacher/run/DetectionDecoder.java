@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
  * @param maxBoxes       keep at most this many boxes
  */
 public record DetectionDecoder(float scoreThreshold, float iouThreshold, int maxBoxes) {
-    public static final float DEFAULT_SCORE_THRESHOLD = 0.25f;
+    public static final float DEFAULT_SCORE_THRESHOLD = (float) dev.distillery.metrics.DetectionAp.CONFIDENT;
     public static final float DEFAULT_IOU_THRESHOLD = 0.45f;
     public static final int DEFAULT_MAX_BOXES = 100;
     private static final List<Integer> DEFAULT_STRIDES = List.of(8, 16, 32);
