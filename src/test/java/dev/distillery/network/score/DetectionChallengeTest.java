@@ -81,6 +81,55 @@ class DetectionChallengeTest {
     }
 
     @Test
+    void aPoolOfClipsGivesFramesFromAcrossTheClipAndADamagedClipIsPassedOver() throws Exception {
+        Path clips = Files.createDirectories(dir.resolve("clips"));
+        // frame i is one grey level, so frames far apart in the clip differ however they are cropped or relit
+        dev.distillery.vision.TestVideos.write(clips.resolve("walk.avi"), "avi", "mjpeg", 120, i -> new
+                org.bytedeco.opencv.opencv_core.Mat(120, 160, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                org.bytedeco.opencv.opencv_core.Scalar.all(2 * i)));
+        Files.write(clips.resolve("broken.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2, 3});
+        Challenge.EvalData d = new Challenge.EvalData("pool", 16, 42, clips.toString());
+        EvalImages.sample(d, dir.resolve("v1"));
+        EvalImages.sample(d, dir.resolve("v2"));
+        List<byte[]> a = files(dir.resolve("v1"));
+        assertThat(a).hasSize(16);
+        List<byte[]> b = files(dir.resolve("v2"));
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(Arrays.equals(a.get(i), b.get(i))).as("frame %d of the same seed", i).isTrue();
+        }
+        // the mean grey of the drawn frames spans the clip, not only its start
+        double[] means = new double[a.size()];
+        try (Stream<Path> s = Files.list(dir.resolve("v1"))) {
+            List<Path> written = s.sorted().toList();
+            for (int i = 0; i < written.size(); i++) {
+                try (var m = dev.distillery.vision.Images.read(written.get(i))) {
+                    means[i] = org.bytedeco.opencv.global.opencv_core.mean(m).get(0);
+                }
+            }
+        }
+        double lo = Arrays.stream(means).min().orElseThrow();
+        double hi = Arrays.stream(means).max().orElseThrow();
+        assertThat(hi - lo).as("grey levels of the drawn frames").isGreaterThan(100);
+        // another epoch's seed draws other frames
+        EvalImages.sample(new Challenge.EvalData("pool", 16, 43, clips.toString()), dir.resolve("v3"));
+        List<byte[]> other = files(dir.resolve("v3"));
+        assertThat(a.stream().filter(x -> other.stream().anyMatch(y -> Arrays.equals(x, y)))).isEmpty();
+    }
+
+    @Test
+    void aPoolWithNothingReadableSaysWhatItNeeds() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-pool"));
+        Files.writeString(empty.resolve("notes.txt"), "no frames here");
+        Challenge.EvalData d = Challenge.EvalData.pool(empty.toString(), 5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EvalImages.sample(d, dir.resolve("none")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("no images")
+                .hasMessageContaining("video clips");
+        Challenge.EvalData missing = Challenge.EvalData.pool(dir.resolve("nowhere").toString(), 5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EvalImages.sample(missing, dir.resolve("none")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("not a folder");
+    }
+
+    @Test
     void theExampleDetectionChallengeReads() throws Exception {
         Challenge c = Challenge.fromJson(Files.readString(Path.of("app/challenge-detection.example.json")));
         assertThat(c.task()).isEqualTo(Challenge.Task.DETECTION);
