@@ -85,7 +85,8 @@ final class DevnetCommand implements Callable<Integer> {
         Devnet.Options o = Devnet.Options.headless().withPorts(port, port == 0 ? 0 : port + 1)
                 .withClock(blockMillis, tempo).withEvalImages(evalImages).withSimulatedMiners(!noSimulated);
         CountDownLatch stop = new CountDownLatch(1);
-        Path folder = dir.root().resolve(challengeFile == null ? "devnet" : "devnet-" + genesis.id());
+        Path folder = dev.distillery.network.devnet.DevnetChallenges.folder(dir.root(), challengeFile == null ? null
+                : genesis);
         Challenge judged = genesis;
         try (Devnet net = Devnet.start(folder, teacher.getKey(), teacher.getValue(), o, judged,
                 step -> {

@@ -47,6 +47,68 @@ class NetworkViewTest {
         return WaitForAsyncUtils.asyncFx(() -> table.getItems().stream().map(NetworkSnapshot.Row::stake).toList()).get();
     }
 
+    /**
+     * A hobbyist's own challenge: in Connect, object detection with their detector teacher on their frames; a field
+     * left out is named; the devnet then runs that challenge in a ledger folder of its own, without the text-map
+     * competitors, and the challenge card says what is asked.
+     */
+    @Test
+    void aDetectionChallengeChosenInConnectRunsOnTheDevnet() throws Exception {
+        var ctx = fx.app.window().context();
+        var det = ctx.teachers().importFile(dev.distillery.testing.TinyModels.detector(dir.resolve("det.onnx")),
+                null, null).teacher();
+        Path pool = dir.resolve("frames");
+        dev.distillery.distill.data.SyntheticData.write(dev.distillery.distill.data.SyntheticData.Kind.SCENES, 4, 1,
+                256, pool);
+        fx.robot.interact(() -> ctx.navigator().go(Screen.NETWORK));
+        fx.clickWhenVisible("#network-connect-remote");
+        fx.clickWhenVisible("#connect-devnet");
+        fx.clickWhenVisible("#devnet-challenge-detection");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<dev.distillery.teacher.library.Teacher> teacher = fx.find(
+                "#devnet-challenge-teacher", javafx.scene.control.ComboBox.class);
+        assertThat(teacher.getItems()).extracting(dev.distillery.teacher.library.Teacher::id).containsExactly(det.id());
+        javafx.scene.control.TextField classes = fx.find("#devnet-challenge-classes",
+                javafx.scene.control.TextField.class);
+        javafx.scene.control.ComboBox<?> input = fx.find("#devnet-challenge-input", javafx.scene.control.ComboBox.class);
+        fx.robot.interact(() -> {
+            teacher.setValue(teacher.getItems().get(0));
+            classes.setText("person=0; ball=2");
+            ((javafx.scene.control.ComboBox<Integer>) (javafx.scene.control.ComboBox<?>) input).setValue(256);
+        });
+        fx.clickWhenVisible("#connect-ok");
+        fx.await("the missing frames folder named", () -> fx.find("#connect-error", Label.class).getText()
+                .contains("folder of photos or clips"));
+        javafx.scene.control.TextField frames = fx.find("#devnet-challenge-pool", javafx.scene.control.TextField.class);
+        fx.robot.interact(() -> classes.setText("person=0; unicorn=99"));
+        fx.robot.interact(() -> frames.setText(pool.toString()));
+        fx.clickWhenVisible("#connect-ok");
+        fx.await("the bad class named", () -> fx.find("#connect-error", Label.class).getText().contains("99"));
+        fx.robot.interact(() -> classes.setText("person=0; ball=2"));
+        fx.clickWhenVisible("#connect-ok");
+
+        var network = ctx.network();
+        awaitLong("the devnet to run", () -> network.snapshotProperty().get().state()
+                == NetworkSnapshot.State.RUNNING && network.snapshotProperty().get().challenge() != null);
+        Challenge chosen = network.devnetChallenge();
+        assertThat(chosen.task()).isEqualTo(Challenge.Task.DETECTION);
+        assertThat(chosen.classes()).containsExactly("person=0", "ball=2");
+        assertThat(chosen.data().folder()).isEqualTo(pool.toAbsolutePath().toString());
+        Devnet net = network.devnet();
+        assertThat(net.base()).isEqualTo(dir.resolve("data").resolve("devnet-" + chosen.id()));
+        var card = network.snapshotProperty().get().challenge();
+        assertThat(card.id()).isEqualTo(chosen.id());
+        assertThat(card.teacher()).isEqualTo(det.name());
+        assertThat(card.task()).startsWith("detection of person=0, ball=2");
+        assertThat(card.groups()).containsExactly("person=0", "ball=2");
+        assertThat(card.inputWidth()).isEqualTo(256);
+        try (LedgerClient c = LedgerClient.plaintext(net.host(), net.ledgerPort(), null)) {
+            assertThat(c.challenge(0).challenge().id()).isEqualTo(chosen.id());
+        }
+        assertThat(network.snapshotProperty().get().rows()).extracting(NetworkSnapshot.Row::simulated)
+                .containsOnly(false);
+    }
+
     @Test
     void startsTheDevnetShowsSimulatedMinersAndAnnouncedChanges() throws Exception {
         fx.robot.interact(() -> fx.app.window().context().navigator().go(Screen.NETWORK));

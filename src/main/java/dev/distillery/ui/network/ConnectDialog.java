@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.network.score.Challenge;
 import dev.distillery.ui.ShellContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,15 +79,38 @@ final class ConnectDialog {
         g.addRow(0, new Label("Ledger"), ledger);
         g.addRow(1, new Label("Validators"), validators);
         ledger.setPrefColumnCount(30);
-        g.disableProperty().bind(remote.selectedProperty().not());
-        forget.disableProperty().bind(remote.selectedProperty().not());
-        d.getDialogPane().setContent(new VBox(10, devnet, remote, g, pins, forget, error));
+        // each choice shows its own fields only: the dialog must fit a 640-pixel-high screen
+        for (javafx.scene.Node n : List.of(g, pins, forget)) {
+            n.visibleProperty().bind(remote.selectedProperty());
+            n.managedProperty().bind(remote.selectedProperty());
+        }
+        DevnetChallengeForm challenge = new DevnetChallengeForm(ctx);
+        javafx.scene.Node challengeNode = challenge.node();
+        challengeNode.visibleProperty().bind(devnet.selectedProperty());
+        challengeNode.managedProperty().bind(devnet.selectedProperty());
+        VBox.setMargin(challengeNode, new javafx.geometry.Insets(0, 0, 6, 24));
+        d.getDialogPane().setContent(new VBox(10, devnet, challengeNode, remote, g, pins, forget, error));
         d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        // a choice shows its fields and hides the others': the window then takes the new size, buttons in view
+        Runnable fit = () -> javafx.application.Platform.runLater(() -> {
+            if (d.getDialogPane().getScene() != null && d.getDialogPane().getScene().getWindow() != null) {
+                d.getDialogPane().getScene().getWindow().sizeToScene();
+            }
+        });
+        mode.selectedToggleProperty().addListener((o, a, b) -> fit.run());
+        challenge.onResize(fit);
         Button ok = (Button) d.getDialogPane().lookupButton(ButtonType.OK);
         ok.setText("Connect");
         ok.setId("connect-ok");
+        Challenge[] chosen = new Challenge[1];
         ok.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
             if (!remote.isSelected()) {
+                try {
+                    chosen[0] = challenge.challenge();
+                } catch (IllegalArgumentException ex) {
+                    error.setText(ex.getMessage() + ".");
+                    e.consume();
+                }
                 return;
             }
             try {
@@ -114,9 +138,19 @@ final class ConnectDialog {
                 ctx.settings().put(NetworkFeed.REMOTE_VALIDATORS, v);
             }
             ctx.settings().put(NetworkFeed.MODE, toRemote ? "remote" : "devnet");
+            boolean changed = false;
+            if (!toRemote) {
+                Challenge before = feed.devnetChallenge();
+                ctx.settings().put(NetworkFeed.DEVNET_CHALLENGE, chosen[0] == null ? "" : chosen[0].toJson());
+                changed = !java.util.Objects.equals(before == null ? null : before.id(),
+                        chosen[0] == null ? null : chosen[0].id());
+            }
+            boolean restart = changed;
             javafx.application.Platform.runLater(() -> {
                 if (toRemote) {
                     feed.connectRemote(feed.remoteLedger(), feed.remoteValidators());
+                } else if (restart) {
+                    feed.restartDevnet();
                 } else {
                     feed.startDevnet();
                 }

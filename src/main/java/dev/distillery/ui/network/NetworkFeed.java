@@ -21,6 +21,7 @@ import dev.distillery.ui.common.Background;
 import dev.distillery.ui.miner.MinerAccount;
 import io.grpc.Context;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,11 @@ public final class NetworkFeed implements AutoCloseable {
     public static final String REMOTE_VALIDATORS = "network.remote.validators";
     /** Setting prefix: the pinned certificate fingerprint of host:port. */
     public static final String PIN_PREFIX = "network.pin.";
+    /**
+     * The local devnet's challenge as JSON ({@link dev.distillery.network.devnet.DevnetChallenges}); unset or empty:
+     * the built-in text-map challenge with simulated competitors.
+     */
+    public static final String DEVNET_CHALLENGE = "network.devnet.challenge";
     static final String SOURCE = "Local devnet";
     private static final int RECENT_EPOCHS = 8;
 
@@ -212,6 +218,20 @@ public final class NetworkFeed implements AutoCloseable {
         return sim == null ? o : o.withSimulatedMiners(Boolean.parseBoolean(sim));
     }
 
+    /** The challenge the local devnet judges when it is not the built-in one, or null for the built-in one. */
+    public Challenge devnetChallenge() {
+        String json = ctx.settings().get(DEVNET_CHALLENGE, "");
+        if (json.isBlank()) {
+            return null;
+        }
+        try {
+            return Challenge.fromJson(json);
+        } catch (RuntimeException e) {
+            LOG.warn("The stored devnet challenge does not read; the built-in one is used", e);
+            return null;
+        }
+    }
+
     /** The running devnet, or null. */
     public Devnet devnet() {
         return devnet;
@@ -227,6 +247,19 @@ public final class NetworkFeed implements AutoCloseable {
         return Map.copyOf(statuses);
     }
 
+    /**
+     * Stops the devnet (off the FX thread: its validators take a moment to stop) and starts it again, e.g. with
+     * another challenge ({@link #DEVNET_CHALLENGE}).
+     */
+    public void restartDevnet() {
+        Background.tasks().execute(() -> {
+            synchronized (this) {
+                disconnect();
+            }
+            Platform.runLater(this::startDevnet);
+        });
+    }
+
     /** Starts the embedded devnet in the background; does nothing when it runs or is starting. */
     public synchronized void startDevnet() {
         if (devnet != null || closed || snapshot.get().state() == NetworkSnapshot.State.STARTING) {
@@ -237,10 +270,30 @@ public final class NetworkFeed implements AutoCloseable {
         publish(NetworkSnapshot.of(SOURCE, NetworkSnapshot.State.STARTING, "Starting the local devnet…"));
         Background.tasks().execute(() -> {
             try {
-                Teacher t = ctx.teachers().bySha256(Challenge.DEVNET_TEACHER_SHA256);
-                Devnet net = Devnet.start(ctx.session().dataDirectory().root().resolve("devnet"),
-                        ctx.teachers().fileOf(t), t.profile(), embeddedOptions(),
-                        step -> publish(NetworkSnapshot.of(SOURCE, NetworkSnapshot.State.STARTING, step + "…")));
+                Challenge chosen = devnetChallenge();
+                Teacher t;
+                try {
+                    t = ctx.teachers().bySha256(chosen == null ? Challenge.DEVNET_TEACHER_SHA256
+                            : chosen.teacherSha256());
+                } catch (RuntimeException missing) {
+                    if (chosen == null) {
+                        throw missing;
+                    }
+                    publish(NetworkSnapshot.of(SOURCE, NetworkSnapshot.State.STOPPED, "The local devnet did not "
+                            + "start: the teacher of its challenge '" + chosen.id() + "' (SHA-256 "
+                            + chosen.teacherSha256().substring(0, 12) + "…) is no longer in your library. Import it "
+                            + "again on the Teachers screen, or choose another challenge in Connect."));
+                    return;
+                }
+                Path folder = dev.distillery.network.devnet.DevnetChallenges.folder(
+                        ctx.session().dataDirectory().root(), chosen);
+                java.util.function.Consumer<String> steps = step -> publish(NetworkSnapshot.of(SOURCE,
+                        NetworkSnapshot.State.STARTING, step + "…"));
+                Devnet net = chosen == null
+                        ? Devnet.start(folder, ctx.teachers().fileOf(t), t.profile(), embeddedOptions(), steps)
+                        // the simulated miners make text-map students: a challenge of the user's own has none
+                        : Devnet.start(folder, ctx.teachers().fileOf(t), t.profile(),
+                        embeddedOptions().withSimulatedMiners(false), chosen, steps);
                 synchronized (this) {
                     if (closed || gen != generation) {
                         net.close();
@@ -258,7 +311,8 @@ public final class NetworkFeed implements AutoCloseable {
             } catch (Exception | LinkageError e) {
                 LOG.error("The local devnet did not start", e);
                 String why = e instanceof dev.distillery.store.StoreLockedException
-                        ? "its files in " + ctx.session().dataDirectory().root().resolve("devnet") + " are in use by "
+                        ? "its files in " + dev.distillery.network.devnet.DevnetChallenges.folder(
+                        ctx.session().dataDirectory().root(), devnetChallenge()) + " are in use by "
                         + "another process, most likely 'distillery devnet' running in a terminal on this data "
                         + "directory. Stop that one, then press Start"
                         : e.getMessage() + ". See the log for details; Start tries again";
@@ -449,6 +503,8 @@ public final class NetworkFeed implements AutoCloseable {
                 client.close();
                 validatorDown(l, v, attempt, err.getMessage());
             });
+            // a watch cancelled by disconnect() closes its channel too, or it would linger until collected
+            c.addListener(cancelled -> client.close(), Background.tasks());
             synchronized (watches) {
                 watches.add(c);
             }
@@ -646,7 +702,8 @@ public final class NetworkFeed implements AutoCloseable {
                         m.getNeuronsCount(), 0));
             }
             publish(gen, new NetworkSnapshot(l.source(), NetworkSnapshot.State.RUNNING, null, m.getBlock(), m.getEpoch(),
-                    m.getTempo(), l.devnet() != null ? l.devnet().options().blockMillis() : 0, card(ch), rows, nodes,
+                    m.getTempo(), l.devnet() != null ? l.devnet().options().blockMillis() : 0,
+                    card(ch, teacherName(ch.challenge().teacherSha256())), rows, nodes,
                     recentEpochs(l.ledgerId()), l.ledgerId(), account, best()));
         } catch (RuntimeException e) {
             NetworkSnapshot last = snapshot.get();
@@ -747,7 +804,25 @@ public final class NetworkFeed implements AutoCloseable {
                 best.incentive(), best.emission() / 1e9);
     }
 
+    /** The name of the teacher with this hash in the library, or null when it is not there. */
+    private String teacherName(String sha256) {
+        if (Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(sha256)) {
+            return null;
+        }
+        try {
+            return ctx.teachers().list().stream().filter(t -> t.sha256().equalsIgnoreCase(sha256))
+                    .map(Teacher::name).findFirst().orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     static NetworkSnapshot.ChallengeCard card(LedgerClient.ChallengeInfo info) {
+        return card(info, null);
+    }
+
+    /** The challenge card; {@code teacherName} (null: unknown) names a teacher other than the built-in one. */
+    static NetworkSnapshot.ChallengeCard card(LedgerClient.ChallengeInfo info, String teacherName) {
         Challenge c = info.challenge();
         String pending = null;
         long pendingEpoch = 0;
@@ -757,7 +832,8 @@ public final class NetworkFeed implements AutoCloseable {
             pending = changeText(c, p);
         }
         String teacher = Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(c.teacherSha256())
-                ? "PP-OCRv4 text detector (built in)" : c.teacherSha256().substring(0, 12) + "…";
+                ? "PP-OCRv4 text detector (built in)" : teacherName != null ? teacherName
+                : c.teacherSha256().substring(0, 12) + "…";
         return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task() == Challenge.Task.DENSE
                 ? "dense map (IoU@" + c.mapThreshold() + ")"
                 : c.task() == Challenge.Task.DETECTION ? "detection of " + String.join(", ", c.classes())
@@ -765,7 +841,8 @@ public final class NetworkFeed implements AutoCloseable {
                 : "classification over " + Plural.of(c.classes().size(), "class"),
                 c.input().width() + "×" + c.input().height(), c.latencyBudgetMs(), c.sizeCapBytes(),
                 c.weights().quality(), c.weights().speed(), c.weights().size(), info.version(), info.effectiveEpoch(),
-                pending, pendingEpoch, c.teacherSha256());
+                pending, pendingEpoch, c.teacherSha256(), c.task() == Challenge.Task.DETECTION ? c.classes() : List.of(),
+                c.input().width(), c.input().height());
     }
 
     /** What an announced change does, in words: only what differs from the challenge in force. */

@@ -581,11 +581,12 @@ public final class NetworkView extends ScreenPane {
 
     /** Opens the Distill wizard with the challenge's teacher and limits filled in. */
     private void distillFor(NetworkSnapshot.ChallengeCard c) {
-        String note = String.format(Locale.ROOT, "For challenge %s: teacher %s, input %s, latency p95 ≤ %.1f ms, size "
-                + "≤ %,.2f MB. Pick the smallest student that reaches the quality you want.", c.id(), c.teacher(),
-                c.input(), c.latencyBudgetMs(), c.sizeCapBytes() / 1e6);
+        String note = String.format(Locale.ROOT, "For challenge %s: teacher %s, %sinput %s, latency p95 ≤ %.1f ms, "
+                + "size ≤ %,.2f MB. Pick the smallest student that reaches the quality you want.", c.id(), c.teacher(),
+                c.groups().isEmpty() ? "" : "classes " + String.join("; ", c.groups()) + ", ", c.input(),
+                c.latencyBudgetMs(), c.sizeCapBytes() / 1e6);
         ctx.distillFor(new dev.distillery.ui.ChallengePrefill(c.teacherSha256(), "for " + c.id(), note,
-                c.latencyBudgetMs()));
+                c.latencyBudgetMs(), c.groups(), c.inputWidth(), c.inputHeight()));
     }
 
     /** Puts the challenge's teacher in the library: from the catalog when it is there, else from a validator. */

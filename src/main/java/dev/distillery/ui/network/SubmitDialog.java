@@ -101,8 +101,9 @@ public final class SubmitDialog {
         HBox previewRow = new HBox(10, previewSpin, previewText);
         previewRow.setAlignment(Pos.CENTER_LEFT);
         Label previewHint = new Label("Scored here exactly as the validators score: the same sandbox, gates and "
-                + "formula, on " + PREVIEW_IMAGES + " freshly generated images. Validators use their own secret "
-                + "images, so their score differs a little.");
+                + "formula, on " + PREVIEW_IMAGES + " fresh images made as the validators make theirs (generated "
+                + "scenes, or frames drawn from the challenge's pool). Validators use their own secret images, so "
+                + "their score differs a little.");
         previewHint.getStyleClass().add("hint");
         previewHint.setWrapText(true);
 
