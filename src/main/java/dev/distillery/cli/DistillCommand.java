@@ -195,9 +195,8 @@ final class DistillCommand implements Callable<Integer> {
         if (kind == StudentSpec.Kind.DETECTOR
                 && !spec.commandLine().getParseResult().hasMatchedOption("--latency-budget")) {
             // a detector is judged against its teacher: at most DETECTOR_LATENCY_SHARE of its time
-            double teacherP50 = new dev.distillery.teacher.eval.TeacherBenchmark(
-                    dev.distillery.network.score.Challenge.THREADS, 3, 20, 1).run(teachers.fileOf(t),
-                    t.info().inputs().get(0).name(), t.profile().preprocessing(), null, () -> false).p50Ms();
+            double teacherP50 = DistillService.teacherP50Ms(teachers.fileOf(t), t,
+                    dev.distillery.network.score.Challenge.THREADS);
             latencyBudgetMs = DistillService.DETECTOR_LATENCY_SHARE * teacherP50;
             err.printf(Locale.ROOT, "The teacher runs at p50 %.1f ms here; a detector student gets %.0f %% of it.%n",
                     teacherP50, 100 * DistillService.DETECTOR_LATENCY_SHARE);

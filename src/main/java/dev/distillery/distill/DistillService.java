@@ -56,6 +56,15 @@ public final class DistillService {
      */
     public static final double DETECTOR_LATENCY_SHARE = 0.2;
 
+    /**
+     * The teacher's p50 latency in ms at batch 1 on {@code threads} threads, timed here (3 warm-up runs, 20 timed):
+     * what a detector student's latency budget is a share of ({@link #DETECTOR_LATENCY_SHARE}).
+     */
+    public static double teacherP50Ms(java.nio.file.Path file, dev.distillery.teacher.library.Teacher t, int threads) {
+        return new dev.distillery.teacher.eval.TeacherBenchmark(threads, 3, 20, 1).run(file,
+                t.info().inputs().get(0).name(), t.profile().preprocessing(), null, () -> false).p50Ms();
+    }
+
     /** The kind of student a teacher's task gets. */
     public static StudentSpec.Kind studentKind(TaskKind task) {
         return switch (task) {

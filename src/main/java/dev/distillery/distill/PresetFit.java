@@ -36,8 +36,9 @@ public final class PresetFit {
         }
 
         public String describe() {
-            return String.format(Locale.ROOT, "p95 %.1f ms on this CPU — %s the %.0f ms budget", p95Ms,
-                    fits() ? "within" : "over", budgetMs);
+            return String.format(Locale.ROOT, "p95 %.1f ms on this CPU — %s the %s ms budget", p95Ms,
+                    fits() ? "within" : "over", budgetMs == Math.rint(budgetMs)
+                    ? String.format(Locale.ROOT, "%.0f", budgetMs) : String.format(Locale.ROOT, "%.1f", budgetMs));
         }
     }
 

@@ -158,6 +158,9 @@ class DistillViewTest {
         assertThat(presets.getItems()).extracting(dev.distillery.distill.StudentSpec::name)
                 .containsExactly("det-tiny", "det-small", "det-base");
         assertThat(presets.getItems()).allSatisfy(p -> assertThat(p.outputs()).isEqualTo(1));
+        // as distill without --preset: the presets are timed against a share of the teacher's own time here
+        fx.await("the teacher timed", () -> text("#wizard-budget").contains("% of det's"));
+        assertThat(text("#wizard-budget")).containsPattern("a budget of [0-9.]+ ms \\(20 % of det's [0-9.]+ ms here\\)");
         fx.robot.interact(() -> button("#wizard-next").requestFocus());
         fx.robot.push(KeyCode.ESCAPE);
         fx.await("wizard closed", () -> !fx.exists("#wizard"));

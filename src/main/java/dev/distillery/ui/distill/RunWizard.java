@@ -136,6 +136,12 @@ final class RunWizard {
     private final TextField runName = new TextField();
 
     private final dev.distillery.ui.ChallengePrefill prefill;
+    /** The Student step's lead: what the presets are timed against. */
+    private final Label budgetLead = new Label();
+    /** Detector teachers' p50 timed here (ms), by SHA-256. */
+    private final java.util.Map<String, Double> teacherP50 = new java.util.HashMap<>();
+    /** The teacher being timed, or null. */
+    private String timingTeacher;
 
     RunWizard(ShellContext ctx, Window owner, LongConsumer onCreated) {
         this(ctx, owner, onCreated, null);
@@ -217,6 +223,11 @@ final class RunWizard {
             content.getChildren().add(0, note);
             if (prefill.runName() != null) {
                 runName.setText(prefill.runName());
+            }
+            if (!prefill.groups().isEmpty()) {
+                // the challenge's classes: a student with other ones would be refused by its validators
+                groups.setText(String.join("\n", prefill.groups()));
+                grouped.setSelected(true);
             }
         }
         VBox.setVgrow(pages, Priority.ALWAYS);
@@ -858,7 +869,7 @@ final class RunWizard {
                 Label numbers = new Label(DistillFormat.preset(s));
                 numbers.getStyleClass().add("hint");
                 dev.distillery.distill.PresetFit.Fit fit = timing.fit(s);
-                Label speed = new Label(fit == null ? "Timing on this CPU…"
+                Label speed = new Label(fit == null || Double.isNaN(latencyBudget()) ? "Timing on this CPU…"
                         : new dev.distillery.distill.PresetFit.Fit(s, fit.p95Ms(), latencyBudget()).describe());
                 speed.getStyleClass().add(fit != null && fit.p95Ms() > latencyBudget() ? "error-text" : "hint");
                 speed.setId("preset-fit-" + s.name());
@@ -870,12 +881,10 @@ final class RunWizard {
             presetChosen |= !selectingPreset && b != null;
             refreshButtons();
         });
-        Label lead = hint(String.format(java.util.Locale.ROOT, "Smaller students run faster and take less space; bigger "
-                + "ones agree more with the teacher. The figures are for this teacher's number of outputs. Each is "
-                + "timed on this CPU as validators time it (p95, batch 1, %d threads) against the %.0f ms budget; the "
-                + "biggest that fits with room to spare is picked for you.",
-                dev.distillery.network.score.Challenge.THREADS, latencyBudget()));
-        return new VBox(10, lead, presets);
+        budgetLead.getStyleClass().add("hint");
+        budgetLead.setWrapText(true);
+        budgetLead.setId("wizard-budget");
+        return new VBox(10, budgetLead, presets);
     }
 
     private void updatePresets() {
@@ -886,8 +895,10 @@ final class RunWizard {
         String was = presets.getSelectionModel().getSelectedItem() == null ? null
                 : presets.getSelectionModel().getSelectedItem().name();
         int outputs = studentOutputs();
+        int[] input = challengeInput();
         List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
-                .map(s -> DistillFormat.sized(s, teacher.getValue()).withOutputs(outputs)).toList();
+                .map(s -> (input != null ? s.withInput(input[0], input[1]) : DistillFormat.sized(s, teacher.getValue()))
+                        .withOutputs(outputs)).toList();
         int keep = 0;
         for (int i = 0; i < specs.size(); i++) {
             if (specs.get(i).name().equals(was)) {
@@ -901,7 +912,13 @@ final class RunWizard {
         } finally {
             selectingPreset = false;
         }
-        timing.measure(specs, latencyBudget(), fits -> {
+        double budget = latencyBudget();
+        if (Double.isNaN(budget)) {
+            measureTeacher(teacher.getValue()); // then this again
+            return;
+        }
+        budgetLead.setText(budgetText(budget));
+        timing.measure(specs, budget, fits -> {
             presets.refresh();
             if (!presetChosen && !fits.isEmpty() && presets.getItems().equals(specs)) {
                 String pick = dev.distillery.distill.PresetFit.pick(fits).spec().name();
@@ -916,11 +933,79 @@ final class RunWizard {
         });
     }
 
-    /** The challenge's latency budget (from "Distill for this challenge"), else the devnet challenge's. */
+    /**
+     * The challenge's latency budget (from "Distill for this challenge"); for a detector, else,
+     * {@link DistillService#DETECTOR_LATENCY_SHARE} of its teacher's p50 timed here, as {@code distill} without
+     * {@code --preset} does (NaN until timed); else the devnet challenge's.
+     */
     private double latencyBudget() {
-        return prefill != null && Double.isFinite(prefill.latencyBudgetMs()) ? prefill.latencyBudgetMs()
-                : dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
+        if (prefill != null && Double.isFinite(prefill.latencyBudgetMs())) {
+            return prefill.latencyBudgetMs();
+        }
+        Teacher t = teacher.getValue();
+        if (t != null && DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR) {
+            Double p50 = teacherP50.get(t.sha256());
+            return p50 == null ? Double.NaN : DistillService.DETECTOR_LATENCY_SHARE * p50;
+        }
+        return dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
     }
+
+    /** The input the challenge asks of a student of this teacher, or null for the presets' own. */
+    private int[] challengeInput() {
+        Teacher t = teacher.getValue();
+        if (prefill == null || prefill.inputWidth() <= 0 || prefill.inputHeight() <= 0 || t == null
+                || prefill.teacherSha256() == null || !prefill.teacherSha256().equalsIgnoreCase(t.sha256())) {
+            return null;
+        }
+        return new int[] {prefill.inputWidth(), prefill.inputHeight()};
+    }
+
+    /** Times a detector teacher once (in the background), then offers the presets against its share. */
+    private void measureTeacher(Teacher t) {
+        budgetLead.setText("Timing " + t.name() + " on this CPU: a detector student gets "
+                + Math.round(100 * DistillService.DETECTOR_LATENCY_SHARE) + " % of its time…");
+        if (timingTeacher != null && timingTeacher.equals(t.sha256())) {
+            return;
+        }
+        timingTeacher = t.sha256();
+        Path file = ctx.teachers().fileOf(t);
+        Task<Double> task = new Task<>() {
+            @Override
+            protected Double call() {
+                return DistillService.teacherP50Ms(file, t, dev.distillery.network.score.Challenge.THREADS);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            teacherP50.put(t.sha256(), task.getValue());
+            timingTeacher = null;
+            updatePresets();
+        });
+        task.setOnFailed(e -> {
+            // the budget then falls back to the devnet's: the pick is only a suggestion
+            teacherP50.put(t.sha256(), dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs()
+                    / DistillService.DETECTOR_LATENCY_SHARE);
+            timingTeacher = null;
+            updatePresets();
+        });
+        dev.distillery.ui.common.Background.run(task);
+    }
+
+    private String budgetText(double budgetMs) {
+        Teacher t = teacher.getValue();
+        String ms = budgetMs == Math.rint(budgetMs) ? String.format(java.util.Locale.ROOT, "%.0f", budgetMs)
+                : String.format(java.util.Locale.ROOT, "%.1f", budgetMs);
+        String against = prefill != null && Double.isFinite(prefill.latencyBudgetMs()) ? "the challenge's " + ms
+                + " ms budget"
+                : t != null && DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR
+                ? String.format(java.util.Locale.ROOT, "a budget of %s ms (%d %% of %s's %.1f ms here)", ms,
+                Math.round(100 * DistillService.DETECTOR_LATENCY_SHARE), t.name(), teacherP50.get(t.sha256()))
+                : "the local devnet's " + ms + " ms budget";
+        return String.format(java.util.Locale.ROOT, "Smaller students run faster and take less space; bigger ones "
+                + "agree more with the teacher. The figures are for this teacher's number of outputs. Each is timed on "
+                + "this CPU as validators time it (p95, batch 1, %d threads) against %s; the biggest that fits with "
+                + "room to spare is picked for you.", dev.distillery.network.score.Challenge.THREADS, against);
+    }
+
 
     /** Selects a preset by name (keyboard users and tests). */
     void selectPreset(String name) {
@@ -1003,10 +1088,12 @@ final class RunWizard {
                 d.temperature(), d.ceWeight(), d.maxEpochs(), d.budgetSeconds(), d.patience(), d.augment(), d.seed(),
                 threads);
         List<String> g = isClassifier() && grouped.isSelected() ? groupLines() : List.of();
+        int[] input = challengeInput();
         String out = output.getText().isBlank() ? null : output.getText().strip();
         String name = runName.getText().isBlank() ? null : runName.getText().strip();
         return new DistillService.Request(name, t.id(), dataset.getValue().id(), g,
-                presets.getSelectionModel().getSelectedItem().name(), 0, 0, s, out, int8.isSelected());
+                presets.getSelectionModel().getSelectedItem().name(), input == null ? 0 : input[0],
+                input == null ? 0 : input[1], s, out, int8.isSelected());
     }
 
     /** A typed-in spinner value counts even when the field still has the focus. */
