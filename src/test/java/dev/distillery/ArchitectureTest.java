@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.distillery.distill.StudentTask;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,74 @@ class ArchitectureTest {
                 .because("every session goes through OrtSessions, which sets int8 precision on CPUs without VNNI "
                         + "(issue 14)")
                 .check(classes);
+    }
+
+    /**
+     * Classes that still branch on the student's task themselves (a {@code switch}, or {@code ==} with a constant),
+     * named by their top-level class. Each is a place to move into {@link StudentTask} (issue 16, point 1); the
+     * list may only shrink: {@link #theClassesStillBranchingOnTheTaskAreListedExactly} fails when one stops.
+     * StudentComparison: its classifier, map and detector plans are still its own.
+     */
+    static final java.util.Set<String> STILL_BRANCHING_ON_THE_TASK = java.util.Set.of(
+            "dev.distillery.distill.compare.StudentComparison");
+
+    /** Classes that name a task to declare something of it (a preset, a challenge), without branching. */
+    static final java.util.Set<String> DECLARING_A_TASK = java.util.Set.of(
+            "dev.distillery.distill.StudentZoo",
+            "dev.distillery.network.score.Challenge",
+            "dev.distillery.network.devnet.DevnetChallenges");
+
+    static boolean mayReadTheTask(String topLevelClass) {
+        return topLevelClass.equals(StudentTask.class.getName()) || DECLARING_A_TASK.contains(topLevelClass)
+                || STILL_BRANCHING_ON_THE_TASK.contains(topLevelClass);
+    }
+
+    /** Reading a constant of StudentTask: what a switch (through its synthetic $SwitchMap$ class) and == compile to. */
+    static final DescribedPredicate<com.tngtech.archunit.core.domain.JavaFieldAccess> READS_A_TASK =
+            DescribedPredicate.describe("reads a StudentTask constant", a -> a.getTarget().getOwner()
+                    .isEquivalentTo(StudentTask.class) && !a.getTarget().getName().startsWith("$"));
+
+    static final com.tngtech.archunit.lang.ArchRule ONLY_THE_TASK_BRANCHES_ON_THE_TASK = noClasses()
+            .that(DescribedPredicate.describe("are not StudentTask nor listed as declaring or still branching",
+                    (com.tngtech.archunit.core.domain.JavaClass c) -> !mayReadTheTask(topLevel(c))))
+            .should().accessFieldWhere(READS_A_TASK)
+            .because("what differs between tasks lives in StudentTask: ask it, don't switch on it "
+                    + "(docs/architecture.md, \"Adding a task\")");
+
+    static String topLevel(com.tngtech.archunit.core.domain.JavaClass c) {
+        String n = c.getName();
+        int d = n.indexOf('$');
+        return d < 0 ? n : n.substring(0, d);
+    }
+
+    @Test
+    void onlyTheTaskBranchesOnTheTask() {
+        ONLY_THE_TASK_BRANCHES_ON_THE_TASK.check(classes);
+    }
+
+    @Test
+    void aSwitchOrComparisonOnTheTaskIsCaught() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("dev.distillery.archfixture");
+        var result = ONLY_THE_TASK_BRANCHES_ON_THE_TASK.evaluate(fixture);
+        org.assertj.core.api.Assertions.assertThat(result.hasViolation()).isTrue();
+        String report = String.join("\n", result.getFailureReport().getDetails());
+        org.assertj.core.api.Assertions.assertThat(report).contains("StudentTask.DETECTION")
+                .contains("StudentTask.DENSE").contains("BranchesOnTheTask.compares");
+    }
+
+    @Test
+    void theClassesStillBranchingOnTheTaskAreListedExactly() {
+        java.util.Set<String> branching = new java.util.TreeSet<>();
+        for (com.tngtech.archunit.core.domain.JavaClass c : classes) {
+            String top = topLevel(c);
+            if (!top.equals(StudentTask.class.getName()) && !DECLARING_A_TASK.contains(top)
+                    && c.getFieldAccessesFromSelf().stream().anyMatch(READS_A_TASK)) {
+                branching.add(top);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(branching)
+                .as("classes branching on StudentTask (remove a class from the list once it asks the task instead)")
+                .containsExactlyInAnyOrderElementsOf(STILL_BRANCHING_ON_THE_TASK);
     }
 
     @Test

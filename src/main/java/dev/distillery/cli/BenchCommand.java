@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.teacher.eval.BenchResult;
 import dev.distillery.teacher.library.Teacher;
 import java.io.IOException;
@@ -258,10 +259,10 @@ final class BenchCommand {
             for (String p : presets) {
                 try {
                     var preset = dev.distillery.distill.StudentZoo.preset(p.strip());
-                    if (preset.kind() == dev.distillery.distill.StudentSpec.Kind.DETECTOR) {
+                    if (preset.kind().torchReferenceKind() == null) {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(), preset.name()
-                                + " is a detector: bench train compares classifiers and dense maps with the PyTorch "
-                                + "reference, which has no detector loss");
+                                + " is a " + preset.kind().word() + ": bench train compares classifiers and dense maps "
+                                + "with the PyTorch reference, which has no " + preset.kind().word() + " loss");
                     }
                     students.add(preset);
                 } catch (java.util.NoSuchElementException e) {

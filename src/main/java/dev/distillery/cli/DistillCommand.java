@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.boot.AppSession;
 import dev.distillery.distill.DistillReport;
 import dev.distillery.distill.DistillService;
@@ -141,8 +142,18 @@ final class DistillCommand implements Callable<Integer> {
                 err.println("Resuming run " + runId);
             } else {
                 Teacher t = TeacherCommand.resolve(teachers, teacher);
+                dev.distillery.distill.target.ClassGroups parsed = null;
+                if (!groups.isEmpty()) {
+                    try { // a group naming no teacher class is said before any data is read or model timed
+                        parsed = dev.distillery.distill.target.ClassGroups.parse(groups, t.profile().labels(),
+                                t.profile().task().numClasses());
+                    } catch (IllegalArgumentException e) {
+                        err.println(spec.commandLine().getColorScheme().errorText("distillery: " + e.getMessage()));
+                        return DistilleryCommand.EXIT_USAGE;
+                    }
+                }
                 if (preset == null) {
-                    preset = pickPreset(teachers, t, wh, err);
+                    preset = pickPreset(teachers, t, parsed, wh, err);
                 }
                 StudentSpec base = StudentZoo.preset(preset);
                 Distiller.Settings settings = settings(base.kind(), n);
@@ -183,26 +194,23 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /** The biggest preset of the teacher's kind that fits the latency budget here, measured as validators do. */
-    private String pickPreset(TeacherService teachers, Teacher t, int[] wh, PrintWriter err) {
-        StudentSpec.Kind kind = DistillService.studentKind(t.profile().task().kind());
-        int outputs = switch (kind) {
-            case DENSE -> 1;
-            case DETECTOR -> groups.isEmpty() ? Math.max(1, t.profile().task().numClasses()) : groups.size();
-            case CLASSIFIER -> groups.isEmpty() ? Math.max(2, t.profile().task().numClasses()) : groups.size() + 1;
-        };
+    private String pickPreset(TeacherService teachers, Teacher t, dev.distillery.distill.target.ClassGroups parsed,
+                              int[] wh, PrintWriter err) {
+        StudentTask kind = StudentTask.ofTeacher(t.profile().task().kind());
+        int outputs = kind.outputs(parsed, t.profile().task().numClasses());
         List<StudentSpec> specs = StudentZoo.presets().stream().filter(s -> s.kind() == kind)
                 .map(s -> (wh != null ? s.withInput(wh[0], wh[1]) : s).withOutputs(outputs)).toList();
-        if (kind == StudentSpec.Kind.DETECTOR
+        if (!Double.isNaN(kind.teacherLatencyShare())
                 && !spec.commandLine().getParseResult().hasMatchedOption("--latency-budget")) {
-            // a detector is judged against its teacher: at most DETECTOR_LATENCY_SHARE of its time
+            // e.g. a detector is judged against its teacher: a share of its time here
             double teacherP50 = DistillService.teacherP50Ms(teachers.fileOf(t), t,
                     dev.distillery.network.score.Challenge.THREADS);
-            latencyBudgetMs = DistillService.DETECTOR_LATENCY_SHARE * teacherP50;
-            err.printf(Locale.ROOT, "The teacher runs at p50 %.1f ms here; a detector student gets %.0f %% of it.%n",
-                    teacherP50, 100 * DistillService.DETECTOR_LATENCY_SHARE);
+            latencyBudgetMs = kind.teacherLatencyShare() * teacherP50;
+            err.printf(Locale.ROOT, "The teacher runs at p50 %.1f ms here; a %s student gets %.0f %% of it.%n",
+                    teacherP50, kind.word(), 100 * kind.teacherLatencyShare());
         }
         err.printf(Locale.ROOT, "No --preset: timing the %d %s presets on this CPU (%s) against a %.1f ms budget…%n",
-                specs.size(), kind.name().toLowerCase(Locale.ROOT),
+                specs.size(), kind.word(),
                 dev.distillery.core.CpuFeatures.current().modelName(), latencyBudgetMs);
         List<PresetFit.Fit> fits = PresetFit.measure(specs, latencyBudgetMs,
                 dev.distillery.network.score.Challenge.THREADS, () -> false);
@@ -233,7 +241,7 @@ final class DistillCommand implements Callable<Integer> {
         }
     }
 
-    private Distiller.Settings settings(StudentSpec.Kind kind, int threads) {
+    private Distiller.Settings settings(StudentTask kind, int threads) {
         Distiller.Settings d = Distiller.Settings.defaults(kind);
         Distiller.Mode m = d.mode();
         if (mode != null) {

@@ -65,15 +65,6 @@ public final class DistillService {
                 t.info().inputs().get(0).name(), t.profile().preprocessing(), null, () -> false).p50Ms();
     }
 
-    /** The kind of student a teacher's task gets. */
-    public static StudentSpec.Kind studentKind(TaskKind task) {
-        return switch (task) {
-            case DENSE -> StudentSpec.Kind.DENSE;
-            case DETECTION -> StudentSpec.Kind.DETECTOR;
-            default -> StudentSpec.Kind.CLASSIFIER;
-        };
-    }
-
     /**
      * What the user asked for.
      *
@@ -280,53 +271,19 @@ public final class DistillService {
     Distiller.Plan plan(Request r, Teacher t, Path runDir) {
         TeacherProfile profile = t.profile();
         TaskKind kind = profile.task().kind();
-        boolean prob = profile.task().outputIsProbability();
         StudentSpec base = StudentZoo.preset(r.preset());
-        Target target;
-        ClassGroups detectionGroups = null;
-        if (kind == TaskKind.CLASSIFICATION) {
-            int classes = profile.task().numClasses();
-            ClassGroups g = r.groups().isEmpty() ? ClassGroups.identity(profile.labels(), classes)
-                    : ClassGroups.parse(r.groups(), profile.labels(), classes);
-            target = new Target.Classes(g, prob);
-            if (base.kind() != StudentSpec.Kind.CLASSIFIER) {
-                throw new IllegalArgumentException("Preset " + base.name() + " makes maps; for a classifier teacher "
-                        + "pick a cls-* preset");
-            }
-        } else if (kind == TaskKind.DENSE) {
-            if (!r.groups().isEmpty()) {
-                throw new IllegalArgumentException("Class groups apply to classifier teachers; this teacher makes maps");
-            }
-            target = new Target.Map(prob, MAP_THRESHOLD);
-            if (base.kind() != StudentSpec.Kind.DENSE) {
-                throw new IllegalArgumentException("Preset " + base.name() + " is a classifier; for a map teacher "
-                        + "pick a dense-* preset");
-            }
-        } else if (kind == TaskKind.DETECTION) {
-            if (profile.task().detectionLayout() == null || profile.task().numClasses() < 1) {
-                throw new IllegalArgumentException("The teacher's detection output layout is not recognised; set its "
-                        + "layout (YOLOX grid, YOLOv5 rows or YOLOv8 columns) and classes on the Teachers screen");
-            }
-            int classes = profile.task().numClasses();
-            ClassGroups g = r.groups().isEmpty() ? ClassGroups.identity(profile.labels(), classes)
-                    : ClassGroups.parse(r.groups(), profile.labels(), classes);
-            if (base.kind() != StudentSpec.Kind.DETECTOR) {
-                throw new IllegalArgumentException("Preset " + base.name() + " is not a detector; for a detection "
-                        + "teacher pick a det-* preset (or leave the preset out)");
-            }
-            target = null; // needs the student's preprocessing, below
-            detectionGroups = g;
-        } else {
-            throw new IllegalArgumentException("Distill works with classification, dense-map and detection teachers; "
-                    + "this one is " + kind.name().toLowerCase(Locale.ROOT) + ": set its task on the Teachers screen");
+        StudentTask task = StudentTask.forTeacher(kind).orElseThrow(() -> new IllegalArgumentException(
+                "Distill works with classification, dense-map and detection teachers; this one is "
+                        + kind.title().toLowerCase(Locale.ROOT) + ": set its task on the Teachers screen"));
+        task.checkTeacher(profile, r.groups());
+        if (base.kind() != task) {
+            throw new IllegalArgumentException("Preset " + base.name() + " is a " + base.kind().word() + "; for a "
+                    + kind.title().toLowerCase(Locale.ROOT) + " teacher pick a " + task.presetPrefix() + "* preset "
+                    + "(or leave the preset out)");
         }
         int[] size = studentSize(r, base, profile.preprocessing());
         Preprocessing tp = profile.preprocessing();
-        if (detectionGroups != null) {
-            // the student letterboxes as the teacher does, at its own size; boxes map through the original image
-            target = new Target.Boxes(detectionGroups, profile.task(), tp, studentPreprocessing(tp, size[0], size[1]),
-                    dev.distillery.teacher.run.DetectionDecoder.DEFAULT_SCORE_THRESHOLD);
-        }
+        Target target = task.target(profile, r.groups(), studentPreprocessing(tp, size[0], size[1]));
         StudentSpec student = base.withInput(size[0], size[1]).withOutputs(target.outputs());
         if (target instanceof Target.Map) {
             // the teacher must see what the student sees, at the same size, so the maps align pixel for pixel
@@ -365,7 +322,7 @@ public final class DistillService {
         int h = base.inputHeight();
         int tw = teacher.width();
         int th = teacher.height();
-        if (base.kind() == StudentSpec.Kind.CLASSIFIER && tw != th) {
+        if (base.kind().keepsTeacherAspect() && tw != th) {
             if ((long) tw * th <= 4L * w * h) {
                 return new int[] {tw, th};
             }
@@ -398,13 +355,12 @@ public final class DistillService {
         meta.put(StudentMetadata.RUN_ID, Long.toString(runId));
         meta.put(StudentMetadata.CREATED, Instant.now().toString());
         List<String> labels = List.of();
-        String metricName;
+        String metricName = spec.kind().reportMetricName();
         if (plan.target() instanceof Target.Boxes bx) {
             meta.put(StudentMetadata.TARGET, "boxes");
             meta.put(StudentMetadata.TEACHER_CLASSES, Integer.toString(bx.groups().teacherClasses()));
             meta.put(StudentMetadata.GROUPS, bx.groups().encode());
             labels = bx.names();
-            metricName = "mAP@0.5";
         } else if (plan.target() instanceof Target.Classes c) {
             meta.put(StudentMetadata.TARGET, "classes");
             meta.put(StudentMetadata.TEACHER_CLASSES, Integer.toString(c.groups().teacherClasses()));
@@ -412,11 +368,9 @@ public final class DistillService {
                 meta.put(StudentMetadata.GROUPS, c.groups().encode());
             }
             labels = c.names();
-            metricName = "agreement";
         } else {
             meta.put(StudentMetadata.TARGET, "map");
             meta.put(StudentMetadata.MAP_THRESHOLD, Float.toString(MAP_THRESHOLD));
-            metricName = "IoU@" + MAP_THRESHOLD;
         }
         meta.put(StudentMetadata.METRICS, Json.write(Map.of("bestEpoch", outcome.bestEpoch(),
                 // the figure that picked the best epoch: balanced agreement for classes (Distiller.Validation.selection)
@@ -503,13 +457,7 @@ public final class DistillService {
                     FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
                     float[] outArr = new float[fb.remaining()];
                     fb.get(outArr);
-                    if (spec.kind() == StudentSpec.Kind.DENSE) {
-                        // probabilities → logits, the form Distiller.evaluate compares (clamped away from 0/1)
-                        for (int i = 0; i < outArr.length; i++) {
-                            double p = Math.min(1 - 1e-7, Math.max(1e-7, outArr[i]));
-                            outArr[i] = (float) Math.log(p / (1 - p));
-                        }
-                    }
+                    spec.kind().toTrainedForm(outArr);
                     return outArr;
                 } catch (OrtException e) {
                     throw new IllegalStateException("ONNX Runtime could not run the student: " + e.getMessage(), e);

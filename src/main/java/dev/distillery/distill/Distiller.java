@@ -77,12 +77,8 @@ public final class Distiller {
             }
         }
 
-        public static Settings defaults(StudentSpec.Kind kind) {
-            return switch (kind) {
-                case DENSE -> new Settings(Mode.CACHED, 8, 4e-3f, 1e-4f, 1f, 0f, 200, 0, 0, true, 42, 2);
-                case CLASSIFIER -> new Settings(Mode.CACHED, 32, 4e-3f, 1e-4f, 2f, 0f, 200, 0, 6, true, 42, 2);
-                case DETECTOR -> new Settings(Mode.CACHED, 16, 3e-3f, 1e-4f, 1f, 0f, 1000, 0, 0, true, 42, 2);
-            };
+        public static Settings defaults(StudentTask kind) {
+            return kind.trainingDefaults();
         }
 
         public Settings withBudget(double seconds, int epochs) {
@@ -909,7 +905,7 @@ public final class Distiller {
         int n = valImages.size();
         int inValues = plan.student().inputValues();
         int outValues = plan.student().outputValues();
-        int chunk = plan.student().kind() == StudentSpec.Kind.CLASSIFIER ? 64 : 8;
+        int chunk = plan.student().kind().validationChunk();
         boolean classes = plan.target() instanceof Target.Classes;
         var agreement = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;
         var truthMatrix = classes ? new dev.distillery.metrics.ConfusionMatrix(outValues) : null;

@@ -94,11 +94,7 @@ public final class KdTrainer implements AutoCloseable {
         Engine.getEngine("PyTorch").setRandomSeed(config.seed());
         model = Model.newInstance(spec.name(), Device.cpu(), "PyTorch");
         model.setBlock(StudentBuilder.build(spec));
-        Loss loss = switch (spec.kind()) {
-            case CLASSIFIER -> new DistillationLoss(config.temperature(), config.ceWeight());
-            case DENSE -> new BceWithLogitsLoss();
-            case DETECTOR -> new DetectionLoss(spec.outputs());
-        };
+        Loss loss = spec.kind().loss(spec, config);
         rate = new Rate(config.learningRate());
         guard = new FiniteSteps(Optimizer.adamW().optLearningRateTracker(rate)
                 .optWeightDecays(config.weightDecay()).build());
@@ -106,22 +102,18 @@ public final class KdTrainer implements AutoCloseable {
         trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adamW)
                 .optDevices(new Device[] {Device.cpu()}));
         trainer.initialize(StudentBuilder.inputShape(spec, config.batchSize()));
-        if (spec.kind() == StudentSpec.Kind.DETECTOR) {
-            initialiseDetectorHead();
+        float[] bias = spec.kind().headBias(spec);
+        if (bias != null) {
+            setHeadBias(bias);
         }
     }
 
-    /**
-     * A detector's head starts sure that no cell holds a box centre (class logits −4.6, p ≈ 0.01, as CenterNet
-     * does) and with distances of e¹ ≈ 2.7 strides: otherwise the first steps' focal loss over thousands of empty
-     * cells is in the hundreds and swamps what the few centres teach.
-     */
-    private void initialiseDetectorHead() {
+    /** Sets the head's bias (the block's last parameter): a task's start ({@link StudentTask#headBias}). */
+    private void setHeadBias(float[] b) {
         var params = block().getParameters();
         NDArray bias = params.get(params.size() - 1).getValue().getArray();
-        float[] b = new float[Math.toIntExact(bias.size())];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = i < spec.outputs() ? -4.6f : 1f;
+        if (bias.size() != b.length) {
+            throw new IllegalStateException("head bias of " + bias.size() + " values, given " + b.length);
         }
         bias.set(java.nio.FloatBuffer.wrap(b));
     }

@@ -67,7 +67,7 @@ public final class OnnxExporter {
                                       Map<String, String> metadata, NDArray samples, Path target) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(StudentMetadata.PRESET, spec.name());
-        meta.put(StudentMetadata.KIND, spec.kind().name());
+        meta.put(StudentMetadata.KIND, spec.kind().metadataName());
         meta.put(StudentMetadata.CHANNELS, spec.channels().toString());
         meta.put(StudentMetadata.INPUT_SIZE, spec.inputWidth() + "x" + spec.inputHeight());
         if (!labels.isEmpty()) {
@@ -80,9 +80,8 @@ public final class OnnxExporter {
         float[] expected = exportedForm(spec, djlOutputs(reference, samples));
         float[] actual = ortOutputs(onnx, samples);
         // detector boxes are in pixels (up to the input size): compare them relative to their size
-        double diff = spec.kind() == StudentSpec.Kind.DETECTOR ? detectorDiff(spec, expected, actual)
-                : maxAbsDiff(expected, actual);
-        double tolerance = spec.kind() == StudentSpec.Kind.DETECTOR ? DETECTOR_PARITY_TOLERANCE : PARITY_TOLERANCE;
+        double diff = spec.kind().parityDiff(spec, expected, actual);
+        double tolerance = spec.kind().parityTolerance();
         if (!(diff <= tolerance)) {
             throw new ParityException(String.format("ONNX export of %s differs from DJL: max |diff| = %.3g > %.0g; "
                     + "not saved", spec.name(), diff, tolerance), diff);
@@ -100,9 +99,7 @@ public final class OnnxExporter {
         boolean scalesWritten = false;
         for (int i = 0; i < layers.size(); i++) {
             boolean last = i == layers.size() - 1;
-            // a dense student ends in Sigmoid: its output is a probability map, like the teacher's
-            String out = last && spec.kind() == StudentSpec.Kind.CLASSIFIER ? OUTPUT
-                    : last && spec.kind() == StudentSpec.Kind.DETECTOR ? "det_raw" : last ? "map_logits" : "t" + i;
+            String out = last ? spec.kind().rawOutputName() : "t" + i;
             String p = "l" + i + ".";
             StudentLayer layer = layers.get(i);
             if (layer instanceof StudentLayer.Conv c) {
@@ -138,19 +135,7 @@ public final class OnnxExporter {
             }
             cur = out;
         }
-        if (spec.kind() == StudentSpec.Kind.DENSE) {
-            b.node("Sigmoid", List.of(cur), List.of(OUTPUT));
-        }
-        if (spec.kind() == StudentSpec.Kind.DETECTOR) {
-            detectorTail(b, spec, cur);
-        }
-        if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
-            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs());
-        } else if (spec.kind() == StudentSpec.Kind.DETECTOR) {
-            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", 4 + spec.outputs(), spec.boxGrid().cells());
-        } else {
-            b.output(OUTPUT, TensorProto.DataType.FLOAT, "N", spec.outputs(), spec.inputHeight(), spec.inputWidth());
-        }
+        spec.kind().exportTail(b, spec, cur);
         metadata.forEach(b::metadata);
         return b.toBytes();
     }
@@ -162,7 +147,7 @@ public final class OnnxExporter {
      * alone: Reshape [N, K + 4, cells] → Split into classes and distances → Sigmoid | Exp → MatMul by the 4×4
      * distance-to-box matrix (stride folded in) → Add the cell centres → Concat.
      */
-    private static void detectorTail(OnnxBuilder b, StudentSpec spec, String raw) {
+    static void detectorTail(OnnxBuilder b, StudentSpec spec, String raw) {
         var grid = spec.boxGrid();
         int k = spec.outputs();
         b.initializerLong("det.shape", new long[] {0, k + 4, -1}, 3);
@@ -219,27 +204,9 @@ public final class OnnxExporter {
      * student, the decoded column layout for a detector ({@link dev.distillery.distill.target.BoxGrid#decode}).
      */
     public static float[] exportedForm(StudentSpec spec, float[] raw) {
-        switch (spec.kind()) {
-            case DENSE -> {
-                float[] p = raw.clone();
-                sigmoidInPlace(p);
-                return p;
-            }
-            case DETECTOR -> {
-                var grid = spec.boxGrid();
-                int per = (spec.outputs() + 4) * grid.cells();
-                int n = raw.length / per;
-                float[] out = new float[raw.length];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(grid.decode(raw, i * per), 0, out, i * per, per);
-                }
-                return out;
-            }
-            default -> {
-                return raw;
-            }
-        }
+        return spec.kind().exportedForm(spec, raw);
     }
+
 
     /**
      * Detector outputs: a box's coordinates as a fraction of its own size (at least the larger input side), since

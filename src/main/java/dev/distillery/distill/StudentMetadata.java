@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code std}, {@code scale}, {@code channel_order}, {@code resize}. Distillery keys: see the constants.
  */
 public final class StudentMetadata {
-    /** "CLASSIFIER" or "DENSE". */
+    /** The student's task: {@link StudentTask#metadataName()} ("CLASSIFIER", "DENSE" or "DETECTOR"). */
     public static final String KIND = "distillery.kind";
     public static final String PRESET = "distillery.preset";
     public static final String CHANNELS = "distillery.channels";

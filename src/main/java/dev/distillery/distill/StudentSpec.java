@@ -26,10 +26,8 @@ import java.util.List;
  * then the log-distances (in strides) from the cell centre to the box's left, top, right and bottom edges
  * ({@link dev.distillery.distill.target.BoxGrid}). The exported model decodes them into YOLOv8's layout.
  */
-public record StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
+public record StudentSpec(String name, StudentTask kind, int inputChannels, int inputWidth, int inputHeight,
                           List<Integer> channels, int outputs, int headStride) {
-    public enum Kind { CLASSIFIER, DENSE, DETECTOR }
-
     /** Output stride of a detector's grid: one prediction per 8×8 input pixels. */
     public static final int DETECTOR_STRIDE = dev.distillery.distill.target.BoxGrid.STRIDE;
 
@@ -40,41 +38,23 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
 
     public StudentSpec {
         channels = List.copyOf(channels);
-        if (headStride != 1 && (headStride != 2 || kind != Kind.DENSE)) {
+        if (kind == null || !kind.allowsHeadStride(headStride)) {
             throw new IllegalArgumentException(name + ": head stride " + headStride
                     + " (1, or 2 for a dense student)");
         }
         if (channels.isEmpty() || inputChannels < 1 || outputs < 1 || inputWidth < 8 || inputHeight < 8) {
             throw new IllegalArgumentException("bad student spec " + name);
         }
-        if (kind == Kind.DETECTOR) {
-            int stride = 2;
-            for (int i = 1; i < channels.size(); i++) {
-                stride *= channels.get(i) > channels.get(i - 1) ? 2 : 1;
-            }
-            if (stride < DETECTOR_STRIDE) {
-                throw new IllegalArgumentException(name + ": a detector's encoder must reach stride "
-                        + DETECTOR_STRIDE + " (widen at least two stages)");
-            }
-            if (inputWidth % stride != 0 || inputHeight % stride != 0) {
-                throw new IllegalArgumentException(name + ": detector input size " + inputWidth + "×" + inputHeight
-                        + " must be a multiple of " + stride);
-            }
-        }
-        int multiple = 1 << channels.size();
-        if (kind == Kind.DENSE && (inputWidth % multiple != 0 || inputHeight % multiple != 0)) {
-            throw new IllegalArgumentException(name + ": dense input size " + inputWidth + "×" + inputHeight
-                    + " must be a multiple of " + multiple);
-        }
+        kind.check(name, channels, inputWidth, inputHeight);
     }
 
     /** A square input, full-resolution head. */
-    public StudentSpec(String name, Kind kind, int inputChannels, int inputSize, List<Integer> channels, int outputs) {
+    public StudentSpec(String name, StudentTask kind, int inputChannels, int inputSize, List<Integer> channels, int outputs) {
         this(name, kind, inputChannels, inputSize, inputSize, channels, outputs, 1);
     }
 
     /** A full-resolution head. */
-    public StudentSpec(String name, Kind kind, int inputChannels, int inputWidth, int inputHeight,
+    public StudentSpec(String name, StudentTask kind, int inputChannels, int inputWidth, int inputHeight,
                        List<Integer> channels, int outputs) {
         this(name, kind, inputChannels, inputWidth, inputHeight, channels, outputs, 1);
     }
@@ -123,52 +103,16 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
         for (int i = 1; i < channels.size(); i++) {
             int in = channels.get(i - 1);
             int out = channels.get(i);
-            int stride = kind == Kind.DENSE || out > in ? 2 : 1;
+            int stride = kind.blockStride(in, out);
             strides.add(strides.get(strides.size() - 1) * stride);
             convBnRelu(l, new StudentLayer.Conv(in, in, 3, stride, in, false));
             convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
         }
-        if (kind == Kind.DETECTOR) {
-            // back up to stride 8: per doubling, the widest stage at the next finer stride
-            int i = channels.size() - 1;
-            int in = channels.get(i);
-            int stride = strides.get(i);
-            while (stride > DETECTOR_STRIDE) {
-                stride /= 2;
-                int j = i;
-                while (strides.get(j) > stride) {
-                    j--;
-                }
-                int out = channels.get(j);
-                convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
-                l.add(new StudentLayer.UpsampleNearest2x());
-                convBnRelu(l, new StudentLayer.Conv(out, out, 3, 1, out, false));
-                in = out;
-                i = j;
-            }
-            l.add(new StudentLayer.Conv(in, outputs + 4, 3, 1, 1, true));
-        } else if (kind == Kind.CLASSIFIER) {
-            l.add(new StudentLayer.GlobalAvgPool());
-            l.add(new StudentLayer.Dense(channels.get(channels.size() - 1), outputs));
-        } else {
-            for (int i = channels.size() - 1; i >= 0; i--) {
-                int in = channels.get(i);
-                int out = i > 0 ? channels.get(i - 1) : DENSE_HEAD_CHANNELS;
-                convBnRelu(l, new StudentLayer.Conv(in, out, 1, 1, 1, false));
-                if (i > 0 || headStride == 1) {
-                    l.add(new StudentLayer.UpsampleNearest2x());
-                }
-                convBnRelu(l, new StudentLayer.Conv(out, out, 3, 1, out, false));
-            }
-            l.add(new StudentLayer.Conv(DENSE_HEAD_CHANNELS, outputs, 3, 1, 1, true));
-            if (headStride == 2) {
-                l.add(new StudentLayer.UpsampleNearest2x());
-            }
-        }
+        kind.appendHead(this, l, strides);
         return List.copyOf(l);
     }
 
-    private static void convBnRelu(List<StudentLayer> l, StudentLayer.Conv conv) {
+    static void convBnRelu(List<StudentLayer> l, StudentLayer.Conv conv) {
         l.add(conv);
         l.add(new StudentLayer.BatchNorm(conv.out(), BN_EPSILON));
         l.add(new StudentLayer.Relu());
@@ -201,16 +145,12 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
      * [outputs + 4, H/8, W/8] for a detector (the exported detector decodes this to [4 + outputs, H/8 · W/8]).
      */
     public long[] outputShape() {
-        return switch (kind) {
-            case CLASSIFIER -> new long[] {outputs};
-            case DENSE -> new long[] {outputs, inputHeight, inputWidth};
-            case DETECTOR -> new long[] {outputs + 4, gridHeight(), gridWidth()};
-        };
+        return kind.outputShape(this);
     }
 
     /** Shape of one training target: the output's, except a detector's, which adds a regression weight map. */
     public long[] targetShape() {
-        return kind == Kind.DETECTOR ? new long[] {outputs + 5, gridHeight(), gridWidth()} : outputShape();
+        return kind.targetShape(this);
     }
 
     /** A detector's grid (how its maps are trained and decoded). */
@@ -234,7 +174,8 @@ public record StudentSpec(String name, Kind kind, int inputChannels, int inputWi
     }
 
     public String summary() {
-        return String.format("%s: %s %d×%d, %,d params, %.1f MFLOPs, ~%,d bytes ONNX", name, kind, inputWidth,
+        return String.format("%s: %s %d×%d, %,d params, %.1f MFLOPs, ~%,d bytes ONNX", name, kind.metadataName(),
+                inputWidth,
                 inputHeight, parameterCount(), flops() / 1e6, expectedOnnxBytes());
     }
 }

@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ class ValidatorCliTest {
         var id = dev.distillery.network.tls.ServerIdentity.loadOrCreate(dir.resolve("tls"), "127.0.0.1");
         Path teacher = dev.distillery.network.score.TestModels.map(true, 32).write(dir.resolve("teacher.onnx"));
         var challenge = new dev.distillery.network.score.Challenge("cli", "0".repeat(64),
-                dev.distillery.network.score.Challenge.Task.DENSE, java.util.List.of(),
+                StudentTask.DENSE, java.util.List.of(),
                 new dev.distillery.network.score.Challenge.InputSpec(32, 32, 3), 1000, 20_000, 0, 0, null,
                 dev.distillery.network.score.Challenge.EvalData.generated("scenes", 2, 0), 0.3);
         try (var ledger = dev.distillery.network.ledger.LedgerServer.start(dir.resolve("ledger").resolve("ledger"),

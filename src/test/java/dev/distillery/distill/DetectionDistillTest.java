@@ -169,7 +169,7 @@ class DetectionDistillTest {
     void aDetectorDistilsExportsAndComparesWithTheSameFigure() throws Exception {
         Teacher teacher = fixtureTeacher();
         Dataset data = scenes(6, 0);
-        Distiller.Settings d = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
+        Distiller.Settings d = Distiller.Settings.defaults(StudentTask.DETECTION);
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
                 d.temperature(), d.ceWeight(), 60, 0, 0, false, 42, 2);
         Path out = tmp.resolve("out/det.onnx");
@@ -211,7 +211,7 @@ class DetectionDistillTest {
     void detectionRequestsThatCannotWorkAreRefusedBeforeTraining() throws Exception {
         Teacher teacher = fixtureTeacher();
         Dataset data = scenes(6, 0);
-        Distiller.Settings s = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
+        Distiller.Settings s = Distiller.Settings.defaults(StudentTask.DETECTION);
         assertThatThrownBy(() -> fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(),
                 List.of("dog=/dog/"), "det-tiny", 0, 0, s, null, false))).hasMessageContaining("matches no teacher class");
         assertThatThrownBy(() -> fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(),
@@ -228,7 +228,7 @@ class DetectionDistillTest {
         Teacher teacher = fixture.teachers().importFile(yolox, null, null).teacher();
         Dataset data = new DatasetBuilder(fixture.db().datasets(), fixture.dir().datasets()).addFolder(images).valPercent(0)
                 .build("yolo demo");
-        Distiller.Settings d = Distiller.Settings.defaults(StudentSpec.Kind.DETECTOR);
+        Distiller.Settings d = Distiller.Settings.defaults(StudentTask.DETECTION);
         Distiller.Settings settings = new Distiller.Settings(d.mode(), 3, d.learningRate(), d.weightDecay(),
                 d.temperature(), d.ceWeight(), 60, 0, 0, false, 42, 2);
         long id = fixture.service().create(new DistillService.Request(null, teacher.id(), data.id(), List.of("person=0"),

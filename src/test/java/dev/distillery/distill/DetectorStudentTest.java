@@ -26,7 +26,7 @@ class DetectorStudentTest {
 
     @Test
     void zooSpansFiftyThousandToAMillionParametersAtInputs256To416() {
-        List<StudentSpec> det = StudentZoo.presets().stream().filter(s -> s.kind() == StudentSpec.Kind.DETECTOR)
+        List<StudentSpec> det = StudentZoo.presets().stream().filter(s -> s.kind() == StudentTask.DETECTION)
                 .toList();
         assertThat(det).hasSizeGreaterThanOrEqualTo(3);
         for (StudentSpec s : det) {

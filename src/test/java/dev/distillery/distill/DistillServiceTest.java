@@ -59,7 +59,7 @@ class DistillServiceTest {
         Teacher teacher = builtin("ppocr-mobile-v2-cls");
         Dataset data = new DatasetBuilder(db.datasets(), dir.datasets())
                 .addGeneratedLines(new TextSceneGenerator(11), 700).valPercent(15).build("lines");
-        Distiller.Settings settings = Distiller.Settings.defaults(StudentSpec.Kind.CLASSIFIER).withBudget(40, 100);
+        Distiller.Settings settings = Distiller.Settings.defaults(StudentTask.CLASSIFICATION).withBudget(40, 100);
         Path out = tmp.resolve("out/direction.onnx");
         long id = service.create(new DistillService.Request(null, teacher.id(), data.id(), List.of(), "cls-tiny", 0, 0,
                 settings, out.toString(), true));
@@ -117,7 +117,7 @@ class DistillServiceTest {
         Dataset data;
         data = new DatasetBuilder(db.datasets(), dir.datasets()).addGeneratedLines(new TextSceneGenerator(1), 8)
                 .build("few");
-        Distiller.Settings s = Distiller.Settings.defaults(StudentSpec.Kind.CLASSIFIER);
+        Distiller.Settings s = Distiller.Settings.defaults(StudentTask.CLASSIFICATION);
         assertThatThrownBy(() -> service.create(new DistillService.Request(null, teacher.id(), data.id(), List.of(),
                 "dense-tiny", 0, 0, s, null, false))).hasMessageContaining("cls-");
         assertThatThrownBy(() -> service.create(new DistillService.Request(null, teacher.id(), data.id(),

@@ -175,7 +175,7 @@ class DistillSpikeTest {
     void reportsTrainingThroughputAtPresetSizes() {
         for (String name : List.of("cls-mini", "dense-tiny")) {
             StudentSpec spec = StudentZoo.preset(name);
-            int batch = spec.kind() == StudentSpec.Kind.CLASSIFIER ? 64 : 8;
+            int batch = spec.kind() == StudentTask.CLASSIFICATION ? 64 : 8;
             int n = batch * 3;
             int px = spec.inputSize() * spec.inputSize();
             Random r = new Random(1);
@@ -185,9 +185,9 @@ class DistillSpikeTest {
             }
             float[] t = new float[(int) (n * new Shape(spec.outputShape()).size())];
             for (int i = 0; i < t.length; i++) {
-                t[i] = spec.kind() == StudentSpec.Kind.CLASSIFIER ? (float) r.nextGaussian() : r.nextInt(2);
+                t[i] = spec.kind() == StudentTask.CLASSIFICATION ? (float) r.nextGaussian() : r.nextInt(2);
             }
-            if (spec.kind() == StudentSpec.Kind.CLASSIFIER) {
+            if (spec.kind() == StudentTask.CLASSIFICATION) {
                 int k = spec.outputs();
                 for (int i = 0; i < n; i++) {
                     float[] row = java.util.Arrays.copyOfRange(t, i * k, (i + 1) * k);

@@ -68,7 +68,7 @@ class DistillerTest {
     }
 
     static Distiller.Settings settings(int epochs) {
-        return Distiller.Settings.defaults(StudentSpec.Kind.CLASSIFIER).withBudget(0, epochs).withBatch(16)
+        return Distiller.Settings.defaults(StudentTask.CLASSIFICATION).withBudget(0, epochs).withBatch(16)
                 .withPatience(0);
     }
 

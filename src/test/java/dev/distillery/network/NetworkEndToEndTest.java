@@ -1,5 +1,6 @@
 package dev.distillery.network;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -54,7 +55,7 @@ class NetworkEndToEndTest {
     final HotkeyPair disguiser = HotkeyPair.generate();
 
     static Challenge challenge() {
-        return new Challenge("e2e", "0".repeat(64), Challenge.Task.DENSE, List.of(), new Challenge.InputSpec(SIZE,
+        return new Challenge("e2e", "0".repeat(64), StudentTask.DENSE, List.of(), new Challenge.InputSpec(SIZE,
                 SIZE, 3), 1000, 20_000, 0, 0, null, Challenge.EvalData.generated("scenes", 4, 0), 0.3);
     }
 

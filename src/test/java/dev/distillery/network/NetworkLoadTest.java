@@ -1,5 +1,6 @@
 package dev.distillery.network;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.core.Sha256;
@@ -54,7 +55,7 @@ class NetworkLoadTest {
         Ledger.Config config = new Ledger.Config(100_000, d.maxUids(), d.immunityPeriod(), d.maxValidators(),
                 d.activityCutoff(), d.kappa(), d.bondsAlpha(), d.bondsPenalty(), d.emissionPerBlock(), d.ownerCut(),
                 owner.hotkey().ss58());
-        Challenge challenge = new Challenge("load", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+        Challenge challenge = new Challenge("load", "0".repeat(64), StudentTask.DENSE, List.of(),
                 new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 20_000, 0, 0, null,
                 Challenge.EvalData.generated("scenes", 2, 0), 0.3);
         Path teacher = TestModels.map(true, SIZE).write(dir.resolve("teacher.onnx"));

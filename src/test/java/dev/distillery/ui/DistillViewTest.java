@@ -1,5 +1,6 @@
 package dev.distillery.ui;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.distill.data.DatasetBuilder;
@@ -114,7 +115,7 @@ class DistillViewTest {
         long teacherId = ctx.teachers().list().get(0).id();
         long id = ctx.distill().create(new dev.distillery.distill.DistillService.Request("interrupted one", teacherId,
                 few.id(), List.of(), "cls-tiny", 0, 0, dev.distillery.distill.Distiller.Settings.defaults(
-                        dev.distillery.distill.StudentSpec.Kind.CLASSIFIER).withBudget(120, 1000).withPatience(0), null, false));
+                        StudentTask.CLASSIFICATION).withBudget(120, 1000).withPatience(0), null, false));
         ctx.distill().runs().finish(id, RunRow.INTERRUPTED, "Interrupted at epoch 0", null);
         var view = (dev.distillery.ui.distill.DistillView) fx.app.window().view(Screen.DISTILL);
         fx.robot.interact(() -> view.refresh(id));

@@ -1,5 +1,6 @@
 package dev.distillery.ui;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.network.devnet.Devnet;
@@ -91,7 +92,7 @@ class NetworkViewTest {
         awaitLong("the devnet to run", () -> network.snapshotProperty().get().state()
                 == NetworkSnapshot.State.RUNNING && network.snapshotProperty().get().challenge() != null);
         Challenge chosen = network.devnetChallenge();
-        assertThat(chosen.task()).isEqualTo(Challenge.Task.DETECTION);
+        assertThat(chosen.task()).isEqualTo(StudentTask.DETECTION);
         assertThat(chosen.classes()).containsExactly("person=0", "ball=2");
         assertThat(chosen.data().folder()).isEqualTo(pool.toAbsolutePath().toString());
         Devnet net = network.devnet();

@@ -1,5 +1,6 @@
 package dev.distillery.distill.bench;
 
+import dev.distillery.distill.StudentTask;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,13 +94,13 @@ public final class StudentJson {
      * @param seconds time budget for the timed epochs (after one warm-up epoch)
      */
     public static String job(StudentSpec spec, KdTrainer.Config config, int samples, int threads, double seconds) {
-        if (spec.kind() == StudentSpec.Kind.DETECTOR) {
-            throw new IllegalArgumentException(spec.name() + " is a detector: the PyTorch reference "
+        if (spec.kind().torchReferenceKind() == null) {
+            throw new IllegalArgumentException(spec.name() + " is a " + spec.kind().word() + ": the PyTorch reference "
                     + "(benchmarks/torch_reference.py) trains classifiers and dense maps only");
         }
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", spec.name());
-        o.put("kind", spec.kind() == StudentSpec.Kind.CLASSIFIER ? "classifier" : "dense");
+        o.put("kind", spec.kind().torchReferenceKind());
         o.putArray("input_shape").add(spec.inputChannels()).add(spec.inputSize()).add(spec.inputSize());
         ArrayNode out = o.putArray("output_shape");
         for (long d : spec.outputShape()) {

@@ -1,5 +1,6 @@
 package dev.distillery.distill.bench;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.distill.KdTrainer;
 import dev.distillery.distill.StudentSpec;
 import java.util.Random;
@@ -66,7 +67,7 @@ public final class TrainBenchmark {
         for (int i = 0; i < x.length; i++) {
             x[i] = r.nextFloat();
         }
-        boolean logits = spec.kind() == StudentSpec.Kind.CLASSIFIER;
+        boolean logits = spec.kind().targetsAreLogits();
         for (int i = 0; i < y.length; i++) {
             y[i] = logits ? (float) r.nextGaussian() * 3 : r.nextFloat();
         }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.distillery.distill.StudentMetadata;
+import dev.distillery.distill.StudentTask;
 import dev.distillery.distill.target.ClassGroups;
 import dev.distillery.metrics.ClassMapping;
 import dev.distillery.metrics.ClassMetrics;
@@ -205,7 +206,7 @@ public final class StudentComparison {
     }
 
     /**
-     * @param kind        "CLASSIFIER" or "DENSE"
+     * @param kind        the student's task, {@link dev.distillery.distill.StudentTask#metadataName()}
      * @param images      image files found (after the limit)
      * @param compared    images both models ran on
      * @param unreadable  images skipped because they could not be decoded
@@ -295,9 +296,9 @@ public final class StudentComparison {
         TeacherProfile studentProfile = ProfileInference.infer(studentModel);
         ModelInfo teacherInfo = OnnxModelReader.read(teacher).info();
         Map<String, String> meta = studentInfo.metadata();
-        boolean detector = studentProfile.task().kind() == TaskKind.DETECTION
-                || "DETECTOR".equalsIgnoreCase(meta.getOrDefault(StudentMetadata.KIND, "").strip());
-        boolean dense = !detector && isDense(meta, studentProfile, student);
+        StudentTask task = taskOf(meta, studentProfile, student);
+        boolean detector = task == StudentTask.DETECTION;
+        boolean dense = task == StudentTask.DENSE;
 
         Plan plan = detector ? detectorPlan(teacherProfile, studentProfile, meta, student)
                 : dense ? densePlan(teacherInfo, teacherProfile, studentProfile, meta, options)
@@ -390,10 +391,10 @@ public final class StudentComparison {
         Ratios ratios = new Ratios(ratio(ss.sizeBytes(), ts.sizeBytes()), ratio(ss.parameters(), ts.parameters()),
                 ratio(studentMs, teacherMs));
         if (detector) {
-            return new Result("DETECTOR", ts, ss, ratios, files.size(), run.compared, run.unreadable,
+            return new Result(task.metadataName(), ts, ss, ratios, files.size(), run.compared, run.unreadable,
                     List.copyOf(run.examples), null, null, (System.nanoTime() - t0) / 1e9, run.detection());
         }
-        return new Result(dense ? "DENSE" : "CLASSIFIER", ts, ss, ratios, files.size(), run.compared, run.unreadable,
+        return new Result(task.metadataName(), ts, ss, ratios, files.size(), run.compared, run.unreadable,
                 List.copyOf(run.examples), dense ? null : run.classification(), dense ? run.dense() : null,
                 (System.nanoTime() - t0) / 1e9);
     }
@@ -442,22 +443,27 @@ public final class StudentComparison {
         return new dev.distillery.live.Agreement.Setup(-1, null, threshold);
     }
 
-    private static boolean isDense(Map<String, String> meta, TeacherProfile studentProfile, Path student) {
-        String kind = meta.get(StudentMetadata.KIND);
-        if (kind != null) {
-            return "DENSE".equalsIgnoreCase(kind.strip());
-        }
+    /**
+     * What the student learnt: its metadata says ({@value StudentMetadata#KIND}); a model from elsewhere is read by
+     * its outputs (a detector layout, a map, or plain [N, C] scores compared as a classifier).
+     */
+    private static StudentTask taskOf(Map<String, String> meta, TeacherProfile studentProfile, Path student) {
         TaskKind k = studentProfile.task().kind();
-        if (k == TaskKind.DENSE) {
-            return true;
+        if (k == TaskKind.DETECTION) {
+            return StudentTask.ofTeacher(k);
         }
-        if (k == TaskKind.CLASSIFICATION || k == TaskKind.EMBEDDING) {
-            // a plain [N, C] model: compare it as a classifier
-            return false;
+        java.util.Optional<StudentTask> named = StudentTask.named(meta.get(StudentMetadata.KIND));
+        if (named.isPresent()) {
+            return named.get();
         }
-        throw new CompareException(student.getFileName() + " is neither a classifier nor a dense map (its output "
-                + "reads as " + k.title() + "); only those students can be compared.", true);
+        // a plain [N, C] model (an embedding's shape too): compare it as a classifier
+        java.util.Optional<StudentTask> read = StudentTask.forTeacher(k == TaskKind.EMBEDDING
+                ? TaskKind.CLASSIFICATION : k);
+        return read.orElseThrow(() -> new CompareException(student.getFileName() + " is neither a classifier, a "
+                + "dense map nor a detector (its output reads as " + k.title() + "); only those students can be "
+                + "compared.", true));
     }
+
 
     /**
      * A detector student against a detector teacher: the student's classes are its groups over the teacher's

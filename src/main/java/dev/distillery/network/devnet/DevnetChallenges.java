@@ -1,5 +1,6 @@
 package dev.distillery.network.devnet;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.network.score.Challenge;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class DevnetChallenges {
                     .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", ""));
         }
         String id = "detect-" + (names.length() > 40 ? names.substring(0, 40) : names) + "-" + shortHash(key);
-        return new Challenge(id, teacherSha256.toLowerCase(Locale.ROOT), Challenge.Task.DETECTION, groups,
+        return new Challenge(id, teacherSha256.toLowerCase(Locale.ROOT), StudentTask.DETECTION, groups,
                 new Challenge.InputSpec(inputSize, inputSize, 3), latencyBudgetMs, sizeCapBytes, latencyBudgetMs / 8,
                 sizeCapBytes / 10, Challenge.Weights.defaults(), Challenge.EvalData.pool(folder, POOL_FRAMES), 0.3);
     }

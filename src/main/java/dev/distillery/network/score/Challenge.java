@@ -1,6 +1,7 @@
 package dev.distillery.network.score;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.distillery.distill.StudentTask;
 import dev.distillery.teacher.library.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +17,9 @@ import java.util.Objects;
  *
  * @param id             a name for the challenge
  * @param teacherSha256  SHA-256 of the teacher's ONNX file
- * @param task           classification over {@code classes}, a dense map, or detection of {@code classes}
+ * @param task           classification over {@code classes}, a dense map, or detection of {@code classes}: for
+ *                       DETECTION each class is a group over the teacher's classes ({@code NAME=SPEC}, as
+ *                       {@code distill --group}), judged by mAP@0.5 against the teacher's boxes
  * @param classes        class list (classification), class groups NAME=SPEC (detection); empty for dense
  * @param input          the student's input: width × height × channels
  * @param latencyBudgetMs gate: p95 latency above this scores 0
@@ -27,7 +30,7 @@ import java.util.Objects;
  * @param data           evaluation data
  * @param mapThreshold   dense tasks: both maps are binarized at this probability before IoU
  */
-public record Challenge(String id, String teacherSha256, Task task, List<String> classes, InputSpec input,
+public record Challenge(String id, String teacherSha256, StudentTask task, List<String> classes, InputSpec input,
                         double latencyBudgetMs, long sizeCapBytes, double speedFloorMs, long sizeFloorBytes,
                         Weights weights, EvalData data, double mapThreshold) {
     /** Latency is measured with this many intra-op threads, as in DESIGN.md §4. */
@@ -36,12 +39,6 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
     public static final String DEVNET_TEACHER = "ppocr-v4-det";
     /** SHA-256 of PP-OCRv4 det as shipped in the Maven jar (teacher catalog). */
     public static final String DEVNET_TEACHER_SHA256 = "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9";
-
-    /**
-     * What the student answers. DETECTION: boxes of {@code classes}, each a group over the teacher's classes
-     * ({@code NAME=SPEC}, as {@code distill --group}), judged by mAP@0.5 against the teacher's boxes.
-     */
-    public enum Task { CLASSIFICATION, DENSE, DETECTION }
 
     public record InputSpec(int width, int height, int channels) {
     }
@@ -109,7 +106,7 @@ public record Challenge(String id, String teacherSha256, Task task, List<String>
      * term) and 100 kB (the size of a ~25 k-parameter float student).
      */
     public static Challenge devnetDefault() {
-        return new Challenge("devnet-text-det", DEVNET_TEACHER_SHA256, Task.DENSE, List.of(),
+        return new Challenge("devnet-text-det", DEVNET_TEACHER_SHA256, StudentTask.DENSE, List.of(),
                 new InputSpec(320, 320, 3), 10.0, 1_500_000L, 1.0, 100_000L, Weights.defaults(),
                 EvalData.generated("scenes", 200, 0), 0.3);
     }

@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.core.NativeThreads;
 import dev.distillery.distill.compare.StudentComparison;
 import dev.distillery.onnx.OnnxModelReader;
@@ -81,33 +82,7 @@ public final class EvaluatorMain {
                 // only a saving for later evaluations: this one is measured either way
             }
         }
-        double quality;
-        if (c.task() == Challenge.Task.DETECTION) {
-            if (r.detection() == null) {
-                throw new IllegalStateException("the model is not a detector");
-            }
-            List<String> want = c.classes().stream().map(g -> g.contains("=") ? g.substring(0, g.indexOf('=')).strip()
-                    : g.strip()).toList();
-            if (!r.detection().classes().equals(want)) {
-                throw new IllegalStateException("the model finds " + r.detection().classes() + ", the challenge asks for "
-                        + want);
-            }
-            if (!Double.isFinite(r.detection().map50())) {
-                throw new IllegalStateException("the teacher found no " + String.join(", ", want) + " in this epoch's "
-                        + r.compared() + " frames: the validator's pool must show them");
-            }
-            quality = r.detection().map50();
-        } else if (c.task() == Challenge.Task.DENSE) {
-            if (r.dense() == null) {
-                throw new IllegalStateException("the model is not a dense map");
-            }
-            quality = r.dense().pooledIou();
-        } else {
-            if (r.classification() == null) {
-                throw new IllegalStateException("the model is not a classifier");
-            }
-            quality = r.classification().agreement();
-        }
+        double quality = c.task().quality(r, c.classes());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", true);
         m.put("quality", quality);

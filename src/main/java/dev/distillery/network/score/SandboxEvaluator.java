@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import dev.distillery.distill.StudentTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.model.ModelInfo;
 import dev.distillery.model.TeacherProfile;
@@ -134,24 +135,7 @@ public final class SandboxEvaluator implements AutoCloseable {
         if (info.outputs().size() != 1) {
             return "wrong I/O: expected one output, found " + info.outputs().size();
         }
-        TensorSpec out = info.outputs().get(0);
-        if (c.task() == Challenge.Task.DETECTION) {
-            int k = c.classes().size();
-            if (out.rank() != 3 || !fits(out, 0, 1) || !fits(out, 1, 4 + k)) {
-                return "wrong I/O: output " + out.shapeText() + ", the challenge wants boxes in YOLOv8's layout [1, "
-                        + (4 + k) + ", N] (4 box values and " + k + " class scores)";
-            }
-        } else if (c.task() == Challenge.Task.DENSE) {
-            if (out.rank() != 4 || !fits(out, 0, 1) || !fits(out, 1, 1)) {
-                return "wrong I/O: output " + out.shapeText() + ", the challenge wants a one-channel map [1, 1, H, W]";
-            }
-        } else {
-            int k = c.classes().size();
-            if (out.rank() != 2 || !fits(out, 0, 1) || !fits(out, 1, k)) {
-                return "wrong I/O: output " + out.shapeText() + ", the challenge wants [1, " + k + "] class scores";
-            }
-        }
-        return null;
+        return c.task().checkOutput(info.outputs().get(0), c.classes());
     }
 
     private static boolean fits(TensorSpec t, int axis, long value) {

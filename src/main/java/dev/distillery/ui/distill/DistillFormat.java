@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.distill.StudentSpec;
 import dev.distillery.model.TaskKind;
 import dev.distillery.teacher.library.Teacher;
@@ -91,8 +92,8 @@ final class DistillFormat {
         };
     }
 
-    static StudentSpec.Kind studentKind(Teacher t) {
-        return dev.distillery.distill.DistillService.studentKind(t.profile().task().kind());
+    static StudentTask studentKind(Teacher t) {
+        return StudentTask.ofTeacher(t.profile().task().kind());
     }
 
     /** The preset at the input size a run will give it (see DistillService.studentSize). */

@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.core.Plural;
 import dev.distillery.ui.common.Axes;
 import dev.distillery.ui.common.EnumNames;
@@ -67,7 +68,8 @@ final class RunPage extends VBox {
     private final RunSession live;
     private final boolean dense;
     /** A detector run: its figure is mAP@0.5 (and, like a map's, has no balanced companion). */
-    private final boolean boxes;
+    /** What the student learns: names its quality figure. */
+    private final StudentTask task;
     private final Label status = new Label();
     private final Label phase = new Label();
     private final ProgressBar progress = new ProgressBar(0);
@@ -103,8 +105,8 @@ final class RunPage extends VBox {
         this.ctx = ctx;
         this.row = row;
         this.live = live;
-        this.boxes = kind(row.preset()) == StudentSpec.Kind.DETECTOR;
-        this.dense = boxes || kind(row.preset()) == StudentSpec.Kind.DENSE;
+        this.task = kind(row.preset());
+        this.dense = !task.picksOnBalancedAgreement();
         getStyleClass().add("run-page");
         setId("run-page");
         setSpacing(14);
@@ -288,16 +290,12 @@ final class RunPage extends VBox {
         }
     }
 
-    private static StudentSpec.Kind kind(String preset) {
-        try {
-            return StudentZoo.preset(preset).kind();
-        } catch (RuntimeException unknown) {
-            return StudentSpec.Kind.CLASSIFIER;
-        }
+    private static StudentTask kind(String preset) {
+        return StudentZoo.taskOf(preset);
     }
 
     private String metricName() {
-        return boxes ? "mAP@0.5" : dense ? "IoU" : "agreement";
+        return task.metricName();
     }
 
     // ------------------------------------------------------------------------------------------------ live

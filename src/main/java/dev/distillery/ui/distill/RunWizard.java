@@ -1,5 +1,6 @@
 package dev.distillery.ui.distill;
 
+import dev.distillery.distill.StudentTask;
 import static dev.distillery.ui.common.Labels.field;
 import static dev.distillery.ui.common.Labels.hint;
 
@@ -762,7 +763,7 @@ final class RunWizard {
                 groupsResult.setText(problem);
                 groupsResult.getStyleClass().add("error-text");
             } else {
-                groupsResult.setText(DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR
+                groupsResult.setText(DistillFormat.studentKind(t).dropsUngroupedClasses()
                         ? detectorSummary(parseGroups()) : groupsSummary(parseGroups()));
             }
         }
@@ -841,12 +842,8 @@ final class RunWizard {
         if (t == null || !isClassifier()) {
             return 1;
         }
-        if (grouped.isSelected() && groupsProblem() == null) {
-            // a detector has no "other" class: boxes of classes in no group are dropped
-            return DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR ? parseGroups().groups().size()
-                    : parseGroups().size();
-        }
-        return Math.max(1, t.profile().task().numClasses());
+        return DistillFormat.studentKind(t).outputs(grouped.isSelected() && groupsProblem() == null ? parseGroups()
+                : null, t.profile().task().numClasses());
     }
 
     // ------------------------------------------------------------------------------------------------ student
@@ -891,7 +888,7 @@ final class RunWizard {
         if (teacher.getValue() == null) {
             return;
         }
-        StudentSpec.Kind kind = DistillFormat.studentKind(teacher.getValue());
+        StudentTask kind = DistillFormat.studentKind(teacher.getValue());
         String was = presets.getSelectionModel().getSelectedItem() == null ? null
                 : presets.getSelectionModel().getSelectedItem().name();
         int outputs = studentOutputs();
@@ -935,7 +932,7 @@ final class RunWizard {
 
     /**
      * The challenge's latency budget (from "Distill for this challenge"); for a detector, else,
-     * {@link DistillService#DETECTOR_LATENCY_SHARE} of its teacher's p50 timed here, as {@code distill} without
+     * {@link StudentTask#teacherLatencyShare} of its teacher's p50 timed here, as {@code distill} without
      * {@code --preset} does (NaN until timed); else the devnet challenge's.
      */
     private double latencyBudget() {
@@ -943,9 +940,10 @@ final class RunWizard {
             return prefill.latencyBudgetMs();
         }
         Teacher t = teacher.getValue();
-        if (t != null && DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR) {
+        double share = t == null ? Double.NaN : DistillFormat.studentKind(t).teacherLatencyShare();
+        if (!Double.isNaN(share)) {
             Double p50 = teacherP50.get(t.sha256());
-            return p50 == null ? Double.NaN : DistillService.DETECTOR_LATENCY_SHARE * p50;
+            return p50 == null ? Double.NaN : share * p50;
         }
         return dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs();
     }
@@ -963,7 +961,7 @@ final class RunWizard {
     /** Times a detector teacher once (in the background), then offers the presets against its share. */
     private void measureTeacher(Teacher t) {
         budgetLead.setText("Timing " + t.name() + " on this CPU: a detector student gets "
-                + Math.round(100 * DistillService.DETECTOR_LATENCY_SHARE) + " % of its time…");
+                + Math.round(100 * DistillFormat.studentKind(t).teacherLatencyShare()) + " % of its time…");
         if (timingTeacher != null && timingTeacher.equals(t.sha256())) {
             return;
         }
@@ -983,7 +981,7 @@ final class RunWizard {
         task.setOnFailed(e -> {
             // the budget then falls back to the devnet's: the pick is only a suggestion
             teacherP50.put(t.sha256(), dev.distillery.network.score.Challenge.devnetDefault().latencyBudgetMs()
-                    / DistillService.DETECTOR_LATENCY_SHARE);
+                    / DistillFormat.studentKind(t).teacherLatencyShare());
             timingTeacher = null;
             updatePresets();
         });
@@ -996,9 +994,10 @@ final class RunWizard {
                 : String.format(java.util.Locale.ROOT, "%.1f", budgetMs);
         String against = prefill != null && Double.isFinite(prefill.latencyBudgetMs()) ? "the challenge's " + ms
                 + " ms budget"
-                : t != null && DistillFormat.studentKind(t) == StudentSpec.Kind.DETECTOR
+                : t != null && !Double.isNaN(DistillFormat.studentKind(t).teacherLatencyShare())
                 ? String.format(java.util.Locale.ROOT, "a budget of %s ms (%d %% of %s's %.1f ms here)", ms,
-                Math.round(100 * DistillService.DETECTOR_LATENCY_SHARE), t.name(), teacherP50.get(t.sha256()))
+                Math.round(100 * DistillFormat.studentKind(t).teacherLatencyShare()), t.name(),
+                teacherP50.get(t.sha256()))
                 : "the local devnet's " + ms + " ms budget";
         return String.format(java.util.Locale.ROOT, "Smaller students run faster and take less space; bigger ones "
                 + "agree more with the teacher. The figures are for this teacher's number of outputs. Each is timed on "
@@ -1078,7 +1077,7 @@ final class RunWizard {
     /** The request the wizard describes (FX thread). */
     DistillService.Request request() {
         Teacher t = teacher.getValue();
-        StudentSpec.Kind kind = DistillFormat.studentKind(t);
+        StudentTask kind = DistillFormat.studentKind(t);
         Distiller.Settings d = Distiller.Settings.defaults(kind)
                 .withBudget(commit(minutes) * 60, commit(epochs))
                 .withMode(consistent.isSelected() ? Distiller.Mode.CONSISTENT : Distiller.Mode.CACHED)

@@ -1,5 +1,6 @@
 package dev.distillery.ui.network;
 
+import dev.distillery.distill.StudentTask;
 import dev.distillery.core.Plural;
 import dev.distillery.network.crypto.Hotkey;
 import dev.distillery.network.crypto.HotkeyPair;
@@ -834,14 +835,10 @@ public final class NetworkFeed implements AutoCloseable {
         String teacher = Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(c.teacherSha256())
                 ? "PP-OCRv4 text detector (built in)" : teacherName != null ? teacherName
                 : c.teacherSha256().substring(0, 12) + "…";
-        return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task() == Challenge.Task.DENSE
-                ? "dense map (IoU@" + c.mapThreshold() + ")"
-                : c.task() == Challenge.Task.DETECTION ? "detection of " + String.join(", ", c.classes())
-                + " (mAP@0.5)"
-                : "classification over " + Plural.of(c.classes().size(), "class"),
+        return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task().challengeText(c.classes(), c.mapThreshold()),
                 c.input().width() + "×" + c.input().height(), c.latencyBudgetMs(), c.sizeCapBytes(),
                 c.weights().quality(), c.weights().speed(), c.weights().size(), info.version(), info.effectiveEpoch(),
-                pending, pendingEpoch, c.teacherSha256(), c.task() == Challenge.Task.DETECTION ? c.classes() : List.of(),
+                pending, pendingEpoch, c.teacherSha256(), c.task().groupsOf(c.classes()),
                 c.input().width(), c.input().height());
     }
 

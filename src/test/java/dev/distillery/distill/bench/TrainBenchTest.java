@@ -1,5 +1,6 @@
 package dev.distillery.distill.bench;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TrainBenchTest {
     /** The presets the PyTorch reference can train: classifiers and dense maps (no detector loss there). */
     static Stream<StudentSpec> presets() {
-        return StudentZoo.presets().stream().filter(s -> s.kind() != StudentSpec.Kind.DETECTOR);
+        return StudentZoo.presets().stream().filter(s -> s.kind() != StudentTask.DETECTION);
     }
 
     @Test
@@ -39,7 +40,7 @@ class TrainBenchTest {
 
         assertThat(StudentJson.layers(json)).isEqualTo(spec.layers());
         JsonNode j = new ObjectMapper().readTree(json);
-        assertThat(j.get("kind").asText()).isEqualTo(spec.kind() == StudentSpec.Kind.CLASSIFIER ? "classifier" : "dense");
+        assertThat(j.get("kind").asText()).isEqualTo(spec.kind() == StudentTask.CLASSIFICATION ? "classifier" : "dense");
         assertThat(j.get("input_shape").toString())
                 .isEqualTo("[" + spec.inputChannels() + "," + spec.inputSize() + "," + spec.inputSize() + "]");
         assertThat(new ObjectMapper().convertValue(j.get("output_shape"), long[].class)).containsExactly(spec.outputShape());
@@ -107,7 +108,7 @@ class TrainBenchTest {
     void theReferenceBuildsTheSameNetwork(StudentSpec preset) throws Exception {
         TorchReference.Interpreter python = TorchReference.find(TorchReference.DEFAULT_PYTHONS);
         Assumptions.assumeTrue(python.available(), "no Python with torch: " + python.problem());
-        StudentSpec spec = preset.withInputSize(preset.kind() == StudentSpec.Kind.DENSE ? 1 << (preset.channels().size() + 1) : 16);
+        StudentSpec spec = preset.withInputSize(preset.kind() == StudentTask.DENSE ? 1 << (preset.channels().size() + 1) : 16);
         KdTrainer.Config config = new KdTrainer.Config(1, 4, 3e-3f, 1e-4f, 2f, 1);
         TorchReference.Result r = TorchReference.run(python, StudentJson.job(spec, config, 8, 1, 0), 0);
         assertThat(r.params()).isEqualTo(spec.parameterCount());

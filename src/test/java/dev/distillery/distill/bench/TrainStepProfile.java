@@ -1,5 +1,6 @@
 package dev.distillery.distill.bench;
 
+import dev.distillery.distill.StudentTask;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -50,7 +51,7 @@ public final class TrainStepProfile {
         Engine.getEngine("PyTorch").setRandomSeed(42);
         try (Model model = Model.newInstance(spec.name(), Device.cpu(), "PyTorch")) {
             model.setBlock(variant.contains("interp") ? withNativeUpsample(spec) : StudentBuilder.build(spec));
-            Loss loss = spec.kind() == StudentSpec.Kind.CLASSIFIER
+            Loss loss = spec.kind() == StudentTask.CLASSIFICATION
                     ? new KdTrainer.DistillationLoss(config.temperature())
                     : variant.contains("softplus") ? new SoftplusBce() : new KdTrainer.BceWithLogitsLoss();
             Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(config.learningRate()))

@@ -1,5 +1,6 @@
 package dev.distillery.distill.quant;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -67,8 +68,8 @@ class QuantPresetsTest {
                 rep.summary(), ops);
 
         long convs = spec.layers().stream().filter(l -> l instanceof dev.distillery.distill.StudentLayer.Conv).count();
-        boolean dense = spec.kind() == StudentSpec.Kind.DENSE;
-        boolean detector = spec.kind() == StudentSpec.Kind.DETECTOR;
+        boolean dense = spec.kind() == StudentTask.DENSE;
+        boolean detector = spec.kind() == StudentTask.DETECTION;
         // Every Conv followed by BN+Relu becomes QLinearConv; a dense student's or detector's head Conv keeps float
         // outputs.
         assertThat(ops.getOrDefault("QLinearConv", 0)).isEqualTo((int) (dense || detector ? convs - 1 : convs));

@@ -1,5 +1,6 @@
 package dev.distillery.network.devnet;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ class DevnetChallengesTest {
         Path pool = Path.of("frames").toAbsolutePath();
         Challenge c = DevnetChallenges.detection(SHA, List.of("person=0", "Sports Ball=32"), pool, 320, 4.0,
                 2_000_000);
-        assertThat(c.task()).isEqualTo(Challenge.Task.DETECTION);
+        assertThat(c.task()).isEqualTo(StudentTask.DETECTION);
         assertThat(c.teacherSha256()).isEqualTo(SHA.toLowerCase(java.util.Locale.ROOT));
         assertThat(c.classes()).containsExactly("person=0", "Sports Ball=32");
         assertThat(c.input()).isEqualTo(new Challenge.InputSpec(320, 320, 3));

@@ -1,5 +1,6 @@
 package dev.distillery.network.miner;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.network.crypto.HotkeyPair;
@@ -42,7 +43,7 @@ class SubmitterTest {
         HotkeyPair vkey = HotkeyPair.generate();
         HotkeyPair miner = HotkeyPair.generate();
         HotkeyPair late = HotkeyPair.generate();
-        Challenge challenge = new Challenge("submit", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+        Challenge challenge = new Challenge("submit", "0".repeat(64), StudentTask.DENSE, List.of(),
                 new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 20_000, 0, 0, null,
                 Challenge.EvalData.generated("scenes", 3, 0), 0.3);
         Path teacher = TestModels.map(true, SIZE).write(dir.resolve("teacher.onnx"));

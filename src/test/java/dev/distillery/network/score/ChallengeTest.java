@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ class ChallengeTest {
     @Test
     void devnetDefaultIsTheDesignsChallengeAndSurvivesJson() {
         Challenge c = Challenge.devnetDefault();
-        assertThat(c.task()).isEqualTo(Challenge.Task.DENSE);
+        assertThat(c.task()).isEqualTo(StudentTask.DENSE);
         assertThat(c.input()).isEqualTo(new Challenge.InputSpec(320, 320, 3));
         assertThat(c.latencyBudgetMs()).isEqualTo(10.0);
         assertThat(c.sizeCapBytes()).isEqualTo(1_500_000L);

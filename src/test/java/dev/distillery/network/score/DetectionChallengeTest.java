@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.distill.data.SyntheticData;
@@ -36,7 +37,7 @@ class DetectionChallengeTest {
     }
 
     static Challenge challenge(List<String> classes, int frames) {
-        return new Challenge("detect", "0".repeat(64), Challenge.Task.DETECTION, classes,
+        return new Challenge("detect", "0".repeat(64), StudentTask.DETECTION, classes,
                 new Challenge.InputSpec(256, 256, 3), 1000, 10_000_000, 0, 0, null,
                 Challenge.EvalData.pool(pool.toString(), frames), 0.3);
     }
@@ -132,7 +133,7 @@ class DetectionChallengeTest {
     @Test
     void theExampleDetectionChallengeReads() throws Exception {
         Challenge c = Challenge.fromJson(Files.readString(Path.of("app/challenge-detection.example.json")));
-        assertThat(c.task()).isEqualTo(Challenge.Task.DETECTION);
+        assertThat(c.task()).isEqualTo(StudentTask.DETECTION);
         assertThat(c.classes()).containsExactly("person=0");
         assertThat(c.data().isPool()).isTrue();
         assertThat(c.data().isGenerated()).isFalse();

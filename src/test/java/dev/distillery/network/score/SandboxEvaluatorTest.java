@@ -1,5 +1,6 @@
 package dev.distillery.network.score;
 
+import dev.distillery.distill.StudentTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.distill.data.SyntheticData;
@@ -34,7 +35,7 @@ class SandboxEvaluatorTest {
         teacherProfile = ProfileInference.infer(OnnxModelReader.read(teacher));
         images = dir.resolve("images");
         SyntheticData.write(SyntheticData.Kind.SCENES, 4, 3, SIZE, images);
-        challenge = new Challenge("test", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+        challenge = new Challenge("test", "0".repeat(64), StudentTask.DENSE, List.of(),
                 new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 10_000_000, 0, 0, null,
                 Challenge.EvalData.folder(images.toString()), 0.3);
     }

@@ -1,5 +1,6 @@
 package dev.distillery.network.validator;
 
+import dev.distillery.distill.StudentTask;
 import static dev.distillery.network.validator.Uploads.accepted;
 import static dev.distillery.network.validator.Uploads.awaitFinal;
 import static dev.distillery.network.validator.Uploads.first;
@@ -45,7 +46,7 @@ class ValidatorHostileTest {
     @TempDir
     Path dir;
     final HotkeyPair miner = HotkeyPair.generate();
-    final FakeLedger ledger = new FakeLedger(new Challenge("hostile", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+    final FakeLedger ledger = new FakeLedger(new Challenge("hostile", "0".repeat(64), StudentTask.DENSE, List.of(),
             new Challenge.InputSpec(SIZE, SIZE, 3), 2.0, 3_000_000, 0, 0, null,
             Challenge.EvalData.generated("scenes", 4, 0), 0.3));
     ValidatorServer server;

@@ -1,5 +1,6 @@
 package dev.distillery.network.validator;
 
+import dev.distillery.distill.StudentTask;
 import static dev.distillery.network.validator.Uploads.accepted;
 import static dev.distillery.network.validator.Uploads.awaitFinal;
 import static dev.distillery.network.validator.Uploads.refusal;
@@ -47,7 +48,7 @@ class ValidatorNodeTest {
     final FakeLedger ledger = new FakeLedger(challenge(10_000));
 
     static Challenge challenge(long sizeCap) {
-        return new Challenge("gen", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+        return new Challenge("gen", "0".repeat(64), StudentTask.DENSE, List.of(),
                 new Challenge.InputSpec(SIZE, SIZE, 3), 1000, sizeCap, 0, 0, null,
                 Challenge.EvalData.generated("scenes", 4, 0), 0.3);
     }

@@ -1,5 +1,6 @@
 package dev.distillery.network.validator;
 
+import dev.distillery.distill.StudentTask;
 import static dev.distillery.network.validator.Uploads.awaitFinal;
 import static dev.distillery.network.validator.Uploads.refusal;
 import static dev.distillery.network.validator.Uploads.sha;
@@ -45,7 +46,7 @@ class ValidatorServiceTest {
     Path dir;
     final HotkeyPair miner = HotkeyPair.generate();
     final HotkeyPair copier = HotkeyPair.generate();
-    final FakeLedger ledger = new FakeLedger(new Challenge("test", "0".repeat(64), Challenge.Task.DENSE, List.of(),
+    final FakeLedger ledger = new FakeLedger(new Challenge("test", "0".repeat(64), StudentTask.DENSE, List.of(),
             new Challenge.InputSpec(SIZE, SIZE, 3), 1000, 10_000, 0, 0, null, Challenge.EvalData.folder("unused"), 0.3));
 
     ValidatorNode node() throws Exception {
