@@ -61,6 +61,19 @@ class DistillCliTest {
     }
 
     @Test
+    void aGroupNamingNoTeacherClassIsSaidBeforeAnyWork() throws Exception {
+        assertThat(run("teacher", "import", "--catalog", "ppocr-mobile-v2-cls").code()).isZero();
+        CliTest.Result r = run("distill", "--teacher", "1", "--data", "generated:24", "--group", "cat=7",
+                "--epochs", "1");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("distillery: ").contains("7");
+        // nothing was timed, generated or indexed first
+        assertThat(r.err()).doesNotContain("timing").doesNotContain("Dataset");
+        assertThat(dir.resolve("data").resolve("datasets")).satisfiesAnyOf(
+                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+    }
+
+    @Test
     void withoutAPresetTheBiggestThatFitsTheLatencyBudgetHereIsTimedAndPicked() throws Exception {
         assertThat(run("teacher", "import", "--catalog", "ppocr-mobile-v2-cls").code()).isZero();
         CliTest.Result r = run("distill", "--teacher", "1", "--data", "generated:24", "--epochs", "1",
