@@ -233,6 +233,12 @@ class DistillViewTest {
         awaitLong("completed with a report", () -> text("#run-status").equals("Completed") && fx.exists("#run-report"));
         assertThat(text("#report-metric")).contains("%").contains("images");
         assertThat(text("#report-student-bytes")).matches("[0-9.]+ (KB|B|MB)");
+        // the stat beside it is the kept model's figure, the report's own (not the highest of any epoch)
+        var runs = fx.app.window().context().distill().runs().list();
+        var report = dev.distillery.teacher.library.Json.read(runs.get(0).reportJson(),
+                dev.distillery.distill.DistillReport.class);
+        fx.await("the kept figure", () -> text("#run-best").equals(
+                String.format(java.util.Locale.ROOT, "%.3f", report.valMetric())));
         // The finished run's page comes from the database: stored epochs as charts.
         var stored = (javafx.scene.chart.XYChart.Series<?, ?>) fx.find("#run-chart-loss", LineChart.class).getData().get(0);
         assertThat(stored.getData()).isNotEmpty();

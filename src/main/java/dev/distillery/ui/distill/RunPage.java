@@ -258,6 +258,8 @@ final class RunPage extends VBox {
                 try {
                     DistillReport r = dev.distillery.teacher.library.Json.read(row.reportJson(), DistillReport.class);
                     getChildren().add(card(report(r)));
+                    // the kept model's figure, as the report and "Done: …" give it (not the highest epoch's)
+                    best.setText(DistillFormat.metric(r.valMetric()));
                     if (r.classification() != null) {
                         balancedBest.setText(DistillFormat.metric(r.classification().balancedAgreement()) + " · "
                                 + DistillFormat.metric(r.classification().kappa()));
@@ -390,8 +392,11 @@ final class RunPage extends VBox {
                 bal.add(new XYChart.Data<>(e.epoch(), e.valBalanced()));
             }
         }
-        if (!Double.isNaN(top)) {
-            best.setText(DistillFormat.metric(top));
+        // the figure of the epoch whose weights are kept (the last marked best), else the highest so far
+        double kept = s.epochs().stream().filter(Distiller.EpochInfo::best).reduce((a, b) -> b)
+                .map(Distiller.EpochInfo::valMetric).filter(Double::isFinite).orElse(top);
+        if (!Double.isNaN(kept)) {
+            best.setText(DistillFormat.metric(kept));
         }
         s.epochs().stream().filter(Distiller.EpochInfo::best).reduce((a, b) -> b)
                 .filter(e -> e.valBalanced() != null)
@@ -461,7 +466,8 @@ final class RunPage extends VBox {
         metric.getData().setAll(m);
         learningRate.getData().setAll(r);
         fitEpochs(last == null ? 0 : last.epoch());
-        // RunRow.bestMetric holds the latest epoch's figure (see DistillService.run), so the best comes from here.
+        // RunRow.bestMetric holds the latest epoch's figure (see DistillService.run), so the best comes from here;
+        // a finished run's report then gives the kept epoch's own.
         epochs.stream().mapToDouble(EpochRow::valMetric).filter(Double::isFinite).max()
                 .ifPresent(v -> best.setText(DistillFormat.metric(v)));
         if (last != null) {
