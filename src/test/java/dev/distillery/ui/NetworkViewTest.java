@@ -103,6 +103,11 @@ class NetworkViewTest {
         assertThat(card.task()).startsWith("detection of person=0, ball=2");
         assertThat(card.groups()).containsExactly("person=0", "ball=2");
         assertThat(card.inputWidth()).isEqualTo(256);
+        assertThat(card.teacherInLibrary()).isTrue();
+        fx.await("no download offered for a teacher already there", () -> fx.exists("#network-download-teacher")
+                && fx.find("#network-download-teacher", javafx.scene.control.Button.class).isDisabled()
+                && fx.find("#network-download-teacher", javafx.scene.control.Button.class).getText()
+                .equals("Teacher in your library"));
         try (LedgerClient c = LedgerClient.plaintext(net.host(), net.ledgerPort(), null)) {
             assertThat(c.challenge(0).challenge().id()).isEqualTo(chosen.id());
         }

@@ -704,7 +704,7 @@ public final class NetworkFeed implements AutoCloseable {
             }
             publish(gen, new NetworkSnapshot(l.source(), NetworkSnapshot.State.RUNNING, null, m.getBlock(), m.getEpoch(),
                     m.getTempo(), l.devnet() != null ? l.devnet().options().blockMillis() : 0,
-                    card(ch, teacherName(ch.challenge().teacherSha256())), rows, nodes,
+                    card(ch, libraryTeacher(ch.challenge().teacherSha256()).orElse(null)), rows, nodes,
                     recentEpochs(l.ledgerId()), l.ledgerId(), account, best()));
         } catch (RuntimeException e) {
             NetworkSnapshot last = snapshot.get();
@@ -805,16 +805,12 @@ public final class NetworkFeed implements AutoCloseable {
                 best.incentive(), best.emission() / 1e9);
     }
 
-    /** The name of the teacher with this hash in the library, or null when it is not there. */
-    private String teacherName(String sha256) {
-        if (Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(sha256)) {
-            return null;
-        }
+    /** The teacher with this hash in the library, if it is there (and the library answers). */
+    private Optional<Teacher> libraryTeacher(String sha256) {
         try {
-            return ctx.teachers().list().stream().filter(t -> t.sha256().equalsIgnoreCase(sha256))
-                    .map(Teacher::name).findFirst().orElse(null);
+            return ctx.teachers().list().stream().filter(t -> t.sha256().equalsIgnoreCase(sha256)).findFirst();
         } catch (RuntimeException e) {
-            return null;
+            return Optional.empty();
         }
     }
 
@@ -822,8 +818,8 @@ public final class NetworkFeed implements AutoCloseable {
         return card(info, null);
     }
 
-    /** The challenge card; {@code teacherName} (null: unknown) names a teacher other than the built-in one. */
-    static NetworkSnapshot.ChallengeCard card(LedgerClient.ChallengeInfo info, String teacherName) {
+    /** The challenge card; {@code inLibrary} is the challenge's teacher in the user's library, or null. */
+    static NetworkSnapshot.ChallengeCard card(LedgerClient.ChallengeInfo info, Teacher inLibrary) {
         Challenge c = info.challenge();
         String pending = null;
         long pendingEpoch = 0;
@@ -833,13 +829,13 @@ public final class NetworkFeed implements AutoCloseable {
             pending = changeText(c, p);
         }
         String teacher = Challenge.DEVNET_TEACHER_SHA256.equalsIgnoreCase(c.teacherSha256())
-                ? "PP-OCRv4 text detector (built in)" : teacherName != null ? teacherName
+                ? "PP-OCRv4 text detector (built in)" : inLibrary != null ? inLibrary.name()
                 : c.teacherSha256().substring(0, 12) + "…";
         return new NetworkSnapshot.ChallengeCard(c.id(), teacher, c.task().challengeText(c.classes(), c.mapThreshold()),
                 c.input().width() + "×" + c.input().height(), c.latencyBudgetMs(), c.sizeCapBytes(),
                 c.weights().quality(), c.weights().speed(), c.weights().size(), info.version(), info.effectiveEpoch(),
                 pending, pendingEpoch, c.teacherSha256(), c.task().groupsOf(c.classes()),
-                c.input().width(), c.input().height());
+                c.input().width(), c.input().height(), inLibrary != null);
     }
 
     /** What an announced change does, in words: only what differs from the challenge in force. */

@@ -54,8 +54,12 @@ public record NetworkSnapshot(String source, State state, String message, long b
     public record ChallengeCard(String id, String teacher, String task, String input, double latencyBudgetMs,
                                 long sizeCapBytes, double weightQuality, double weightSpeed, double weightSize,
                                 int version, long effectiveEpoch, String pending, long pendingEpoch,
-                                String teacherSha256, List<String> groups, int inputWidth, int inputHeight) {
-        /** {@code groups}: the class groups a detection challenge asks for ({@code NAME=SPEC}), else empty. */
+                                String teacherSha256, List<String> groups, int inputWidth, int inputHeight,
+                                boolean teacherInLibrary) {
+        /**
+         * {@code groups}: the class groups a detection challenge asks for ({@code NAME=SPEC}), else empty;
+         * {@code teacherInLibrary}: the challenge's teacher is already in the user's library.
+         */
         public ChallengeCard {
             groups = groups == null ? List.of() : List.copyOf(groups);
         }

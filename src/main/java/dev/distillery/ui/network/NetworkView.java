@@ -386,6 +386,11 @@ public final class NetworkView extends ScreenPane {
         Button download = new Button("Download teacher", new FontIcon("mdi2d-download-outline"));
         download.setId("network-download-teacher");
         download.setOnAction(e -> downloadTeacher(c, download));
+        if (c.teacherInLibrary()) {
+            download.setText("Teacher in your library");
+            download.setGraphic(new FontIcon("mdi2c-check"));
+            download.setDisable(true);
+        }
         Button distill = new Button("Distill for this challenge", new FontIcon("mdi2f-flask-outline"));
         distill.setId("network-distill-challenge");
         distill.getStyleClass().add("primary");
