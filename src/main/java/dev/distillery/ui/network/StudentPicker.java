@@ -54,8 +54,11 @@ final class StudentPicker {
                     return;
                 }
                 setGraphic(new FontIcon("mdi2f-flask-outline"));
-                setText(String.format(Locale.ROOT, "%s — %s from %s · best %s · %s · %s", r.name(), r.preset(),
-                        r.teacherName(), r.bestMetric() == null ? "–" : String.format(Locale.ROOT, "%.3f", r.bestMetric()),
+                // a run named by default is "<preset> from <teacher>" already: said once
+                String what = r.preset() + " from " + r.teacherName();
+                setText(String.format(Locale.ROOT, "%s · best %s · %s · %s",
+                        r.name().equals(what) ? what : r.name() + " — " + what,
+                        r.bestMetric() == null ? "–" : String.format(Locale.ROOT, "%.3f", r.bestMetric()),
                         WHEN.format(r.createdAt()), Path.of(r.studentPath()).getFileName()));
             }
         });
