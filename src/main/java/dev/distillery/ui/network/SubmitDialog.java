@@ -207,6 +207,10 @@ public final class SubmitDialog {
                 if (teacher == null) {
                     teacher = ctx.teachers().bySha256(info.challenge().teacherSha256());
                 }
+                String notHere = previewImpossible(info.challenge());
+                if (notHere != null) {
+                    throw new PreviewNotHere(notHere);
+                }
                 Path teacherFile = ctx.teachers().fileOf(teacher);
                 if (machine != null && !machine.tryAcquire()) {
                     waiting.set(true);
@@ -245,12 +249,33 @@ public final class SubmitDialog {
         t.setOnFailed(e -> {
             previewSpin.setVisible(false);
             previewAgain.setDisable(false);
-            previewText.setText("The preview could not run: " + rootMessage(t.getException())
+            previewText.setText(t.getException() instanceof PreviewNotHere p ? p.getMessage()
+                    : "The preview could not run: " + rootMessage(t.getException())
                     + ". If the challenge's teacher is missing, use Download teacher on the Network screen.");
-            previewText.getStyleClass().add("error-text");
+            if (!(t.getException() instanceof PreviewNotHere)) {
+                previewText.getStyleClass().add("error-text");
+            }
             submit.setDisable(!submissionIds.isEmpty());
         });
         running = Background.run(t);
+    }
+
+    /** Why this computer cannot preview a challenge, or null when it can. */
+    static String previewImpossible(dev.distillery.network.score.Challenge c) {
+        var d = c.data();
+        if (d != null && d.isPool() && (d.folder() == null || !Files.isDirectory(Path.of(d.folder())))) {
+            return "No preview here: this challenge draws its frames from the validators' own pool ("
+                    + d.folder() + "), which is not on this computer. You can still submit; the validators score it "
+                    + "on frames drawn afresh every epoch.";
+        }
+        return null;
+    }
+
+    /** The preview cannot run on this computer, for a reason that is not an error (see {@link #previewImpossible}). */
+    static final class PreviewNotHere extends Exception {
+        PreviewNotHere(String why) {
+            super(why);
+        }
     }
 
     /** The preview in a sentence, with what to do when it is zero. */
