@@ -21,6 +21,11 @@ final class ClassificationTask extends TaskBehaviour {
     }
 
     @Override
+    <R> R accept(StudentTask.Visitor<R> v) {
+        return v.classification();
+    }
+
+    @Override
     public int outputs(ClassGroups groups, int teacherClasses) {
         // one per group, plus "other" when some teacher classes are in no group; without groups, the teacher's
         return groups != null ? groups.size() : Math.max(2, teacherClasses);

@@ -21,6 +21,11 @@ final class DenseMapTask extends TaskBehaviour {
     }
 
     @Override
+    <R> R accept(StudentTask.Visitor<R> v) {
+        return v.denseMap();
+    }
+
+    @Override
     public int outputs(ClassGroups groups, int teacherClasses) {
         return 1;
     }

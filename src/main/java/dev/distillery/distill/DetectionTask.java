@@ -21,6 +21,11 @@ final class DetectionTask extends TaskBehaviour {
     }
 
     @Override
+    <R> R accept(StudentTask.Visitor<R> v) {
+        return v.detection();
+    }
+
+    @Override
     public int outputs(ClassGroups groups, int teacherClasses) {
         // a detector has no "other": boxes of classes in no group are dropped
         return groups != null ? groups.groups().size() : Math.max(1, teacherClasses);

@@ -18,8 +18,9 @@ import java.util.Optional;
  * {@link dev.distillery.distill.StudentSpec}'s {@code kind}), the challenge a validator judges ({@code
  * Challenge.task}), the metadata word in an exported model and the figures shown for it. Each constant owns
  * what differs between tasks; code elsewhere asks the task instead of switching on it ({@code ArchitectureTest}
- * enforces it and lists the one class that still switches). The teacher's side keeps {@link TaskKind}, which also
- * names what cannot be distilled (embeddings, unknown outputs): {@link #forTeacher} is the one bridge.
+ * enforces it; code that needs one answer per task implements {@link Visitor}). The teacher's side keeps
+ * {@link TaskKind}, which also names what cannot be distilled (embeddings, unknown outputs): {@link #forTeacher} is
+ * the one bridge.
  *
  * <p>Adding a task: "A task" in {@code docs/architecture.md}, §10.
  */
@@ -35,6 +36,24 @@ public enum StudentTask {
 
     StudentTask(TaskBehaviour behaviour) {
         this.behaviour = behaviour;
+    }
+
+    /**
+     * Code outside the task that must do something different per task (a compare plan, a screen's section)
+     * implements one method per task: a new task then fails to compile everywhere it needs an answer, where a
+     * switch would quietly fall through to its default.
+     */
+    public interface Visitor<R> {
+        R classification();
+
+        R denseMap();
+
+        R detection();
+    }
+
+    /** Calls {@code v}'s method for this task. */
+    public <R> R accept(Visitor<R> v) {
+        return behaviour.accept(v);
     }
 
     /**

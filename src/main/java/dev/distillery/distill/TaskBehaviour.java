@@ -30,6 +30,8 @@ abstract class TaskBehaviour {
         this.presetPrefix = presetPrefix;
     }
 
+    abstract <R> R accept(StudentTask.Visitor<R> v);
+
     String metadataName() {
         return metadataName;
     }

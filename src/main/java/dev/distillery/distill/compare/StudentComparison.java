@@ -297,12 +297,24 @@ public final class StudentComparison {
         ModelInfo teacherInfo = OnnxModelReader.read(teacher).info();
         Map<String, String> meta = studentInfo.metadata();
         StudentTask task = taskOf(meta, studentProfile, student);
-        boolean detector = task == StudentTask.DETECTION;
-        boolean dense = task == StudentTask.DENSE;
+        Plan plan = task.accept(new StudentTask.Visitor<Plan>() {
+            @Override
+            public Plan classification() {
+                return classifierPlan(teacherProfile, studentProfile, meta, student, folder);
+            }
 
-        Plan plan = detector ? detectorPlan(teacherProfile, studentProfile, meta, student)
-                : dense ? densePlan(teacherInfo, teacherProfile, studentProfile, meta, options)
-                : classifierPlan(teacherProfile, studentProfile, meta, student, folder);
+            @Override
+            public Plan denseMap() {
+                return densePlan(teacherInfo, teacherProfile, studentProfile, meta, options);
+            }
+
+            @Override
+            public Plan detection() {
+                return detectorPlan(teacherProfile, studentProfile, meta, student);
+            }
+        });
+        boolean detector = plan.boxes != null;
+        boolean dense = plan.dense;
         Run run = new Run(plan, files.size());
         Path sample = null;
         TeacherRunner t = null;
