@@ -20,9 +20,15 @@ public final class Plural {
         return n == 1 ? singular : plural(singular);
     }
 
-    /** The regular English plural: class → classes, entry → entries, miner → miners, UID → UIDs. */
+    /**
+     * The regular English plural: class → classes, entry → entries, miner → miners, UID → UIDs; a "ch" said as
+     * "k" takes a plain s (epoch → epochs).
+     */
     static String plural(String singular) {
         String s = singular.toLowerCase(Locale.ROOT);
+        if (s.endsWith("och")) {
+            return singular + "s";
+        }
         if (s.endsWith("s") || s.endsWith("x") || s.endsWith("z") || s.endsWith("ch") || s.endsWith("sh")) {
             return singular + "es";
         }

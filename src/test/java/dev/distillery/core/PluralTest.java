@@ -21,6 +21,7 @@ class PluralTest {
         assertThat(Plural.of(1, "class")).isEqualTo("1 class");
         assertThat(Plural.of(2, "box")).isEqualTo("2 boxes");
         assertThat(Plural.of(2, "batch")).isEqualTo("2 batches");
+        assertThat(Plural.of(40, "epoch")).isEqualTo("40 epochs");
         assertThat(Plural.of(2, "entry")).isEqualTo("2 entries");
         assertThat(Plural.of(2, "day")).isEqualTo("2 days");
         assertThat(Plural.of(2, "UID")).isEqualTo("2 UIDs");

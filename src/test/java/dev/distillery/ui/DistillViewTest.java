@@ -162,6 +162,12 @@ class DistillViewTest {
         // as distill without --preset: the presets are timed against a share of the teacher's own time here
         fx.await("the teacher timed", () -> text("#wizard-budget").contains("% of det's"));
         assertThat(text("#wizard-budget")).containsPattern("a budget of [0-9.]+ ms \\(20 % of det's [0-9.]+ ms here\\)");
+        next(5);
+        // a detector trains its whole budget: the epoch limit is the task's, not the classifiers' 200
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.Spinner<Integer> epochs = fx.find("#wizard-epochs", javafx.scene.control.Spinner.class);
+        assertThat(epochs.getValue()).isEqualTo(dev.distillery.distill.Distiller.Settings.defaults(
+                dev.distillery.distill.StudentTask.DETECTION).maxEpochs()).isGreaterThan(200);
         fx.robot.interact(() -> button("#wizard-next").requestFocus());
         fx.robot.push(KeyCode.ESCAPE);
         fx.await("wizard closed", () -> !fx.exists("#wizard"));

@@ -106,10 +106,11 @@ class LiveViewTest {
         @SuppressWarnings("unchecked")
         javafx.scene.control.ComboBox<Object> a = fx.find("#live-model-a", javafx.scene.control.ComboBox.class);
         fx.await("student picked beside its teacher", () -> b.getValue() != null
-                && b.getValue().toString().equals("Student: colours-student (cls-tiny)"));
+                && b.getValue().toString().equals("Student: colours-student (cls-tiny, run " + run + ")"));
         assertThat(a.getValue()).hasToString(teacher.name());
         assertThat(a.getItems()).as("a student is not a teacher: listed as a student, after its teacher")
-                .extracting(Object::toString).containsSubsequence(teacher.name(), "Student: colours-student (cls-tiny)");
+                .extracting(Object::toString).containsSubsequence(teacher.name(),
+                        "Student: colours-student (cls-tiny, run " + run + ")");
         assertThat(ctx.teachers().list()).as("not imported as a teacher").hasSize(teachersBefore);
 
         LiveView view = (LiveView) fx.app.window().view(Screen.LIVE);

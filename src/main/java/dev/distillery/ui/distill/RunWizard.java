@@ -137,6 +137,26 @@ final class RunWizard {
     private final TextField runName = new TextField();
 
     private final dev.distillery.ui.ChallengePrefill prefill;
+    /** What ends training before the epoch limit (the task's patience), beside the limit. */
+    private final Label epochsNote = new Label();
+    /** The epoch limit the wizard last set from the task's defaults (a value the user typed is kept). */
+    private int epochsDefault = 200;
+
+    /** The Training step's epoch limit and its note, from the student's task (detectors train their whole budget). */
+    private void trainingDefaults() {
+        Teacher t = teacher.getValue();
+        if (t == null) {
+            return;
+        }
+        Distiller.Settings d = Distiller.Settings.defaults(DistillFormat.studentKind(t));
+        if (epochs.getValue() == epochsDefault) {
+            epochs.getValueFactory().setValue(d.maxEpochs());
+        }
+        epochsDefault = d.maxEpochs();
+        epochsNote.setText(d.patience() > 0 ? "epochs (or fewer: it stops when agreement stops improving)"
+                : "epochs (it trains for the whole time budget unless it reaches these first)");
+    }
+
     /** The Student step's lead: what the presets are timed against. */
     private final Label budgetLead = new Label();
     /** Detector teachers' p50 timed here (ms), by SHA-256. */
@@ -258,6 +278,9 @@ final class RunWizard {
             presetChosen = true; // leaving the Student step accepts what it shows: a late timing must not change it
         }
         step = Math.max(0, Math.min(STEPS.length - 1, index));
+        if (step == 4) {
+            trainingDefaults();
+        }
         stepTitle.setText("Step " + (step + 1) + " of " + STEPS.length + " · " + STEPS[step]);
         pages.getChildren().setAll(stepPages[step]);
         error.setText("");
@@ -1050,8 +1073,8 @@ final class RunWizard {
         g.setVgap(10);
         int r = 0;
         g.addRow(r++, field("Time budget"), new HBox(8, minutes, centred(new Label("minutes of training"))));
-        g.addRow(r++, field("At most"), new HBox(8, epochs, centred(new Label("epochs (or fewer: it stops when "
-                + "agreement stops improving)"))));
+        epochsNote.setText("epochs (or fewer: it stops when agreement stops improving)");
+        g.addRow(r++, field("At most"), new HBox(8, epochs, centred(epochsNote)));
         Label targets = field("Teacher targets");
         GridPane.setValignment(targets, javafx.geometry.VPos.TOP);
         g.addRow(r++, targets, new VBox(4,

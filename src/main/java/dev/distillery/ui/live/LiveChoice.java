@@ -66,7 +66,8 @@ public record LiveChoice(String label, Path file, TeacherProfile profile, Map<St
             OnnxModel m = OnnxModelReader.read(file);
             Map<String, String> meta = m.info().metadata();
             String teacher = meta.getOrDefault(StudentMetadata.TEACHER_SHA, r.teacherSha256());
-            return new LiveChoice(r.name() + " (" + r.preset() + ")", file, ProfileInference.infer(m), meta, teacher,
+            // runs named by default ("det-small from yolox…") read alike: the run number tells them apart
+            return new LiveChoice(r.name() + " (" + r.preset() + ", run " + r.id() + ")", file, ProfileInference.infer(m), meta, teacher,
                     r.id());
         } catch (RuntimeException e) {
             return null;
