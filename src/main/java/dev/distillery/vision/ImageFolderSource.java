@@ -89,7 +89,7 @@ public final class ImageFolderSource implements FrameSource {
     }
 
     /** True for file names ending in one of {@link #EXTENSIONS}. */
-    static boolean isImageName(Path file) {
+    public static boolean isImageName(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));

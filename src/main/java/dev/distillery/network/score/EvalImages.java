@@ -83,7 +83,7 @@ public final class EvalImages {
             }
         }
         if (entries.isEmpty()) {
-            throw new IOException("The evaluation pool " + pool + " has no images (jpg, png, bmp) and no readable "
+            throw new IOException("The evaluation pool " + pool + " has no images (jpg, png, bmp, webp) and no readable "
                     + "video clips (mp4, avi, mov, mkv, webm)");
         }
         java.util.Random r = new java.util.Random(d.seed());
@@ -134,9 +134,9 @@ public final class EvalImages {
     }
 
     private static boolean isPoolImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp");
+        return dev.distillery.vision.ImageFolderSource.isImageName(p);
     }
+
 
     private static boolean isPoolVideo(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);

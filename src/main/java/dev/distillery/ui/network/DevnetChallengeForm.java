@@ -188,7 +188,7 @@ final class DevnetChallengeForm {
             throw new IllegalArgumentException("The frames folder " + folder + " does not exist");
         }
         if (!hasFrames(folder)) {
-            throw new IllegalArgumentException("The folder " + folder + " holds no photos (jpg, png, bmp) or clips "
+            throw new IllegalArgumentException("The folder " + folder + " holds no photos (jpg, png, bmp, webp) or clips "
                     + "(mp4, avi, mov, mkv, webm): choose one that does");
         }
         double ms = number(budget.getText(), "latency budget");
