@@ -1,6 +1,5 @@
 package dev.distillery.cli;
 
-import dev.distillery.distill.StudentTask;
 import dev.distillery.teacher.eval.BenchResult;
 import dev.distillery.teacher.library.Teacher;
 import java.io.IOException;

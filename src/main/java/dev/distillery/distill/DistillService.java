@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.distillery.onnx.OrtSessions;
 import dev.distillery.core.DataDirectory;
-import dev.distillery.distill.target.ClassGroups;
 import dev.distillery.distill.target.Target;
 import dev.distillery.model.Preprocessing;
 import dev.distillery.model.TaskKind;

@@ -1,6 +1,5 @@
 package dev.distillery.distill.bench;
 
-import dev.distillery.distill.StudentTask;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,5 @@
 package dev.distillery.distill.bench;
 
-import dev.distillery.distill.StudentTask;
 import dev.distillery.distill.KdTrainer;
 import dev.distillery.distill.StudentSpec;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package dev.distillery.network.score;
 
-import dev.distillery.distill.StudentTask;
 import dev.distillery.core.NativeThreads;
 import dev.distillery.distill.compare.StudentComparison;
 import dev.distillery.onnx.OnnxModelReader;

@@ -1,6 +1,5 @@
 package dev.distillery.network.score;
 
-import dev.distillery.distill.StudentTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.model.ModelInfo;
 import dev.distillery.model.TeacherProfile;

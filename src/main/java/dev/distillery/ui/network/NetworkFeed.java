@@ -1,6 +1,5 @@
 package dev.distillery.ui.network;
 
-import dev.distillery.distill.StudentTask;
 import dev.distillery.core.Plural;
 import dev.distillery.network.crypto.Hotkey;
 import dev.distillery.network.crypto.HotkeyPair;
